@@ -1,0 +1,10 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from beacon.core.access import require_perm
+from beacon.core.permissions import Perm
+
+
+@require_perm(Perm.WORK_CASES)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/placeholder.html", {"title": "Cases"})

@@ -1,0 +1,51 @@
+"""API plumbing shared by every app: one error body, one pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "per_page"
+    max_page_size = 500
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, list):
+        return [str(d) for d in detail] if all(not isinstance(d, (dict, list)) for d in detail) else [_flatten(d) for d in detail]
+    if isinstance(detail, dict):
+        return {k: _flatten(v) for k, v in detail.items()}
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Every API error is ``{"error": "...", "fields": {...}}``."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+    if isinstance(exc, Http404):
+        message = str(exc) if str(exc) and "matches the given query" not in str(exc) else "Not found."
+        return Response({"error": message, "fields": {}}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = _flatten(exc.detail)
+        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        general = fields.get("non_field_errors")
+        message = general[0] if general else "Some fields are not valid."
+        response.data = {"error": message, "fields": fields}
+    else:
+        detail = getattr(exc, "detail", str(exc))
+        response.data = {"error": str(detail), "fields": {}}
+    return response

@@ -1,0 +1,45 @@
+"""Writing the audit trail.  Call ``record`` inside the transaction of the change it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: Any = "",
+    summary: str = "",
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event.
+
+    The client address is kept only for signed-in staff: an anonymous member of the public
+    (a tipster, a learner) leaves no address in the audit trail.
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=user.get_username() if user else "",
+        agency_id=getattr(user, "agency_id", None) if user else None,
+        action=str(action),
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        summary=summary[:300],
+        ip=_client_ip(request) if (request is not None and user is not None) else None,
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+        detail=detail or {},
+    )

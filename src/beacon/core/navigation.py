@@ -1,0 +1,53 @@
+"""The navigation bar: the six areas, each shown to those who may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import Perm, has_perm
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    perm: Perm | None  # None: public
+
+
+PUBLIC = [
+    NavEntry(_("Report a tip"), "tips_public:report", None),
+    NavEntry(_("Find services"), "survivors_public:search", None),
+    NavEntry(_("Training"), "training_public:catalog", None),
+    NavEntry(_("Dashboard"), "outreach_public:dashboard", None),
+]
+STAFF = [
+    NavEntry(_("Home"), "core:dashboard", Perm.STAFF_AREA),
+    NavEntry(_("Tips"), "tips:index", Perm.TRIAGE_TIPS),
+    NavEntry(_("Cases"), "cases:index", Perm.WORK_CASES),
+    NavEntry(_("Ad monitoring"), "monitoring:index", Perm.REVIEW_ADS),
+    NavEntry(_("Survivor support"), "survivors:index", Perm.STAFF_AREA),
+    NavEntry(_("Training"), "training:index", Perm.STAFF_AREA),
+    NavEntry(_("Outreach"), "outreach:index", Perm.VIEW_ANALYTICS),
+    NavEntry(_("Audit"), "core:audit", Perm.VIEW_AUDIT),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = getattr(request, "user", None)
+    staff = bool(user and user.is_authenticated and getattr(user, "is_verified", lambda: False)())
+    entries = STAFF if staff else PUBLIC
+    items: list[dict[str, object]] = []
+    for entry in entries:
+        if entry.perm is not None and not has_perm(user, entry.perm):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": entry.label, "url": url, "current": request.path.startswith(url) and url != "/"})
+    return items

@@ -1,0 +1,14 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from beacon.core.access import require_perm
+from beacon.core.permissions import Perm
+
+
+@require_perm(Perm.TRIAGE_TIPS)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/placeholder.html", {"title": "Tips"})
+
+
+def public_report(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/placeholder.html", {"title": "Report a tip", "public_page": True})
