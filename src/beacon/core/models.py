@@ -223,3 +223,26 @@ class AuditEvent(models.Model):
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
+
+
+# --- Shared identifiers -------------------------------------------------------------------
+class Identifier(models.Model):
+    """A normalised phone, e-mail, URL, handle, plate, address or payment account.
+
+    Tips, cases and ads link to the same row when they mention the same identifier: that is
+    how the tip line links tips, how deconfliction finds two agencies on one target, and how
+    the link graph is walked.  Normalisation: ``beacon.core.identifiers.normalise``.
+    """
+
+    kind = models.CharField(max_length=10, choices=[
+        ("phone", _("Phone")), ("email", _("E-mail")), ("url", _("Web address")), ("handle", _("Online account")),
+        ("plate", _("Vehicle plate")), ("address", _("Address")), ("payment", _("Payment account")),
+    ])
+    value = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["kind", "value"], name="unique_identifier")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
