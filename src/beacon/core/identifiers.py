@@ -13,12 +13,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from beacon.adscan.extract import (
+    extract_emails,
+    extract_handles,
+    extract_phones,
+    extract_urls,
+    normalise_phone,
+)
 
 if TYPE_CHECKING:
     from .models import Identifier
-from django.utils.translation import gettext_lazy as _
-
-from beacon.adscan.extract import extract_emails, extract_handles, extract_phones, extract_urls, normalise_phone
 
 
 class Kind(models.TextChoices):

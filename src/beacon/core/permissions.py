@@ -12,6 +12,7 @@ from typing import Any
 
 from .models import Role
 
+
 class Perm(StrEnum):
     STAFF_AREA = "core.staff_area"  # the signed-in dashboard
     VIEW_AUDIT = "core.view_audit"
