@@ -29,7 +29,7 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only (UPDATE refused)'); END;
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_SQL)
+        schema_editor.execute(PG_SQL, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_SQL)
 
@@ -37,7 +37,7 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE)
+        schema_editor.execute(PG_REVERSE, params=None)
     elif vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update;")
 
