@@ -35,7 +35,7 @@ def _serve(argv: list[str]) -> None:
     worker = None
     if not args.no_worker:
         # django-tasks' database worker: background notifications, imports and reports.
-        worker = subprocess.Popen([sys.executable, "-m", "beacon.cli", "db_worker", "--interval", "1"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "-m", "beacon.cli", "db_worker", "--interval", "1", "--no-reload"])  # noqa: S603
     try:
         _django(["runserver", f"{args.host}:{args.port}", "--noreload"])
     finally:
