@@ -1,0 +1,144 @@
+"""Per-ad analysis: extraction on title + body + phone field, indicators, risk."""
+
+from __future__ import annotations
+
+import re
+
+from .extract import (
+    extract_ages,
+    extract_emails,
+    extract_handles,
+    extract_names,
+    extract_phones,
+    extract_prices,
+    extract_urls,
+    phones_from_tokens,
+    tokens_of,
+)
+from .indicators import AD_INDICATORS, ad_lexicon
+from .models import Ad, AnalysedAd, Indicator, Place, Span
+from .places import find_places, normalise_city
+
+__all__ = ["analyse_ad"]
+
+_LEX = ad_lexicon()
+_URL_HINT = re.compile(r"www|https?:|\.(?:com|net|org|me|io|co|us|xxx|ly|to|tv)\b", re.IGNORECASE)
+
+
+def _field_span(span: Span, title_len: int) -> tuple[str, Span]:
+    if span[0] < title_len:
+        return "title", span
+    off = title_len + 1
+    return "body", (span[0] - off, span[1] - off)
+
+
+def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
+    """Extract entities and ad-level indicators from one :class:`Ad`.
+
+    Spans in indicators index ``ad.title``, ``ad.body`` or ``ad.phone``
+    (given by the indicator's ``field``).
+    """
+    title, body = ad.title, ad.body
+    text = f"{title}\n{body}" if title else body
+    tlen = len(title) if title else -1
+    indicators: list[Indicator] = []
+    seen_codes: set[str] = set()
+
+    def flag(code: str, span: Span, fieldname: str | None = None, evidence: str | None = None) -> None:
+        if code in seen_codes:
+            return
+        seen_codes.add(code)
+        if fieldname is None:
+            fieldname, span = _field_span(span, tlen)
+            ev = text[span[0] + (0 if fieldname == "title" else tlen + 1) :][: span[1] - span[0]]
+        else:
+            ev = evidence or ""
+        indicators.append(Indicator(code, evidence or ev, AD_INDICATORS[code].weight, fieldname, span))
+
+    tokens = tokens_of(text)
+    lows = [t[0].lower() for t in tokens]
+    phones = phones_from_tokens(text, tokens, region)
+    phone_field = extract_phones(ad.phone, region) if ad.phone else []
+    e164s: list[str] = []
+    for p in (*phone_field, *phones):
+        if p.e164 not in e164s:
+            e164s.append(p.e164)
+    for p in phones:
+        if p.obfuscated:
+            flag("AD_OBSCURED_PHONE", p.span)
+            break
+    else:
+        for p in phone_field:
+            if p.obfuscated:
+                flag("AD_OBSCURED_PHONE", p.span, "phone", p.raw)
+                break
+
+    emails = extract_emails(text) if ("@" in text or "at" in lows) else []
+    urls = extract_urls(text, emails) if _URL_HINT.search(text) else []
+    handles = extract_handles(text, tokens, lows, emails)
+    prices = extract_prices(text)
+    ages_m = extract_ages(text)
+    ages = [a.age for a in ages_m]
+    field_age: int | None = None
+    if ad.age:
+        m = re.search(r"\d{2}", ad.age)
+        if m and 12 <= int(m.group(0)) <= 70:
+            field_age = int(m.group(0))
+            if field_age not in ages:
+                ages.insert(0, field_age)
+    if field_age is not None and field_age < 18:
+        flag("AD_STATED_AGE_MINOR", (0, len(ad.age)), "age", ad.age)
+    for a in ages_m:
+        if a.age < 18:
+            flag("AD_STATED_AGE_MINOR", a.span)
+            break
+
+    for lm in _LEX.scan(tokens, lows):
+        flag(lm.payload, (lm.start, lm.end))
+
+    place: Place | None = normalise_city(ad.city, ad.state) if ad.city else None
+    if place is None:
+        found = find_places(text, tokens, lows)
+        if found:
+            place = found[0].place
+
+    # text used for near-duplicate detection: words minus identifiers and digits
+    cut: list[Span] = [p.span for p in phones]
+    cut.extend(h.span for h in handles)
+    cut.extend(e.span for e in emails)
+    cut.extend(u.span for u in urls)
+    if cut:
+        cut.sort()
+        words = []
+        ci = 0
+        nc = len(cut)
+        for (_t, s, _e), low in zip(tokens, lows, strict=True):
+            while ci < nc and cut[ci][1] <= s:
+                ci += 1
+            if ci < nc and cut[ci][0] <= s:
+                continue
+            if low.isalpha():
+                words.append(low)
+    else:
+        words = [w for w in lows if w.isalpha()]
+
+    idents = [f"tel:{p}" for p in e164s]
+    idents.extend(f"email:{e.value}" for e in emails)
+    idents.extend(f"handle:{h.key}" for h in handles)
+    idents.extend(f"img:{i}" for i in ad.images)
+    risk = round(max(0.0, sum(i.weight for i in indicators)), 3)
+    return AnalysedAd(
+        ad=ad,
+        phones=e164s,
+        emails=sorted({e.value for e in emails}),
+        urls=sorted({u.value for u in urls}),
+        handles=sorted({h.key for h in handles}),
+        prices=prices,
+        ages=ages,
+        place=place,
+        indicators=indicators,
+        risk=risk,
+        shingle_text=" ".join(words),
+        identifiers=list(dict.fromkeys(idents)),
+        names=extract_names(text),
+    )

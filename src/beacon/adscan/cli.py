@@ -1,0 +1,100 @@
+"""Command line: ``python -m beacon.adscan scan INPUT --out DIR``.
+
+Exit codes: 0 when at least one ad was scanned, 1 when nothing could be
+scanned (every record rejected or empty input), 2 for usage errors or an
+unreadable input (missing file, CSV without an ``id`` column).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cluster import ClusterParams
+from .minhash import MinHashParams
+from .records import InputError
+from .scan import scan_file, write_outputs
+
+__all__ = ["main"]
+
+_MH = MinHashParams()
+_CP = ClusterParams()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m beacon.adscan", description="Beacon ad scanning (no database).")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("scan", help="scan a JSONL/CSV file (gzip ok) and write ads/clusters/rejected JSONL")
+    s.add_argument("input", type=Path)
+    s.add_argument("--out", type=Path, required=True, help="output directory")
+    s.add_argument("--threshold", type=float, default=_MH.threshold, help="near-duplicate Jaccard")
+    s.add_argument("--num-perm", type=int, default=_MH.num_perm)
+    s.add_argument("--bands", type=int, default=_MH.bands)
+    s.add_argument(
+        "--max-identifier-groups",
+        type=int,
+        default=_CP.max_identifier_groups,
+        help="identifiers spanning more near-duplicate groups than this are hubs (not linked)",
+    )
+    s.add_argument("--min-cluster-size", type=int, default=2)
+    s.add_argument("--region", default="US", help="default phone region")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.num_perm % args.bands:
+        print("error: --num-perm must be a multiple of --bands", file=sys.stderr)
+        return 2
+    params = ClusterParams(
+        minhash=MinHashParams(num_perm=args.num_perm, bands=args.bands, threshold=args.threshold),
+        max_identifier_groups=args.max_identifier_groups,
+    )
+    show = not args.quiet and sys.stderr.isatty()
+    try:
+        if show:
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            size = max(1, args.input.stat().st_size) if args.input.exists() else 1
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]scanning"),
+                BarColumn(),
+                TextColumn("{task.completed:,} ads"),
+                TimeElapsedColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("scan", total=None)
+                del size
+                result = scan_file(
+                    args.input, params, args.min_cluster_size, lambda n: bar.update(task, completed=n), args.region
+                )
+        else:
+            result = scan_file(args.input, params, args.min_cluster_size, None, args.region)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"error: cannot read {args.input}: {e}", file=sys.stderr)
+        return 2
+    paths = write_outputs(result, args.out)
+    s = result.summary()
+    if args.json:
+        print(json.dumps(s, indent=2, ensure_ascii=False))
+    else:
+        secs = s["seconds"].get("total", 0.0)
+        rate = f" ({len(result.ads) / secs:,.0f} ads/s)" if secs > 0 else ""
+        print(f"scanned {s['ads']:,} ads in {secs:.1f}s{rate}; rejected {s['rejected']:,} (see {paths['rejected']})")
+        print(
+            f"operations: {s['operations']:,} covering {s['ads_in_operations']:,} ads; "
+            f"{s['hub_identifiers']} hub identifier(s) not used for linking"
+        )
+        for o in s["top"]:
+            print(f"  {o['cluster_id']}  risk {o['risk']:6.2f}  {o['ads']:5d} ads  {', '.join(o['phones'])}")
+        print(f"wrote {paths['ads']}, {paths['clusters']}, {paths['rejected']}")
+    return 0 if result.ads else 1

@@ -1,0 +1,551 @@
+"""Entity extraction from free text: phones, e-mails, URLs, handles, prices,
+ages, names and places.
+
+Reusable by the tip line and case management (no Django, no I/O)::
+
+    >>> from beacon.adscan import extract_phones
+    >>> [p.e164 for p in extract_phones("call eight one six 5five5 o1o1")]
+    ['+18165550101']
+
+Phone numbers are found by our own de-obfuscating tokenizer (number words,
+letter look-alikes ``o``/``l``/``I``, any Unicode decimal digit, circled and
+super/subscript digits, digits split by emoji, dots, dashes or spaces), because
+``phonenumbers.PhoneNumberMatcher`` does not see through obfuscation.  Every
+candidate window is then parsed with ``phonenumbers``, must be *possible*
+(the POSSIBLE leniency check) and then *valid* for its region, and is
+formatted as E.164.  Dates, times, prices, heights, body measurements,
+``24/7`` and ZIP codes are masked first so they never become phone numbers.
+All spans are ``(start, end)`` offsets into the text that was passed in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import phonenumbers
+
+from .models import AgeMatch, Extraction, HandleMatch, PhoneMatch, PriceMatch, Span, TextMatch
+from .places import find_places
+
+__all__ = [
+    "extract",
+    "extract_ages",
+    "extract_emails",
+    "extract_handles",
+    "extract_names",
+    "extract_phones",
+    "extract_prices",
+    "extract_urls",
+    "normalise_phone",
+]
+
+# --------------------------------------------------------------------------
+# Phones
+# --------------------------------------------------------------------------
+
+_WORDS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+_LOOKALIKE = {"o": "0", "l": "1", "i": "1"}
+_PIECES_RE = re.compile(r"(?:\d|zero|oh|one|two|three|four|five|six|seven|eight|nine|[oli])+")
+_PIECE_RE = re.compile(r"\d|zero|oh|one|two|three|four|five|six|seven|eight|nine|[oli]")
+_DIGIT_EDGE_RE = re.compile(r"^\d+|\d+$")
+_BREAKERS = frozenset("/$%:=@#&\n")
+_MAX_GAP = 8
+_PLAIN_GAP_CHARS = frozenset(" .-()+\t")
+_ALNUM_RE = re.compile(r"[^\W_]+")
+
+Token = tuple[str, int, int]
+
+
+def tokens_of(text: str) -> list[Token]:
+    """Alphanumeric tokens ``(token, start, end)`` (shared by all extractors)."""
+    return [(m.group(), m.start(), m.end()) for m in _ALNUM_RE.finditer(text)]
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_UNITS = (
+    r"(?:hh|hhr|half\s?hour|half|hrs?|hours?|h|qv|qk|quickie|\d{2}\s?mins?|\d{2}\s?minutes|"
+    r"overnight|ovn|bbbj|gfe)"
+)
+# Decoys that must never become phone numbers.  They are matched only at the
+# start of tokens inside a window around a long digit run (cheap).
+_DECOY_DIGIT_RE = re.compile(
+    "|".join(
+        [
+            # dates
+            r"(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b(?![-./]\d)",
+            r"(?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])[-./](?:19|20)?\d\d\b(?![-./]\d)",
+            rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:19|20)\d\d)?",
+            # times, 24/7
+            r"\d{1,2}:\d\d(?:\s*[ap]\.?m\b\.?)?",
+            r"\d{1,2}\s*[ap]\.?m\b\.?",
+            r"24\s*[/x-]\s*7\b|24\s*hrs?\b|24\s*hours\b",
+            # prices and rates
+            r"\d[\d,]*(?:\$|\s*(?:usd|dollars|roses?|bucks|donations?)\b)",
+            r"\d{2,4}\s*(?:/|per\s*)?\s*" + _UNITS + r"\b",
+            # heights and body measurements, weights, ages
+            r"[4-7]\s*(?:'|’|ft\b|foot\b|feet\b)\s*\d{1,2}\s*(?:\"|”|''|in\b|inches\b)?",
+            r"\d{2}\s*[a-h]{0,3}\s*[-/]\s*\d{2}\s*[-/]\s*\d{2}\b(?![-./]\d)",
+            r"\d{2,3}\s*(?:lbs?|pounds|kg)\b",
+            r"\d{2}\s*(?:yo|y/o|yrs?|years?)\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_DECOY_WORD_RE = re.compile(
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?\b"
+    r"|(?:MO|KS|IL|OK|AR|NE|IA|TN|Missouri|Kansas|Illinois|Oklahoma|Arkansas)\s*,?\s*\d{5}(?:-\d{4})?\b",
+    re.IGNORECASE,
+)
+_DECOY_WORDS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december mo ks il ok ar ne ia tn missouri kansas illinois oklahoma arkansas".split()
+)
+_DECOY_DOLLAR_RE = re.compile(r"\$\s*\d[\d,]*(?:\.\d\d)?(?:\s*(?:/|per)?\s*" + _UNITS + r"\b)?", re.IGNORECASE)
+
+
+def _decoys(text: str, sub: list[Token], ws: int, we: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for tok, s, _e in sub:
+        c = tok[0]
+        if c.isdigit():
+            if s > 0 and text[s - 1].isalnum():
+                continue
+            m = _DECOY_DIGIT_RE.match(text, s)
+        elif tok.lower() in _DECOY_WORDS:
+            m = _DECOY_WORD_RE.match(text, s)
+        else:
+            continue
+        if m:
+            out.append((m.start(), m.end()))
+    i = text.find("$", ws, we)
+    while i >= 0:
+        m = _DECOY_DOLLAR_RE.match(text, i)
+        if m:
+            out.append((m.start(), m.end()))
+        i = text.find("$", i + 1, we)
+    return out
+
+
+# conventional groupings of a North American number
+_STANDARD_SHAPES = {(3, 3, 4), (1, 3, 3, 4), (10,), (11,), (3, 7), (1, 10), (6, 4), (1, 3, 7)}
+
+
+class _Group:
+    __slots__ = ("digits", "end", "fancy", "gap_fancy", "index", "start")
+
+    def __init__(self, start: int, end: int, digits: str, fancy: bool) -> None:
+        self.start = start
+        self.end = end
+        self.digits = digits
+        self.fancy = fancy
+        self.gap_fancy = False
+        self.index = 0
+
+
+def _digit_group(tok: str, s: int, e: int) -> _Group | None:
+    """Decode one alphanumeric token into digits, or None if it is a word."""
+    if tok.isdigit():
+        if tok.isascii():
+            return _Group(s, e, tok, False)
+        try:
+            return _Group(s, e, "".join(str(unicodedata.digit(c)) for c in tok), True)
+        except ValueError:
+            return None
+    low = tok.lower()
+    w = _WORDS.get(low)
+    if w is not None:
+        return _Group(s, e, w, True)
+    has_digit = not tok.isalpha()
+    if (has_digit or low[0] in "zotfsen") and _PIECES_RE.fullmatch(low):
+        out = []
+        for m in _PIECE_RE.finditer(low):
+            p = m.group()
+            if len(p) > 1:
+                out.append(_WORDS[p])
+            elif p.isdigit():
+                out.append(str(unicodedata.digit(p)))
+            else:
+                out.append(_LOOKALIKE[p])
+        if not has_digit and len(low) <= 2:
+            return None  # "oh", "ol" on their own
+        return _Group(s, e, "".join(out), True)
+    if has_digit:
+        # "Call816" / "0101now": keep the digit edge
+        m = _DIGIT_EDGE_RE.search(tok)
+        if m and m.group().isascii():
+            return _Group(s + m.start(), s + m.end(), m.group(), False)
+    return None
+
+
+_NOT_DIGITS: set[str] = set()
+
+
+def _runs(text: str, tokens: list[Token], blocked: list[tuple[int, int]] | None = None) -> list[list[_Group]]:
+    runs: list[list[_Group]] = []
+    cur: list[_Group] = []
+    not_digits = _NOT_DIGITS
+    for idx, (tok, s, e) in enumerate(tokens):
+        if tok in not_digits:
+            g = None
+        else:
+            g = _digit_group(tok, s, e)
+            if g is None:
+                if len(not_digits) > 500_000:
+                    not_digits.clear()
+                not_digits.add(tok)
+            else:
+                g.index = idx
+        if g is not None and blocked and any(bs < g.end and g.start < be for bs, be in blocked):
+            g = None
+        if g is None:
+            if cur:
+                runs.append(cur)
+                cur = []
+            continue
+        if cur:
+            gap = text[cur[-1].end : g.start]
+            if len(gap) > _MAX_GAP or any(c in _BREAKERS for c in gap):
+                runs.append(cur)
+                cur = []
+            elif any(c not in _PLAIN_GAP_CHARS for c in gap):
+                g.gap_fancy = True
+        cur.append(g)
+    if cur:
+        runs.append(cur)
+    return [r for r in runs if sum(len(g.digits) for g in r) >= 10]
+
+
+@lru_cache(maxsize=65536)
+def _validate(digits: str, plus: bool, region: str) -> str | None:
+    try:
+        num = phonenumbers.parse(("+" + digits) if plus else digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(num) or not phonenumbers.is_valid_number(num):
+        return None
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phones_from_tokens(text: str, tokens: list[Token], region: str = "US") -> list[PhoneMatch]:
+    """:func:`extract_phones` on a pre-tokenised text (see :func:`tokens_of`)."""
+    out: list[PhoneMatch] = []
+    windows: list[list[int]] = []  # [start, end, first token, last token]
+    for run in _runs(text, tokens):
+        ws = max(0, run[0].start - 30)
+        we = min(len(text), run[-1].end + 20)
+        if windows and ws <= windows[-1][1]:
+            windows[-1][1] = we
+            windows[-1][3] = run[-1].index
+        else:
+            windows.append([ws, we, run[0].index, run[-1].index])
+    for ws, we, i0, i1 in windows:
+        sub = tokens[max(0, i0 - 12) : i1 + 12]
+        sub = [t for t in sub if ws <= t[1] and t[2] <= we]
+        blocked = _decoys(text, sub, ws, we)
+        for r2 in _runs(text, sub, blocked):
+            _pick(r2, text, region, out)
+    out.sort(key=lambda p: p.span)
+    return out
+
+
+def extract_phones(text: str, region: str = "US") -> list[PhoneMatch]:
+    """Phone numbers in ``text`` (obfuscated or not) as E.164, in text order."""
+    if not text:
+        return []
+    return phones_from_tokens(text, tokens_of(text), region)
+
+
+def _pick(run: list[_Group], text: str, region: str, out: list[PhoneMatch]) -> None:
+    cands: list[tuple[int, int, int, str, bool, bool]] = []
+    n = len(run)
+    for i in range(n):
+        total = 0
+        plus = text[max(0, run[i].start - 3) : run[i].start].rstrip(" (").endswith("+")
+        for j in range(i, n):
+            total += len(run[j].digits)
+            if total > 15:
+                break
+            if total < 10:
+                continue
+            digits = "".join(g.digits for g in run[i : j + 1])
+            if not plus and (total > 11 or (total == 11 and digits[0] != "1")):
+                break
+            e164 = _validate(digits, plus, region)
+            if e164 is None:
+                continue
+            window = run[i : j + 1]
+            shape = tuple(len(g.digits) for g in window)
+            obf = any(g.fancy for g in window) or any(g.gap_fancy for g in window[1:]) or len(shape) >= 6
+            score = 2 if shape in _STANDARD_SHAPES or all(x == 1 for x in shape) else 1
+            cands.append((-score, i, j, e164, obf, plus))
+    cands.sort()
+    used: set[int] = set()
+    for _neg, i, j, e164, obf, plus in cands:
+        if any(k in used for k in range(i, j + 1)):
+            continue
+        used.update(range(i, j + 1))
+        s, e = run[i].start, run[j].end
+        if plus:
+            s = text.rindex("+", max(0, s - 3), s)
+        elif s > 0 and text[s - 1] == "(":
+            s -= 1
+        out.append(PhoneMatch(e164, (s, e), text[s:e], obf))
+
+
+def normalise_phone(raw: str | None, region: str = "US") -> str | None:
+    """Normalise one free-text phone (possibly obfuscated) to E.164, or None."""
+    if not raw:
+        return None
+    found = extract_phones(raw, region)
+    return found[0].e164 if found else None
+
+
+# --------------------------------------------------------------------------
+# E-mails, URLs, handles
+# --------------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])([A-Za-z0-9][A-Za-z0-9._%+-]{0,63})\s*(?:@|\s[\[(]?\s*at\s*[\])]?\s|[\[(]\s*at\s*[\])])\s*"
+    r"([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*)\s*(?:\.|\s[\[(]?\s*dot\s*[\])]?\s*|[\[(]\s*dot\s*[\])])\s*"
+    r"(com|net|org|edu|gov|us|io|me|co|info|biz|xxx|[a-z]{2,6}(?=[^\w]|$))\b",
+    re.IGNORECASE,
+)
+_URL_RE = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"'()]+|\b[a-z0-9][a-z0-9-]{1,62}\.(?:com|net|org|me|io|co|us|xxx|ly|to|tv)"
+    r"(?:/[^\s<>\"'()]*)?(?![\w@])",
+    re.IGNORECASE,
+)
+_HANDLE_PLATFORMS = {
+    "snap": "snapchat", "snapchat": "snapchat", "sc": "snapchat", "kik": "kik",
+    "ig": "instagram", "insta": "instagram", "instagram": "instagram",
+    "telegram": "telegram", "tg": "telegram", "twitter": "twitter", "x": "twitter",
+    "onlyfans": "onlyfans", "of": "onlyfans", "cashapp": "cashapp", "cash app": "cashapp",
+    "venmo": "venmo", "tiktok": "tiktok", "wickr": "wickr", "discord": "discord",
+    "whatsapp": "whatsapp", "fansly": "fansly",
+}  # fmt: skip
+_LONG_KW = r"snapchat|snap|kik|insta(?:gram)?|telegram|twitter|onlyfans|cash\s?app|venmo|tiktok|wickr|discord|fansly"
+_SHORT_KW = r"sc|ig|tg|x|of"
+_HANDLE_RE = re.compile(
+    rf"\b(?:(?P<lk>{_LONG_KW})(?:\s*(?:[:=\-]|\bme\b|\bis\b|\bat\b|\bid\b|👻)\s*)*\s*@?"
+    rf"|(?P<sk>{_SHORT_KW})\s*[:=@]\s*@?)"
+    r"(?P<h>[A-Za-z][A-Za-z0-9._]{2,29})",
+    re.IGNORECASE,
+)
+_URL_HANDLE_RE = re.compile(
+    r"(?:onlyfans\.com|instagram\.com|t\.me|twitter\.com|x\.com|snapchat\.com/add|tiktok\.com/@?|fansly\.com)"
+    r"/@?([A-Za-z0-9._]{3,30})",
+    re.IGNORECASE,
+)
+_AT_RE = re.compile(r"(?<![\w.@])@([A-Za-z][A-Za-z0-9._]{2,29})")
+_CASHTAG_RE = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9_]{1,19})\b")
+_HANDLE_STOP = frozenset(
+    "me is at the and for you only now here add text call hit my her him with our".split()
+)
+
+
+def _emails_and_spans(text: str) -> list[TextMatch]:
+    out = []
+    for m in _EMAIL_RE.finditer(text):
+        local, domain, tld = m.group(1), m.group(2), m.group(3)
+        raw = m.group(0)
+        if "@" not in raw and local.lower() in _HANDLE_STOP:
+            continue
+        out.append(TextMatch(f"{local}@{domain}.{tld}".lower(), (m.start(), m.end()), raw))
+    return out
+
+
+def extract_emails(text: str) -> list[TextMatch]:
+    """E-mail addresses, including ``name (at) gmail (dot) com`` forms."""
+    if not text or ("@" not in text and not _AT_WORD.search(text)):
+        return []
+    return _emails_and_spans(text)
+
+
+_AT_WORD = re.compile(r"\bat\b", re.IGNORECASE)
+
+
+def _inside(span: Span, spans: list[Span]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def extract_urls(text: str, emails: list[TextMatch] | None = None) -> list[TextMatch]:
+    """URLs and bare domains (``www.x.com``, ``mysite.com/page``)."""
+    if not text or "." not in text:
+        return []
+    if emails is None:
+        emails = extract_emails(text)
+    email_spans = [e.span for e in emails]
+    out = []
+    for m in _URL_RE.finditer(text):
+        raw = m.group(0).rstrip(".,;:!?")
+        span = (m.start(), m.start() + len(raw))
+        if _inside(span, email_spans):
+            continue
+        val = raw.lower()
+        if not val.startswith(("http://", "https://")):
+            val = "http://" + val
+        out.append(TextMatch(val, span, raw))
+    return out
+
+
+_HANDLE_KW = frozenset(
+    "snap snapchat sc kik ig insta instagram telegram tg twitter x onlyfans of cash cashapp "
+    "venmo tiktok wickr discord fansly whatsapp".split()
+)
+
+
+def extract_handles(
+    text: str,
+    tokens: list[Token] | None = None,
+    lows: list[str] | None = None,
+    emails: list[TextMatch] | None = None,
+) -> list[HandleMatch]:
+    """Social / messaging / payment handles, lower-cased, with platform.
+
+    ``tokens``/``lows``/``emails`` may be passed to reuse earlier work.
+    """
+    if not text:
+        return []
+    if tokens is None:
+        tokens = tokens_of(text)
+    if lows is None:
+        lows = [t[0].lower() for t in tokens]
+    if emails is None:
+        emails = _emails_and_spans(text) if "@" in text or "at" in lows else []
+    email_spans = [e.span for e in emails]
+    out: list[HandleMatch] = []
+    seen: set[Span] = set()
+    for (_tok, start, _end), low in zip(tokens, lows, strict=True):
+        if low not in _HANDLE_KW:
+            continue
+        m = _HANDLE_RE.match(text, start)
+        if m is None:
+            continue
+        kw = re.sub(r"\s+", " ", (m.group("lk") or m.group("sk") or "").lower())
+        h = m.group("h").rstrip("._").lower()
+        if h in _HANDLE_STOP or len(h) < 3:
+            continue
+        out.append(HandleMatch(_HANDLE_PLATFORMS.get(kw, kw), h, (m.start(), m.end()), m.group(0)))
+        seen.add((m.start("h"), m.end("h")))
+    if "/" in text:
+        for m in _URL_HANDLE_RE.finditer(text):
+            site = m.group(0).split("/")[0].lower()
+            plat = {"t.me": "telegram", "x.com": "twitter"}.get(site, site.split(".")[0])
+            out.append(HandleMatch(plat, m.group(1).rstrip("._").lower(), (m.start(), m.end()), m.group(0)))
+            seen.add((m.start(1), m.end(1)))
+    if "@" in text:
+        for m in _AT_RE.finditer(text):
+            if (m.start(1), m.end(1)) in seen or _inside((m.start(), m.end()), email_spans):
+                continue
+            h = m.group(1).rstrip("._").lower()
+            if h in _HANDLE_STOP:
+                continue
+            out.append(HandleMatch("at", h, (m.start(), m.end()), m.group(0)))
+    if "$" in text:
+        for m in _CASHTAG_RE.finditer(text):
+            out.append(HandleMatch("cashapp", m.group(1).lower(), (m.start(), m.end()), m.group(0)))
+    out.sort(key=lambda h: h.span)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Prices, ages, names
+# --------------------------------------------------------------------------
+
+_PRICE_RE = re.compile(
+    rf"\$\s*(?P<a1>\d{{2,4}})(?:\.\d\d)?(?:\s*(?:/|per|an?)?\s*(?P<u1>{_UNITS})\b)?"
+    rf"|\b(?P<a2>\d{{2,4}})(?:\$|\s*(?:roses?|dollars|usd|bucks|donations?)\b)"
+    rf"(?:\s*(?:/|per|an?)?\s*(?P<u2>{_UNITS})\b)?"
+    rf"|\b(?P<a3>\d{{2,4}})\s*(?:/|per\s*)?\s*(?P<u3>{_UNITS})\b",
+    re.IGNORECASE,
+)
+_UNIT_NORMAL = {
+    "hh": "half hour", "hhr": "half hour", "half": "half hour", "half hour": "half hour",
+    "halfhour": "half hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
+    "h": "hour", "qv": "quick visit", "qk": "quick visit", "quickie": "quick visit",
+    "overnight": "overnight", "ovn": "overnight",
+}  # fmt: skip
+
+
+def extract_prices(text: str) -> list[PriceMatch]:
+    """Prices and rates (``$200``, ``150 roses hh``, ``200/hr``)."""
+    out: list[PriceMatch] = []
+    if not text:
+        return out
+    for m in _PRICE_RE.finditer(text):
+        amount = int(m.group("a1") or m.group("a2") or m.group("a3"))
+        if not 20 <= amount <= 5000:
+            continue
+        unit_raw = m.group("u1") or m.group("u2") or m.group("u3")
+        unit = None
+        if unit_raw:
+            u = re.sub(r"\s+", " ", unit_raw.lower())
+            unit = _UNIT_NORMAL.get(u, u)
+            if re.fullmatch(r"\d{2} ?min(?:ute)?s?", u):
+                unit = f"{u[:2]} min"
+            if unit in {"bbbj", "gfe"}:
+                unit = None
+        out.append(PriceMatch(amount, unit, (m.start(), m.end()), m.group(0)))
+    return out
+
+
+_AGE_RE = re.compile(
+    r"\b(?:age|aged)\s*[:\-]?\s*(?P<a1>\d{2})\b"
+    r"|\b(?P<a2>\d{2})\s*(?:yo|y/o|y\.o\.|yrs?(?:\s*old)?|years?(?:\s*old)?)\b"
+    r"|\b(?:i'?m|i am)\s+(?:only\s+|just\s+)?(?P<a3>\d{2})\b(?!\s*(?:mins?|\$|hrs?|roses|/|%|lbs?))",
+    re.IGNORECASE,
+)
+
+
+def extract_ages(text: str) -> list[AgeMatch]:
+    """Stated ages (``age 19``, ``19yo``, ``I'm 21``)."""
+    out: list[AgeMatch] = []
+    if not text:
+        return out
+    for m in _AGE_RE.finditer(text):
+        age = int(m.group("a1") or m.group("a2") or m.group("a3"))
+        if 12 <= age <= 70:
+            out.append(AgeMatch(age, (m.start(), m.end()), m.group(0)))
+    return out
+
+
+_NAME_RE = re.compile(
+    r"\b(?:[Ii]'?m|[Ii] am|[Mm]y name is|[Nn]ame'?s|[Aa]sk for|[Cc]all me|[Ii]t'?s|[Tt]his is)\s+"
+    r"([A-Z][a-z]{2,12})\b"
+)
+_NAME_STOP = frozenset(
+    """New Back Available Here Your The Sweet Real Visiting Ready Not Only Just Now Open Fun
+    Young Independent Waiting Located Discreet Petite Always Very Sexy Down Out Up Upscale
+    Professional Safe Clean Free Today Tonight Hot Busy Sorry Available Girl Baby Yours Looking
+    Incall Outcall Friendly Easy Available Good Bored Lonely Exotic""".split()
+)
+
+
+def extract_names(text: str) -> list[str]:
+    """Self-introduced names (``I'm Candy``, ``ask for Mia``), in text order."""
+    if not text:
+        return []
+    return [m.group(1) for m in _NAME_RE.finditer(text) if m.group(1) not in _NAME_STOP]
+
+
+def extract(text: str, region: str = "US") -> Extraction:
+    """Run every extractor on ``text`` (tokenising it once)."""
+    if not text:
+        return Extraction()
+    tokens = tokens_of(text)
+    lows = [t[0].lower() for t in tokens]
+    emails = extract_emails(text)
+    return Extraction(
+        phones=tuple(phones_from_tokens(text, tokens, region)),
+        emails=tuple(emails),
+        urls=tuple(extract_urls(text, emails)),
+        handles=tuple(extract_handles(text, tokens, lows, emails)),
+        prices=tuple(extract_prices(text)),
+        ages=tuple(extract_ages(text)),
+        places=tuple(find_places(text, tokens, lows)),
+    )

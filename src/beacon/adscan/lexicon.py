@@ -1,0 +1,87 @@
+"""A small phrase matcher over word tokens (faster than big regex alternations).
+
+Phrases are matched on lower-cased alphanumeric tokens, so ``"new in town"``
+matches ``"NEW in Town!!"`` and ``"Lee's Summit"`` matches ``"Lees Summit"``
+only if listed; the returned spans index the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+Token = tuple[str, int, int]
+_ALNUM_RE = re.compile(r"[^\W_]+")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Alphanumeric tokens of ``text`` as ``(token, start, end)``."""
+    return [(m.group(), m.start(), m.end()) for m in _ALNUM_RE.finditer(text)]
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _ALNUM_RE.findall(phrase))
+
+
+@dataclass(frozen=True, slots=True)
+class LexMatch(Generic[T]):
+    payload: T
+    start: int
+    end: int
+
+
+class Lexicon(Generic[T]):
+    """Map phrases to payloads.
+
+    ``cased`` phrases must start with a capital letter in the text (all-caps
+    abbreviations such as ``KC`` must be written in capitals).
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, list[tuple[tuple[str, ...], T, int]]] = {}
+
+    def add(self, phrase: str, payload: T, cased: bool = False) -> None:
+        key = phrase_key(phrase)
+        if not key:
+            return
+        mode = 0
+        if cased:
+            mode = 2 if phrase.isupper() else 1
+        lst = self._first.setdefault(key[0], [])
+        lst.append((key, payload, mode))
+        lst.sort(key=lambda e: -len(e[0]))
+
+    def add_all(self, phrases: Iterable[str], payload: T, cased: bool = False) -> None:
+        for p in phrases:
+            self.add(p, payload, cased)
+
+    def scan(self, tokens: list[Token], lows: list[str] | None = None) -> list[LexMatch[T]]:
+        """Longest-first, non-overlapping matches in token order."""
+        if lows is None:
+            lows = [t[0].lower() for t in tokens]
+        out: list[LexMatch[T]] = []
+        first = self._first
+        n = len(tokens)
+        i = 0
+        while i < n:
+            cands = first.get(lows[i])
+            step = 1
+            if cands is not None:
+                for key, payload, mode in cands:
+                    k = len(key)
+                    if k > 1 and tuple(lows[i : i + k]) != key:
+                        continue
+                    tok = tokens[i][0]
+                    if mode == 1 and not tok[0].isupper():
+                        continue
+                    if mode == 2 and not tok.isupper():
+                        continue
+                    out.append(LexMatch(payload, tokens[i][1], tokens[i + k - 1][2]))
+                    step = k
+                    break
+            i += step
+        return out

@@ -1,0 +1,182 @@
+"""Summaries of operations: cities, movement, template, cluster indicators, risk."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from rapidfuzz.distance import Indel
+
+from .indicators import CLUSTER_INDICATORS
+from .models import AnalysedAd, CityVisit, Indicator, Operation, Place
+from .places import distance_km, normalise_city
+
+__all__ = ["build_operation", "movement_of", "template_of"]
+
+MOVEMENT_WINDOW = timedelta(days=30)
+_NORM = re.compile(r"[^\w]+")
+_TEMPLATE_SAMPLE = 12
+
+
+def _ci(code: str, evidence: str, weight: float | None = None) -> Indicator:
+    w = CLUSTER_INDICATORS[code].weight if weight is None else weight
+    return Indicator(code, evidence, round(w, 3))
+
+
+def _key(dt: datetime | None) -> tuple[int, datetime]:
+    return (1, datetime.max.replace(tzinfo=None)) if dt is None else (0, dt.replace(tzinfo=None))
+
+
+def movement_of(ads: Sequence[AnalysedAd]) -> tuple[list[CityVisit], list[CityVisit]]:
+    """(cities with first/last seen, movement path in time order).
+
+    The path collapses consecutive ads in the same city into one stint, so a
+    city visited twice appears twice."""
+    dated = sorted((a for a in ads if a.place is not None), key=lambda a: _key(a.ad.posted_at))
+    per_city: dict[Place, list[datetime | None]] = defaultdict(list)
+    for a in dated:
+        assert a.place is not None
+        per_city[a.place].append(a.ad.posted_at)
+    cities = []
+    for place, times in per_city.items():
+        known = [t for t in times if t is not None]
+        cities.append(CityVisit(place, min(known) if known else None, max(known) if known else None, len(times)))
+    cities.sort(key=lambda c: _key(c.first_seen))
+    path: list[CityVisit] = []
+    for a in dated:
+        assert a.place is not None
+        t = a.ad.posted_at
+        if path and path[-1].place == a.place:
+            last = path[-1]
+            path[-1] = CityVisit(last.place, last.first_seen, t or last.last_seen, last.ads + 1)
+        else:
+            path.append(CityVisit(a.place, t, t, 1))
+    return cities, path
+
+
+def template_of(texts: Sequence[str]) -> str:
+    """Shared text of near-duplicate ads with ``{…}`` for variable slots."""
+    sample = [t for t in texts if t][:_TEMPLATE_SAMPLE]
+    if not sample:
+        return ""
+    if len(sample) == 1:
+        return sample[0]
+    toks = [t.split() for t in sample]
+    norm = [[_NORM.sub("", w.lower()) for w in ts] for ts in toks]
+    order = sorted(range(len(toks)), key=lambda i: len(toks[i]))
+    b = order[len(order) // 2]
+    base, base_n = toks[b], norm[b]
+    support = [0] * len(base)
+    for i, other in enumerate(norm):
+        if i == b:
+            continue
+        for op in Indel.opcodes(base_n, other):
+            if op.tag == "equal":
+                for k in range(op.src_start, op.src_end):
+                    support[k] += 1
+    need = 0.6 * (len(toks) - 1)
+    out: list[str] = []
+    for w, s in zip(base, support, strict=True):
+        if s >= need:
+            out.append(w)
+        else:
+            slot = "{num}" if any(c.isdigit() for c in w) else "{…}"
+            if normalise_city(_NORM.sub(" ", w).strip()) is not None:
+                slot = "{city}"
+            if not out or out[-1] != slot:
+                out.append(slot)
+    return " ".join(out)
+
+
+def build_operation(cluster_id: str, ads: Sequence[AnalysedAd], text_groups: Sequence[int]) -> Operation:
+    """Summarise one operation; ``text_groups`` gives each ad's near-duplicate
+    group (to count phones per template)."""
+    phones = Counter(p for a in ads for p in a.phones)
+    emails = sorted({e for a in ads for e in a.emails})
+    handles = sorted({h for a in ads for h in a.handles})
+    images = Counter(i for a in ads for i in a.ad.images)
+    cities, path = movement_of(ads)
+    reasons: list[Indicator] = []
+
+    # many distinct names / ages on one phone
+    names: dict[str, set[str]] = defaultdict(set)
+    ages: dict[str, set[int]] = defaultdict(set)
+    for a in ads:
+        for p in a.phones:
+            names[p].update(a.names)
+            ages[p].update(a.ages)
+    best = None
+    for p in phones:
+        score = max(len(names[p]), len(ages[p]))
+        if score >= 3 and (best is None or score > best[0]):
+            best = (score, p)
+    if best is not None:
+        p = best[1]
+        reasons.append(
+            _ci(
+                "OP_MANY_NAMES_ON_PHONE",
+                f"{p} used with {len(names[p])} names ({', '.join(sorted(names[p])[:6])}) "
+                f"and {len(ages[p])} ages ({', '.join(map(str, sorted(ages[p])[:6]))})",
+            )
+        )
+    # many phones on one template
+    per_group: dict[int, set[str]] = defaultdict(set)
+    for a, g in zip(ads, text_groups, strict=True):
+        per_group[g].update(a.phones)
+    worst = max((len(v) for v in per_group.values()), default=0)
+    if worst >= 3:
+        reasons.append(_ci("OP_MANY_PHONES_ON_TEMPLATE", f"{worst} different phones on one ad template"))
+    # third-person / plural voice
+    third = sum(1 for a in ads if any(i.code == "AD_THIRD_PERSON" for i in a.indicators))
+    if len(ads) >= 2 and third / len(ads) >= 0.5:
+        reasons.append(_ci("OP_THIRD_PERSON_VOICE", f"{third} of {len(ads)} ads use third-person or plural voice"))
+    # movement across cities in a short time
+    distinct = {c.place for c in cities}
+    known = [c for c in path if c.first_seen is not None]
+    if len(distinct) >= 3 and known:
+        t0 = min(c.first_seen for c in known if c.first_seen is not None)
+        t1 = max(c.last_seen for c in known if c.last_seen is not None)
+        if t1 - t0 <= MOVEMENT_WINDOW:
+            km = sum(distance_km(a.place, b.place) for a, b in zip(path, path[1:], strict=False))
+            route = " → ".join(c.place.name for c in path[:8])
+            days = max(1, round((t1 - t0).total_seconds() / 86400))
+            reasons.append(
+                _ci("OP_RAPID_MOVEMENT", f"{len(distinct)} cities in {days} days (~{km:.0f} km): {route}")
+            )
+    # same photos with different phones
+    img_phones: dict[str, set[str]] = defaultdict(set)
+    for a in ads:
+        for im in a.ad.images:
+            img_phones[im].update(a.phones)
+    shared = [im for im, ps in img_phones.items() if len(ps) >= 2]
+    if shared:
+        reasons.append(
+            _ci(
+                "OP_SHARED_IMAGES_ACROSS_PHONES",
+                f"{len(shared)} image(s) appear with {max(len(img_phones[i]) for i in shared)} different phones",
+            )
+        )
+    mean_ad = sum(a.risk for a in ads) / len(ads) if ads else 0.0
+    if mean_ad > 0:
+        counts = Counter(i.code for a in ads for i in a.indicators if i.weight > 0)
+        top = ", ".join(f"{c} ×{n}" for c, n in counts.most_common(4))
+        reasons.append(_ci("OP_AD_SIGNALS", f"mean ad-level risk {mean_ad:.2f} ({top})", mean_ad))
+    risk = round(sum(r.weight for r in reasons), 3)
+    times = [a.ad.posted_at for a in ads if a.ad.posted_at is not None]
+    return Operation(
+        cluster_id=cluster_id,
+        ad_ids=[a.ad.id for a in ads],
+        phones=[p for p, _ in phones.most_common()],
+        emails=emails,
+        handles=handles,
+        images=[i for i, _ in images.most_common(20)],
+        cities=cities,
+        movement=path,
+        template=template_of([a.ad.body or a.ad.title for a in ads]),
+        risk=risk,
+        reasons=reasons,
+        first_seen=min(times) if times else None,
+        last_seen=max(times) if times else None,
+    )
