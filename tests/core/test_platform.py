@@ -141,6 +141,7 @@ def test_public_pages_render_in_english_and_spanish(db: Any) -> None:
     assert b"/static/vendor/uswds/css/uswds.min.css" in en.content
     es = client.get("/es/")
     assert es.status_code == 200 and b'lang="es"' in es.content
+    assert "Aprenda las señales" in es.content.decode() and "Ir al contenido principal" in es.content.decode()
 
 
 def test_request_id_header(db: Any) -> None:
