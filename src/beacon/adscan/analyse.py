@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .extract import (
-    extract_ages,
+    ages_from_tokens,
     extract_emails,
     extract_handles,
-    extract_names,
     extract_phones,
-    extract_prices,
     extract_urls,
+    names_from_tokens,
     phones_from_tokens,
+    prices_from_tokens,
     tokens_of,
 )
 from .indicators import AD_INDICATORS, ad_lexicon
@@ -73,11 +74,11 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
                 flag("AD_OBSCURED_PHONE", p.span, "phone", p.raw)
                 break
 
-    emails = extract_emails(text) if ("@" in text or "at" in lows) else []
+    emails = extract_emails(text) if "@" in text or ("dot" in lows and "at" in lows) else []
     urls = extract_urls(text, emails) if _URL_HINT.search(text) else []
     handles = extract_handles(text, tokens, lows, emails)
-    prices = extract_prices(text)
-    ages_m = extract_ages(text)
+    prices = prices_from_tokens(text, tokens)
+    ages_m = ages_from_tokens(text, tokens)
     ages = [a.age for a in ages_m]
     field_age: int | None = None
     if ad.age:
@@ -109,16 +110,14 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     cut.extend(u.span for u in urls)
     if cut:
         cut.sort()
+        starts = [t[1] for t in tokens]
         words = []
-        ci = 0
-        nc = len(cut)
-        for (_t, s, _e), low in zip(tokens, lows, strict=True):
-            while ci < nc and cut[ci][1] <= s:
-                ci += 1
-            if ci < nc and cut[ci][0] <= s:
-                continue
-            if low.isalpha():
-                words.append(low)
+        pos = 0
+        for cs, ce in cut:
+            a = bisect_left(starts, cs, pos)
+            words.extend(w for w in lows[pos:a] if w.isalpha())
+            pos = max(pos, bisect_left(starts, ce, a))
+        words.extend(w for w in lows[pos:] if w.isalpha())
     else:
         words = [w for w in lows if w.isalpha()]
 
@@ -140,5 +139,5 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
         risk=risk,
         shingle_text=" ".join(words),
         identifiers=list(dict.fromkeys(idents)),
-        names=extract_names(text),
+        names=names_from_tokens(text, tokens, lows),
     )

@@ -220,8 +220,39 @@ def _runs(text: str, tokens: list[Token], blocked: list[tuple[int, int]] | None 
     return [r for r in runs if sum(len(g.digits) for g in r) >= 10]
 
 
-@lru_cache(maxsize=65536)
+_NANP_PREFIX: dict[str, bool] = {}
+
+
 def _validate(digits: str, plus: bool, region: str) -> str | None:
+    """E.164 for a digit string if phonenumbers says it is possible and valid.
+
+    North American numbers take a fast path: libphonenumber decides the
+    validity of a NANP number from its NPA-NXX (first six digits), so the
+    verdict is cached per prefix (checked against phonenumbers in the tests).
+    """
+    if region in _NANP_REGIONS:
+        nat = None
+        if len(digits) == 10 and not plus:
+            nat = digits
+        elif len(digits) == 11 and digits[0] == "1":
+            nat = digits[1:]
+        if nat is not None and nat.isascii():
+            pre = nat[:6]
+            ok = _NANP_PREFIX.get(pre)
+            if ok is None:
+                ok = _validate_slow(nat, False, "US") is not None
+                if len(_NANP_PREFIX) > 1_000_000:
+                    _NANP_PREFIX.clear()
+                _NANP_PREFIX[pre] = ok
+            return "+1" + nat if ok else None
+    return _validate_slow(digits, plus, region)
+
+
+_NANP_REGIONS = frozenset({"US", "CA"})
+
+
+@lru_cache(maxsize=65536)
+def _validate_slow(digits: str, plus: bool, region: str) -> str | None:
     try:
         num = phonenumbers.parse(("+" + digits) if plus else digits, region)
     except phonenumbers.NumberParseException:
@@ -234,20 +265,19 @@ def _validate(digits: str, plus: bool, region: str) -> str | None:
 def phones_from_tokens(text: str, tokens: list[Token], region: str = "US") -> list[PhoneMatch]:
     """:func:`extract_phones` on a pre-tokenised text (see :func:`tokens_of`)."""
     out: list[PhoneMatch] = []
-    windows: list[list[int]] = []  # [start, end, first token, last token]
+    windows: list[tuple[int, int, int, int, list[list[_Group]]]] = []
     for run in _runs(text, tokens):
         ws = max(0, run[0].start - 30)
         we = min(len(text), run[-1].end + 20)
         if windows and ws <= windows[-1][1]:
-            windows[-1][1] = we
-            windows[-1][3] = run[-1].index
+            pws, _pwe, pi0, _pi1, pruns = windows[-1]
+            windows[-1] = (pws, we, pi0, run[-1].index, [*pruns, run])
         else:
-            windows.append([ws, we, run[0].index, run[-1].index])
-    for ws, we, i0, i1 in windows:
-        sub = tokens[max(0, i0 - 12) : i1 + 12]
-        sub = [t for t in sub if ws <= t[1] and t[2] <= we]
+            windows.append((ws, we, run[0].index, run[-1].index, [run]))
+    for ws, we, i0, i1, runs in windows:
+        sub = [t for t in tokens[max(0, i0 - 12) : i1 + 12] if ws <= t[1] and t[2] <= we]
         blocked = _decoys(text, sub, ws, we)
-        for r2 in _runs(text, sub, blocked):
+        for r2 in _runs(text, sub, blocked) if blocked else runs:
             _pick(r2, text, region, out)
     out.sort(key=lambda p: p.span)
     return out
@@ -361,12 +391,12 @@ def _emails_and_spans(text: str) -> list[TextMatch]:
 
 def extract_emails(text: str) -> list[TextMatch]:
     """E-mail addresses, including ``name (at) gmail (dot) com`` forms."""
-    if not text or ("@" not in text and not _AT_WORD.search(text)):
+    if not text or ("@" not in text and not _AT_DOT.search(text)):
         return []
     return _emails_and_spans(text)
 
 
-_AT_WORD = re.compile(r"\bat\b", re.IGNORECASE)
+_AT_DOT = re.compile(r"\bat\b.{1,80}?\bdot\b", re.IGNORECASE | re.DOTALL)
 
 
 def _inside(span: Span, spans: list[Span]) -> bool:
@@ -416,7 +446,7 @@ def extract_handles(
     if lows is None:
         lows = [t[0].lower() for t in tokens]
     if emails is None:
-        emails = _emails_and_spans(text) if "@" in text or "at" in lows else []
+        emails = extract_emails(text)
     email_spans = [e.span for e in emails]
     out: list[HandleMatch] = []
     seen: set[Span] = set()
@@ -472,15 +502,40 @@ _UNIT_NORMAL = {
 }  # fmt: skip
 
 
-def extract_prices(text: str) -> list[PriceMatch]:
-    """Prices and rates (``$200``, ``150 roses hh``, ``200/hr``)."""
+def _starts(text: str, tokens: list[Token], words: frozenset[str] = frozenset()) -> list[int]:
+    """Candidate start positions: digit tokens at a word boundary, ``$``
+    signs, and tokens whose lower-case form is in ``words``."""
+    out = []
+    for tok, st, _e in tokens:
+        c = tok[0]
+        if c.isdigit():
+            if st == 0 or not text[st - 1].isalnum():
+                out.append(st)
+        elif words and tok.lower() in words:
+            out.append(st)
+    if "$" in text:
+        i = text.find("$")
+        while i >= 0:
+            out.append(i)
+            i = text.find("$", i + 1)
+        out.sort()
+    return out
+
+
+def prices_from_tokens(text: str, tokens: list[Token]) -> list[PriceMatch]:
+    """:func:`extract_prices` on a pre-tokenised text."""
     out: list[PriceMatch] = []
-    if not text:
-        return out
-    for m in _PRICE_RE.finditer(text):
+    last = -1
+    for st in _starts(text, tokens):
+        if st < last:
+            continue
+        m = _PRICE_RE.match(text, st)
+        if m is None:
+            continue
         amount = int(m.group("a1") or m.group("a2") or m.group("a3"))
         if not 20 <= amount <= 5000:
             continue
+        last = m.end()
         unit_raw = m.group("u1") or m.group("u2") or m.group("u3")
         unit = None
         if unit_raw:
@@ -494,6 +549,11 @@ def extract_prices(text: str) -> list[PriceMatch]:
     return out
 
 
+def extract_prices(text: str) -> list[PriceMatch]:
+    """Prices and rates (``$200``, ``150 roses hh``, ``200/hr``)."""
+    return prices_from_tokens(text, tokens_of(text)) if text else []
+
+
 _AGE_RE = re.compile(
     r"\b(?:age|aged)\s*[:\-]?\s*(?P<a1>\d{2})\b"
     r"|\b(?P<a2>\d{2})\s*(?:yo|y/o|y\.o\.|yrs?(?:\s*old)?|years?(?:\s*old)?)\b"
@@ -502,20 +562,33 @@ _AGE_RE = re.compile(
 )
 
 
-def extract_ages(text: str) -> list[AgeMatch]:
-    """Stated ages (``age 19``, ``19yo``, ``I'm 21``)."""
+_AGE_WORDS = frozenset({"age", "aged", "i", "im"})
+
+
+def ages_from_tokens(text: str, tokens: list[Token]) -> list[AgeMatch]:
+    """:func:`extract_ages` on a pre-tokenised text."""
     out: list[AgeMatch] = []
-    if not text:
-        return out
-    for m in _AGE_RE.finditer(text):
+    last = -1
+    for st in _starts(text, tokens, _AGE_WORDS):
+        if st < last or text[st] == "$":
+            continue
+        m = _AGE_RE.match(text, st)
+        if m is None:
+            continue
         age = int(m.group("a1") or m.group("a2") or m.group("a3"))
         if 12 <= age <= 70:
+            last = m.end()
             out.append(AgeMatch(age, (m.start(), m.end()), m.group(0)))
     return out
 
 
+def extract_ages(text: str) -> list[AgeMatch]:
+    """Stated ages (``age 19``, ``19yo``, ``I'm 21``)."""
+    return ages_from_tokens(text, tokens_of(text)) if text else []
+
+
 _NAME_RE = re.compile(
-    r"\b(?:[Ii]'?m|[Ii] am|[Mm]y name is|[Nn]ame'?s|[Aa]sk for|[Cc]all me|[Ii]t'?s|[Tt]his is)\s+"
+    r"(?:[Ii]'?m|[Ii] am|[Mm]y name is|[Nn]ame'?s|[Aa]sk for|[Cc]all me|[Ii]t'?s|[Tt]his is)\s+"
     r"([A-Z][a-z]{2,12})\b"
 )
 _NAME_STOP = frozenset(
@@ -526,11 +599,25 @@ _NAME_STOP = frozenset(
 )
 
 
+_NAME_WORDS = frozenset({"i", "im", "my", "name", "names", "ask", "call", "it", "its", "this"})
+
+
+def names_from_tokens(text: str, tokens: list[Token], lows: list[str] | None = None) -> list[str]:
+    """:func:`extract_names` on a pre-tokenised text."""
+    out = []
+    if lows is None:
+        lows = [t[0].lower() for t in tokens]
+    for (_t, st, _e), low in zip(tokens, lows, strict=True):
+        if low in _NAME_WORDS:
+            m = _NAME_RE.match(text, st)
+            if m is not None and m.group(1) not in _NAME_STOP:
+                out.append(m.group(1))
+    return out
+
+
 def extract_names(text: str) -> list[str]:
     """Self-introduced names (``I'm Candy``, ``ask for Mia``), in text order."""
-    if not text:
-        return []
-    return [m.group(1) for m in _NAME_RE.finditer(text) if m.group(1) not in _NAME_STOP]
+    return names_from_tokens(text, tokens_of(text)) if text else []
 
 
 def extract(text: str, region: str = "US") -> Extraction:
@@ -545,7 +632,7 @@ def extract(text: str, region: str = "US") -> Extraction:
         emails=tuple(emails),
         urls=tuple(extract_urls(text, emails)),
         handles=tuple(extract_handles(text, tokens, lows, emails)),
-        prices=tuple(extract_prices(text)),
-        ages=tuple(extract_ages(text)),
+        prices=tuple(prices_from_tokens(text, tokens)),
+        ages=tuple(ages_from_tokens(text, tokens)),
         places=tuple(find_places(text, tokens, lows)),
     )
