@@ -1,0 +1,124 @@
+"""Thin adapter between stored ads and ``beacon.adscan`` (the Django-free analysis core).
+
+Nothing here re-implements the analysis: it maps a stored row to an ``adscan`` record and
+back, and turns adscan's results into what the database keeps (indicator spans, linking keys,
+the MinHash signature and its LSH band keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from beacon.adscan.analyse import analyse_ad
+from beacon.adscan.cluster import ClusterParams
+from beacon.adscan.minhash import WordHasher, band_keys, signature_one
+from beacon.adscan.models import Ad as ScanAd
+from beacon.adscan.models import AnalysedAd, Indicator, Place, PriceMatch
+
+if TYPE_CHECKING:
+    from .models import Ad
+
+PARAMS = ClusterParams()
+_HASHER = WordHasher()
+
+# adscan linking key prefix -> core.Identifier kind
+IDENTIFIER_KINDS = {"tel": "phone", "email": "email", "handle": "handle"}
+
+
+def content_hash(ad: ScanAd) -> str:
+    """SHA-256 of everything but the key (site, id): equal hashes mean the same content."""
+    content = {
+        "posted_at": ad.posted_at.isoformat() if ad.posted_at else None,
+        "url": ad.url, "title": ad.title, "body": ad.body, "city": ad.city, "state": ad.state,
+        "phone": ad.phone, "age": ad.age, "images": list(ad.images),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def content_of(row: Ad) -> dict[str, Any]:
+    """The stored content of a row (kept in ``AdVersion`` when a new version replaces it)."""
+    return {
+        "posted_at": row.posted_at.isoformat() if row.posted_at else None,
+        "url": row.url, "title": row.title, "body": row.body, "city": row.city, "state": row.state,
+        "phone": row.phone, "age": row.age, "images": list(row.images or []),
+    }
+
+
+def to_scan_ad(row: Ad) -> ScanAd:
+    return ScanAd(
+        id=row.external_id, posted_at=row.posted_at, site=row.site, url=row.url, title=row.title, body=row.body,
+        city=row.city, state=row.state, phone=row.phone, age=row.age, images=tuple(row.images or ()),
+    )
+
+
+def set_content(row: Ad, ad: ScanAd) -> None:
+    row.posted_at = ad.posted_at
+    row.url, row.title, row.body = ad.url, ad.title, ad.body
+    row.city, row.state, row.phone, row.age = ad.city[:200], ad.state[:50], ad.phone[:200], ad.age[:50]
+    row.images = list(ad.images)
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """What the clustering keeps per ad."""
+
+    signature: bytes | None
+    bands: list[tuple[int, int]]  # (band, signed 64-bit key)
+    keys: list[str]  # linking keys, e.g. "tel:+18165550101"
+
+
+def analyse(row: Ad) -> Clustering:
+    """Analyse a row's content with adscan, store the results on the row, return its clustering state."""
+    a = analyse_ad(to_scan_ad(row))
+    row.phones, row.emails, row.handles = a.phones, a.emails, a.handles
+    row.ages, row.names = a.ages, a.names
+    row.prices = [{"amount": p.amount, "unit": p.unit, "raw": p.raw} for p in a.prices]
+    row.indicators = [i.to_dict() for i in a.indicators]
+    row.risk = a.risk
+    row.place_name = a.place.name if a.place else ""
+    row.place_state = a.place.state if a.place else ""
+    row.lat = a.place.lat if a.place else None
+    row.lon = a.place.lon if a.place else None
+    sig = signature_one(a.shingle_text.split(), PARAMS.minhash, _HASHER)
+    bands: list[tuple[int, int]] = []
+    if sig is not None:
+        keys = band_keys(sig[None, :], PARAMS.minhash)[0].view(np.int64)
+        bands = [(b, int(k)) for b, k in enumerate(keys.tolist())]
+    row.signature = sig.astype("<u4").tobytes() if sig is not None else None
+    return Clustering(row.signature, bands, list(a.identifiers))
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two stored signatures."""
+    sa, sb = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
+    if len(sa) != len(sb) or not len(sa):
+        return 0.0
+    return float(np.mean(sa == sb))
+
+
+def analysed_from_row(row: Ad) -> AnalysedAd:
+    """Rebuild adscan's view of a stored ad from the stored analysis (no re-analysis)."""
+    place = None
+    if row.place_name and row.lat is not None and row.lon is not None:
+        place = Place(row.place_name, row.place_state, row.lat, row.lon)
+    indicators = [
+        Indicator(i["code"], i.get("evidence", ""), float(i.get("weight", 0)), i.get("field"),
+                  tuple(i["span"]) if i.get("span") else None)  # type: ignore[arg-type]
+        for i in row.indicators or []
+    ]
+    prices = [PriceMatch(int(p.get("amount", 0)), p.get("unit"), (0, 0), p.get("raw", "")) for p in row.prices or []]
+    return AnalysedAd(
+        ad=to_scan_ad(row), phones=list(row.phones or []), emails=list(row.emails or []), urls=[],
+        handles=list(row.handles or []), prices=prices, ages=list(row.ages or []), place=place,
+        indicators=indicators, risk=row.risk, shingle_text="", identifiers=[], names=list(row.names or []),
+    )
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt else None

@@ -1,0 +1,221 @@
+"""Incremental operation clustering kept in the database.
+
+Each stored ad keeps its MinHash signature, its LSH band keys (``AdBand``) and its linking
+keys (``AdKey``: phones, e-mails, handles, image hashes).  A new chunk of ads is matched by
+band lookups (candidates verified with the signature's estimated Jaccard similarity, the same
+threshold as ``beacon.adscan``) and by shared linking keys, and joined with a union-find
+whose nodes are existing operations and the new ads.  Nothing already stored is re-scanned.
+
+Rules (the same as adscan's batch clustering):
+- the public hotlines of ``adscan.cluster.HOTLINES`` never link;
+- a linking key carried by ads of more than ``max_identifier_groups`` distinct near-duplicate
+  text groups is a *hub* (a site footer number, a placeholder image) and does not link;
+- operations only merge: the oldest (smallest id) absorbs the others, which keep a
+  ``merged_into`` pointer; their ads move to it (full path compression).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from beacon.adscan.cluster import cluster_id_for
+from beacon.adscan.operations import build_operation
+
+from .analysis import PARAMS, Clustering, analysed_from_row, similarity
+from .models import Ad, AdBand, AdKey, Operation
+
+BUCKET_CAP = 64  # candidates examined per LSH bucket (the most recent ads)
+_IN_CHUNK = 900  # ids per IN (...) query
+T = TypeVar("T", bound=Hashable)
+
+STATUS_STRENGTH: dict[str, int] = {
+    Operation.Status.ESCALATED: 4, Operation.Status.WATCH: 3, Operation.Status.NEW: 2, Operation.Status.DISMISSED: 1,
+    Operation.Status.MERGED: 0,
+}
+
+
+class _UnionFind(Generic[T]):
+    """Union-find over hashable nodes (a thin dict wrapper; adscan's is index based)."""
+
+    def __init__(self) -> None:
+        self.parent: dict[T, T] = {}
+
+    def find(self, x: T) -> T:
+        p = self.parent
+        p.setdefault(x, x)
+        while p[x] != x:
+            p[x] = p[p[x]]
+            x = p[x]
+        return x
+
+    def union(self, a: T, b: T) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+    def groups(self) -> dict[T, list[T]]:
+        out: dict[T, list[T]] = defaultdict(list)
+        for x in list(self.parent):
+            out[self.find(x)].append(x)
+        return out
+
+
+@dataclass
+class Assignment:
+    touched: set[int] = field(default_factory=set)  # operations whose summary must be recomputed
+    created: list[int] = field(default_factory=list)
+    merges: list[tuple[int, list[int]]] = field(default_factory=list)  # (survivor, absorbed)
+    reopened: list[int] = field(default_factory=list)  # dismissed operations that received new ads
+    hubs: set[str] = field(default_factory=set)
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), _IN_CHUNK):
+        yield ids[i : i + _IN_CHUNK]
+
+
+def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
+    """Join the chunk's ads (saved, with their bands and keys stored) to operations."""
+    result = Assignment()
+    if not chunk:
+        return result
+    rows = {row.pk: row for row, _ in chunk}
+    # --- candidates: LSH buckets and shared keys --------------------------------------------
+    wanted = {pair for _, c in chunk for pair in c.bands}
+    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
+    band_values = sorted({k for _, k in wanted})
+    for i in range(0, len(band_values), _IN_CHUNK):
+        for ad_id, band, bkey in (AdBand.objects.filter(key__in=band_values[i : i + _IN_CHUNK])
+                                 .order_by("-ad_id").values_list("ad_id", "band", "key")):
+            bucket = buckets[(band, bkey)]
+            if (band, bkey) in wanted and len(bucket) < BUCKET_CAP:
+                bucket.append(ad_id)
+    link_keys = sorted({k for _, c in chunk for k in c.keys if k not in PARAMS.stop_identifiers})
+    holders: dict[str, set[int]] = defaultdict(set)
+    if PARAMS.use_identifiers:
+        for i in range(0, len(link_keys), _IN_CHUNK):
+            for holder, lkey in AdKey.objects.filter(key__in=link_keys[i : i + _IN_CHUNK]).values_list("ad_id", "key"):
+                holders[lkey].add(holder)
+    involved = sorted({a for b in buckets.values() for a in b} | {a for h in holders.values() for a in h} - set(rows))
+    op_of: dict[int, int | None] = {pk: r.operation_id for pk, r in rows.items()}
+    group_of: dict[int, int] = {pk: r.text_group or pk for pk, r in rows.items()}
+    sig_of: dict[int, bytes | None] = {pk: bytes(r.signature) if r.signature is not None else None
+                                       for pk, r in rows.items()}
+    for ids in _chunks(involved):
+        for pk, op, tg, sig in Ad.objects.filter(pk__in=ids).values_list("pk", "operation_id", "text_group", "signature"):
+            op_of[pk], group_of[pk], sig_of[pk] = op, tg or pk, bytes(sig) if sig is not None else None
+    # --- near-duplicate text links ------------------------------------------------------------
+    edges: list[tuple[int, int]] = []
+    for row, c in chunk:
+        if c.signature is None:
+            continue
+        seen: set[int] = {row.pk}
+        for pair in c.bands:
+            for other in buckets.get(pair, ()):
+                if other in seen:
+                    continue
+                seen.add(other)
+                sig = sig_of.get(other)
+                if sig is not None and similarity(c.signature, sig) >= PARAMS.minhash.threshold:
+                    edges.append((row.pk, other))
+    text: _UnionFind[int] = _UnionFind()
+    for a, b in edges:
+        text.union(group_of[a], group_of[b])
+    new_group: dict[int, int] = {}
+    for text_members in text.groups().values():
+        smallest = min(text_members)
+        for m in text_members:
+            new_group[m] = smallest
+    moved: dict[int, list[int]] = defaultdict(list)
+    for old, new in new_group.items():
+        if old != new:
+            moved[new].append(old)
+    for new, olds in moved.items():
+        Ad.objects.filter(text_group__in=olds).update(text_group=new)
+    for pk in group_of:
+        group_of[pk] = new_group.get(group_of[pk], group_of[pk])
+    for pk, row in rows.items():
+        row.text_group = group_of[pk]
+    # --- operations ---------------------------------------------------------------------------
+    def node(pk: int) -> tuple[str, int]:
+        op = op_of.get(pk)
+        return ("op", op) if op is not None else ("ad", pk)
+
+    ops: _UnionFind[tuple[str, int]] = _UnionFind()
+    for pk in rows:
+        ops.find(node(pk))
+    for a, b in edges:
+        ops.union(node(a), node(b))
+    for link, carriers in holders.items():
+        groups = {group_of.get(a, a) for a in carriers}
+        if len(groups) > PARAMS.max_identifier_groups:
+            result.hubs.add(link)
+            continue
+        head, *rest = sorted(carriers)
+        for other in rest:
+            ops.union(node(head), node(other))
+    chunk_nodes = {node(pk) for pk in rows}
+    for members in ops.groups().values():
+        if not chunk_nodes.intersection(members):
+            continue
+        op_ids = sorted(m[1] for m in members if m[0] == "op")
+        new_ads = sorted(m[1] for m in members if m[0] == "ad")
+        if op_ids:
+            survivor = Operation.objects.select_for_update().get(pk=op_ids[0])
+        else:
+            oldest = rows[new_ads[0]]
+            survivor = Operation.objects.create(key=cluster_id_for(f"{oldest.site}:{oldest.external_id}"))
+            result.created.append(survivor.pk)
+        absorbed = op_ids[1:]
+        if absorbed:
+            statuses = list(Operation.objects.filter(pk__in=absorbed).values_list("status", flat=True))
+            best = max([survivor.status, *statuses], key=lambda s: STATUS_STRENGTH.get(s, 0))
+            Operation.objects.filter(merged_into__in=absorbed).update(merged_into=survivor)
+            Operation.objects.filter(pk__in=absorbed).update(status=Operation.Status.MERGED, merged_into=survivor)
+            Ad.objects.filter(operation_id__in=absorbed).update(operation=survivor)
+            if best != survivor.status:
+                survivor.status = best
+                survivor.save(update_fields=["status", "updated_at"])
+            result.merges.append((survivor.pk, absorbed))
+        if survivor.status == Operation.Status.DISMISSED and (new_ads or absorbed) and op_ids:
+            survivor.status = Operation.Status.NEW
+            survivor.save(update_fields=["status", "updated_at"])
+            result.reopened.append(survivor.pk)
+        for pk in new_ads:
+            rows[pk].operation = survivor
+        result.touched.add(survivor.pk)
+    Ad.objects.bulk_update(list(rows.values()), ["operation", "text_group"])
+    return result
+
+
+def summarise(operation_ids: Iterable[int]) -> None:
+    """Recompute the summary (adscan ``build_operation``) of the given operations from their stored ads."""
+    ids = sorted(set(operation_ids))
+    if not ids:
+        return
+    by_op: dict[int, list[Ad]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for row in Ad.objects.filter(operation_id__in=chunk).defer("signature").order_by("posted_at", "id"):
+            by_op[row.operation_id].append(row)  # type: ignore[index]
+    ops = Operation.objects.in_bulk(ids)
+    changed = []
+    for op_id, op in ops.items():
+        ads = by_op.get(op_id, [])
+        op.ad_count = len(ads)
+        if ads:
+            built = build_operation(op.key, [analysed_from_row(r) for r in ads], [r.text_group or r.pk for r in ads])
+            data = built.to_dict()
+            op.risk = built.risk
+            op.reasons = data["reasons"]
+            op.phones, op.emails, op.handles, op.images = built.phones, built.emails, built.handles, built.images
+            op.cities, op.movement = data["cities"], data["movement"]
+            op.template = built.template
+            op.first_seen, op.last_seen = built.first_seen, built.last_seen
+        changed.append(op)
+    Operation.objects.bulk_update(changed, [
+        "ad_count", "risk", "reasons", "phones", "emails", "handles", "images", "cities", "movement", "template",
+        "first_seen", "last_seen",
+    ])

@@ -1,0 +1,319 @@
+"""Writes of the monitoring area: ingestion (idempotent, resumable), decisions on operations.
+
+Ingestion commits in chunks: each chunk (its ads, versions, clustering state, operation
+changes, the run's counters and an audit event) is one transaction.  A run killed midway
+leaves whole chunks only; running the same input again skips what is stored (same
+(site, id) and content hash) and finishes the rest, so nothing is duplicated or lost.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from beacon.adscan.images import image_key
+from beacon.adscan.models import Ad as ScanAd
+from beacon.adscan.models import Rejected
+from beacon.adscan.records import iter_file, iter_records
+from beacon.core import audit
+from beacon.core.identifiers import identifier_for
+from beacon.core.models import Identifier
+
+from . import clustering
+from .analysis import IDENTIFIER_KINDS, Clustering, analyse, content_hash, content_of, set_content
+from .models import Ad, AdBand, AdKey, AdVersion, IngestRun, Operation, OperationDecision, RejectedRow
+
+CHUNK_SIZE = 200
+INLINE_LIMIT = 200  # API batches above this many records are stored by a background task
+Item = ScanAd | Rejected
+Progress = Callable[[int], None]
+
+
+class IngestError(Exception):
+    """The input cannot be read at all (missing file, CSV without an ``id`` column)."""
+
+
+# --- Runs ---------------------------------------------------------------------------------
+@transaction.atomic
+def run_create(*, source: str, acting_user: Any, filename: str = "", payload: dict[str, Any] | None = None,
+               queued: bool = False) -> IngestRun:
+    run = IngestRun.objects.create(
+        source=source, filename=filename[:300], payload=payload,
+        submitted_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        status=IngestRun.Status.QUEUED if queued else IngestRun.Status.RUNNING,
+    )
+    audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="ad_ingest_run", object_id=run.pk,
+                 summary=f"ad ingestion started ({source}{': ' + filename if filename else ''})")
+    return run
+
+
+def _chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def ingest_items(run: IngestRun, items: Iterable[Item], *, acting_user: Any, chunk_size: int = CHUNK_SIZE,
+                 progress: Progress | None = None) -> IngestRun:
+    """Store validated ads and rejected rows in chunks; marks the run done (or failed and re-raises)."""
+    if run.status != IngestRun.Status.RUNNING:
+        IngestRun.objects.filter(pk=run.pk).update(status=IngestRun.Status.RUNNING)
+        run.status = IngestRun.Status.RUNNING
+    done = 0
+    try:
+        for chunk in _chunked(items, chunk_size):
+            store_chunk(run, chunk, acting_user=acting_user)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+    except BaseException as exc:
+        _finish(run, acting_user=acting_user, error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    return _finish(run, acting_user=acting_user)
+
+
+@transaction.atomic
+def _finish(run: IngestRun, *, acting_user: Any, error: str = "") -> IngestRun:
+    run.refresh_from_db()
+    run.status = IngestRun.Status.FAILED if error else IngestRun.Status.DONE
+    run.error = error
+    run.payload = None
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "error", "payload", "finished_at"])
+    audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="ad_ingest_run", object_id=run.pk,
+                 summary=f"ad ingestion {run.status}: {run.created} new, {run.updated} updated, "
+                         f"{run.unchanged} unchanged, {run.rejected} rejected",
+                 detail={"error": error} if error else None)
+    return run
+
+
+def _identifiers(keys: Iterable[str]) -> dict[str, int]:
+    """core.Identifier id for every phone / e-mail / handle linking key (shared rows, created on first sight)."""
+    wanted: dict[tuple[str, str], str] = {}
+    for key in keys:
+        prefix, _, value = key.partition(":")
+        kind = IDENTIFIER_KINDS.get(prefix)
+        if kind and value and len(value) <= 300:
+            wanted[(kind, value.lower() if kind != "phone" else value)] = key
+    out: dict[str, int] = {}
+    values = sorted({v for _, v in wanted})
+    for i in range(0, len(values), 500):
+        for pk, kind, value in Identifier.objects.filter(value__in=values[i : i + 500]).values_list("pk", "kind", "value"):
+            if (kind, value) in wanted:
+                out[wanted[(kind, value)]] = pk
+    for (kind, value), key in wanted.items():
+        if key not in out:
+            out[key] = identifier_for(kind, value).pk
+    return out
+
+
+@transaction.atomic
+def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> dict[str, int]:
+    """Store one chunk in one transaction; returns its counts."""
+    counts = {"received": len(items), "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    ads = [i for i in items if isinstance(i, ScanAd)]
+    RejectedRow.objects.bulk_create([RejectedRow(run=run, line=r.line, reason=r.reason[:300], raw=r.raw[:2000])
+                                     for r in rejected])
+    counts["rejected"] = len(rejected)
+    existing: dict[tuple[str, str], Ad] = {}
+    ids = sorted({a.id[:200] for a in ads})
+    for i in range(0, len(ids), 500):
+        for row in Ad.objects.filter(external_id__in=ids[i : i + 500]).defer("signature"):
+            existing[(row.site, row.external_id)] = row
+    fresh: list[tuple[Ad, Clustering]] = []
+    changed: list[tuple[Ad, Clustering]] = []
+    seen: set[tuple[str, str]] = set()
+    for ad in ads:
+        key = (ad.site[:200], ad.id[:200])
+        if key in seen:
+            counts["unchanged"] += 1
+            continue
+        seen.add(key)
+        digest = content_hash(ad)
+        found = existing.get(key)
+        if found is not None and found.content_hash == digest:
+            counts["unchanged"] += 1
+            continue
+        if found is None:
+            row = Ad(site=key[0], external_id=key[1], content_hash=digest, first_run=run, last_run=run)
+            set_content(row, ad)
+            fresh.append((row, analyse(row)))
+        else:
+            row = found
+            AdVersion.objects.create(ad=row, version=row.version, content_hash=row.content_hash,
+                                     content=content_of(row), replaced_by_run=run)
+            set_content(row, ad)
+            row.content_hash, row.version, row.last_run = digest, row.version + 1, run
+            changed.append((row, analyse(row)))
+    if fresh:
+        Ad.objects.bulk_create([r for r, _ in fresh], ignore_conflicts=True)
+        stored = {(s, e): (pk, h, r) for pk, s, e, h, r in Ad.objects.filter(
+            external_id__in=[r.external_id for r, _ in fresh]).values_list(
+                "pk", "site", "external_id", "content_hash", "first_run_id")}
+        kept = []
+        for row, c in fresh:
+            pk, digest, first_run = stored[(row.site, row.external_id)]
+            if first_run == run.pk and digest == row.content_hash:
+                row.pk, row._state.adding = pk, False
+                kept.append((row, c))
+            else:  # stored meanwhile by a concurrent run: that run links it
+                counts["unchanged"] += 1
+        counts["created"] = len(kept)
+        fresh = kept
+    for row, _c in changed:
+        row.save()
+    counts["updated"] = len(changed)
+    work = fresh + changed
+    if changed:
+        AdBand.objects.filter(ad__in=[r for r, _ in changed]).delete()
+        AdKey.objects.filter(ad__in=[r for r, _ in changed]).delete()
+    identifier_ids = _identifiers(k for _, c in work for k in c.keys)
+    AdBand.objects.bulk_create([AdBand(ad=row, band=b, key=k) for row, c in work for b, k in c.bands])
+    AdKey.objects.bulk_create([AdKey(ad=row, key=k[:320], identifier_id=identifier_ids.get(k))
+                               for row, c in work for k in dict.fromkeys(c.keys)])
+    assignment = clustering.assign(work)
+    clustering.summarise(assignment.touched | {r.operation_id for r, _ in changed if r.operation_id})
+    for survivor, absorbed in assignment.merges:
+        audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="operation", object_id=survivor,
+                     summary=f"operations {', '.join(map(str, absorbed))} merged in (shared text or identifiers)",
+                     detail={"absorbed": absorbed, "run": run.pk})
+    for op_id in assignment.reopened:
+        audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="operation", object_id=op_id,
+                     summary="dismissed operation reopened: new ads joined it", detail={"run": run.pk})
+    for field, n in counts.items():
+        setattr(run, field, getattr(run, field) + n)
+    run.save(update_fields=list(counts))
+    audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="ad_ingest_run", object_id=run.pk,
+                 summary=f"stored {counts['created']} new and {counts['updated']} updated ads, "
+                         f"{counts['unchanged']} unchanged, {counts['rejected']} rejected",
+                 detail={**counts, "operations_created": len(assignment.created), "merges": len(assignment.merges)})
+    return counts
+
+
+# --- Entry points -------------------------------------------------------------------------
+def _image_hasher(base: Path) -> Callable[[str], str]:
+    def hasher(value: str) -> str:
+        return image_key(value, str(base))
+
+    return hasher
+
+
+def ingest_file(path: str | Path, *, acting_user: Any, source: str = IngestRun.Source.CLI,
+                chunk_size: int = CHUNK_SIZE, progress: Progress | None = None) -> IngestRun:
+    """``beacon ads ingest INPUT``: a JSONL or CSV file (gzip allowed)."""
+    from beacon.adscan.records import InputError
+
+    p = Path(path)
+    if not p.exists():
+        raise IngestError(f"input not found: {p}")
+    run = run_create(source=source, acting_user=acting_user, filename=p.name)
+    try:
+        items = iter_file(p, _image_hasher(p.parent))
+        return ingest_items(run, items, acting_user=acting_user, chunk_size=chunk_size, progress=progress)
+    except InputError as exc:
+        raise IngestError(str(exc)) from exc
+
+
+def ingest_records(records: Iterable[Mapping[str, Any]], *, acting_user: Any, source: str = IngestRun.Source.API,
+                   filename: str = "", chunk_size: int = CHUNK_SIZE, run: IngestRun | None = None) -> IngestRun:
+    run = run or run_create(source=source, acting_user=acting_user, filename=filename)
+    return ingest_items(run, iter_records(records), acting_user=acting_user, chunk_size=chunk_size)
+
+
+def ingest_text(text: str, *, name: str, acting_user: Any, run: IngestRun | None = None) -> IngestRun:
+    """An uploaded JSONL or CSV file (already decoded)."""
+    from beacon.adscan.records import InputError
+
+    run = run or run_create(source=IngestRun.Source.API, acting_user=acting_user, filename=name)
+    suffix = ".csv" if name.lower().endswith(".csv") else ".jsonl"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_text(text, encoding="utf-8")
+        try:
+            return ingest_items(run, iter_file(path), acting_user=acting_user)
+        except InputError as exc:
+            raise IngestError(str(exc)) from exc
+
+
+def decode_upload(data: bytes) -> str:
+    """Upload bytes as text (gunzipped when gzip); invalid UTF-8 is replaced and then rejected per row."""
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.GzipFile(fileobj=io.BytesIO(data)).read()
+    return data.decode("utf-8", "replace")
+
+
+def submit_batch(*, acting_user: Any, records: list[Any] | None = None, text: str | None = None,
+                 name: str = "") -> IngestRun:
+    """API batch: small batches are stored now, larger ones by a background task."""
+    size = len(records) if records is not None else (text or "").count("\n")
+    payload: dict[str, Any] = {"records": records} if records is not None else {"text": text, "name": name}
+    if size <= INLINE_LIMIT:
+        run = run_create(source=IngestRun.Source.API, acting_user=acting_user, filename=name)
+        if records is not None:
+            return ingest_records(records, acting_user=acting_user, run=run)
+        return ingest_text(text or "", name=name, acting_user=acting_user, run=run)
+    with transaction.atomic():
+        run = run_create(source=IngestRun.Source.API, acting_user=acting_user, filename=name, payload=payload,
+                         queued=True)
+        from .tasks import process_run
+
+        run_id = run.pk
+        transaction.on_commit(lambda: process_run.enqueue(run_id))
+    return run
+
+
+def process_queued_run(run_id: int) -> IngestRun | None:
+    """Store a queued API batch (called by the background task; a finished run is left alone)."""
+    run = IngestRun.objects.filter(pk=run_id).select_related("submitted_by").first()
+    if run is None or run.status in {IngestRun.Status.DONE, IngestRun.Status.FAILED} or not run.payload:
+        return run
+    payload, actor = run.payload, run.submitted_by
+    if "records" in payload:
+        return ingest_records(payload["records"], acting_user=actor, run=run)
+    return ingest_text(payload.get("text", ""), name=payload.get("name", ""), acting_user=actor, run=run)
+
+
+# --- Decisions ----------------------------------------------------------------------------
+DECISION_STATUS: dict[str, str] = {
+    OperationDecision.Decision.DISMISS: Operation.Status.DISMISSED,
+    OperationDecision.Decision.WATCH: Operation.Status.WATCH,
+    OperationDecision.Decision.ESCALATE: Operation.Status.ESCALATED,
+}
+
+
+class DecisionError(ValueError):
+    pass
+
+
+@transaction.atomic
+def operation_decide(*, operation: Operation, decision: str, reason: str = "", acting_user: Any,
+                     request: Any = None) -> OperationDecision:
+    """Dismiss (a reason is required), watch or escalate an operation; audited."""
+    reason = (reason or "").strip()
+    if decision not in DECISION_STATUS:
+        raise DecisionError("Unknown decision.")
+    if decision == OperationDecision.Decision.DISMISS and not reason:
+        raise DecisionError("Give a reason to dismiss an operation.")
+    if operation.status == Operation.Status.MERGED:
+        raise DecisionError("This operation was merged into another one; decide on that one.")
+    op = Operation.objects.select_for_update().get(pk=operation.pk)
+    before = op.status
+    op.status = DECISION_STATUS[decision]
+    op.decided_by, op.decided_at, op.decision_reason = acting_user, timezone.now(), reason
+    op.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+    made = OperationDecision.objects.create(operation=op, decision=decision, reason=reason, decided_by=acting_user)
+    audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="operation", object_id=op.pk,
+                 summary=f"decision: {decision} (was {before})" + (f": {reason[:200]}" if reason else ""),
+                 request=request, detail={"decision": decision, "from": before, "to": op.status})
+    operation.status, operation.decided_by, operation.decided_at = op.status, op.decided_by, op.decided_at
+    operation.decision_reason = reason
+    return made
