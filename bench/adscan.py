@@ -62,7 +62,6 @@ def datasketch_baseline(
     Returns labels, total seconds and seconds spent computing signatures."""
     from datasketch import MinHash, MinHashLSH
 
-    t0 = time.perf_counter()
     words = []
     for r in records:
         a = analyse_ad(parse_record(r))

@@ -111,12 +111,12 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     if cut:
         cut.sort()
         starts = [t[1] for t in tokens]
-        words = []
+        words: list[str] = []
         pos = 0
         for cs, ce in cut:
-            a = bisect_left(starts, cs, pos)
-            words.extend(w for w in lows[pos:a] if w.isalpha())
-            pos = max(pos, bisect_left(starts, ce, a))
+            lo = bisect_left(starts, cs, pos)
+            words.extend(w for w in lows[pos:lo] if w.isalpha())
+            pos = max(pos, bisect_left(starts, ce, lo))
         words.extend(w for w in lows[pos:] if w.isalpha())
     else:
         words = [w for w in lows if w.isalpha()]

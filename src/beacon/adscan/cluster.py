@@ -57,7 +57,7 @@ HOTLINES: frozenset[str] = frozenset(
 @dataclass(frozen=True, slots=True)
 class ClusterParams:
     minhash: MinHashParams = field(default_factory=MinHashParams)
-    max_identifier_groups: int = 25
+    max_identifier_groups: int = 5
     """An identifier seen in more distinct text groups than this is a hub."""
     stop_identifiers: frozenset[str] = HOTLINES
     use_identifiers: bool = True
@@ -115,7 +115,8 @@ def _components(n: int, src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64]) 
     # relabel: label = smallest member index
     first = np.full(lab.max() + 1, n, dtype=np.int64)
     np.minimum.at(first, lab, np.arange(n, dtype=np.int64))
-    return first[lab]
+    out: npt.NDArray[np.int64] = first[lab]
+    return out
 
 
 def cluster_batch(
@@ -177,8 +178,8 @@ def cluster_hashed(
     hub_mask = groups_per_ident > params.max_identifier_groups
     if hub_mask.any():
         names = list(ident_index)
-        for k in np.nonzero(hub_mask)[0]:
-            hubs[names[int(k)]] = int(groups_per_ident[k])
+        for hk in np.nonzero(hub_mask)[0].tolist():
+            hubs[names[hk]] = int(groups_per_ident[hk])
         keep = ~hub_mask[ei]
         ea, ei = ea[keep], ei[keep]
     all_src = np.concatenate([src, ea])

@@ -176,9 +176,9 @@ def _digit_group(tok: str, s: int, e: int) -> _Group | None:
         return _Group(s, e, "".join(out), True)
     if has_digit:
         # "Call816" / "0101now": keep the digit edge
-        m = _DIGIT_EDGE_RE.search(tok)
-        if m and m.group().isascii():
-            return _Group(s + m.start(), s + m.end(), m.group(), False)
+        edge = _DIGIT_EDGE_RE.search(tok)
+        if edge and edge.group().isascii():
+            return _Group(s + edge.start(), s + edge.end(), edge.group(), False)
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from rapidfuzz.distance import Indel
 
@@ -25,8 +25,11 @@ def _ci(code: str, evidence: str, weight: float | None = None) -> Indicator:
     return Indicator(code, evidence, round(w, 3))
 
 
+_FAR = datetime.max.replace(tzinfo=UTC)
+
+
 def _key(dt: datetime | None) -> tuple[int, datetime]:
-    return (1, datetime.max.replace(tzinfo=None)) if dt is None else (0, dt.replace(tzinfo=None))
+    return (1, _FAR) if dt is None else (0, dt if dt.tzinfo else dt.replace(tzinfo=UTC))
 
 
 def movement_of(ads: Sequence[AnalysedAd]) -> tuple[list[CityVisit], list[CityVisit]]:
@@ -37,8 +40,8 @@ def movement_of(ads: Sequence[AnalysedAd]) -> tuple[list[CityVisit], list[CityVi
     dated = sorted((a for a in ads if a.place is not None), key=lambda a: _key(a.ad.posted_at))
     per_city: dict[Place, list[datetime | None]] = defaultdict(list)
     for a in dated:
-        assert a.place is not None
-        per_city[a.place].append(a.ad.posted_at)
+        if a.place is not None:
+            per_city[a.place].append(a.ad.posted_at)
     cities = []
     for place, times in per_city.items():
         known = [t for t in times if t is not None]
@@ -46,7 +49,8 @@ def movement_of(ads: Sequence[AnalysedAd]) -> tuple[list[CityVisit], list[CityVi
     cities.sort(key=lambda c: _key(c.first_seen))
     path: list[CityVisit] = []
     for a in dated:
-        assert a.place is not None
+        if a.place is None:
+            continue
         t = a.ad.posted_at
         if path and path[-1].place == a.place:
             last = path[-1]

@@ -133,7 +133,7 @@ def iter_file(path: str | Path, image_hasher: Any = None) -> Iterator[Ad | Rejec
     if not p.exists():
         raise InputError(f"input not found: {p}")
     with _open_binary(p) as fb:
-        buffered = io.BufferedReader(fb) if not isinstance(fb, io.BufferedReader) else fb  # type: ignore[arg-type]
+        buffered: Any = fb if isinstance(fb, io.BufferedReader) else io.BufferedReader(fb)  # type: ignore[arg-type,type-var,unused-ignore]
         first = buffered.peek(4096)[:4096]
         fmt = _sniff_format(p, first)
         seen: set[tuple[str, str]] = set()
