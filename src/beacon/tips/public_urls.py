@@ -2,4 +2,7 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("report/", views.public_report, name="report")]
+urlpatterns = [
+    path("report/", views.public_report, name="report"),
+    path("report/follow-up/", views.public_followup, name="followup"),
+]

@@ -1,14 +1,220 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from beacon.core import audit, ratelimit
 from beacon.core.access import require_perm
-from beacon.core.permissions import Perm
+from beacon.core.models import User
+from beacon.core.permissions import Perm, has_perm
+
+from . import selectors, services, triage
+from .access import access_tip, can_view_contact
+from .forms import (
+    AssignForm,
+    FollowupForm,
+    PriorityForm,
+    PublicTipForm,
+    QuestionForm,
+    QueueFilterForm,
+    ReporterInfoForm,
+    SpamForm,
+    StatusForm,
+)
+from .models import Tip
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    mapping = {"county": "county", "lat": "lat", "lon": "lon", "narrative": "narrative", "body": "body"}
+    for name, errors in exc.message_dict.items():
+        form.add_error(mapping.get(name) if mapping.get(name) in form.fields else None, errors)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # staff views run behind require_perm
+    return request.user
+
+
+def _too_many(request: HttpRequest, scope: str) -> HttpResponse:
+    response = render(request, "tips/public_throttled.html", {"public_page": True}, status=429)
+    response["Retry-After"] = str(ratelimit.retry_after(scope))
+    return response
+
+
+# --- Public ---------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def public_report(request: HttpRequest) -> HttpResponse:
+    form = PublicTipForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.hit(request, "tip_submit"):
+            return _too_many(request, "tip_submit")
+        if form.is_valid():
+            try:
+                submitted = services.tip_submit(data=form.to_input())
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return render(request, "tips/public_receipt.html", {
+                    "public_page": True, "receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase,
+                    "status": submitted.tip.public_status_label,
+                })
+    return render(request, "tips/public_report.html", {"form": form, "public_page": True})
+
+
+@require_http_methods(["GET", "POST"])
+def public_followup(request: HttpRequest) -> HttpResponse:
+    """Status and added information with the receipt code and passphrase; no account, no session."""
+    form = FollowupForm(request.POST or None)
+    info_form = ReporterInfoForm()
+    context: dict[str, Any] = {"form": form, "public_page": True}
+    if request.method == "POST":
+        if not ratelimit.hit(request, "tip_followup", cost=0):  # peek: only wrong passphrases count
+            return _too_many(request, "tip_followup")
+        if form.is_valid():
+            try:
+                tip = services.tip_for_followup(receipt_code=form.cleaned_data["receipt_code"],
+                                                passphrase=form.cleaned_data["passphrase"])
+            except services.FollowupRefused as refused:
+                ratelimit.hit(request, "tip_followup")
+                if refused.reason == "locked":
+                    form.add_error(None, _("Too many wrong passphrases for this receipt code. Try again in 30 minutes."))
+                else:
+                    form.add_error(None, _("That receipt code and passphrase do not match a report."))
+            else:
+                if "body" in request.POST:
+                    info_form = ReporterInfoForm(request.POST)
+                    if info_form.is_valid():
+                        try:
+                            services.tip_add_reporter_info(tip=tip, body=info_form.cleaned_data["body"])
+                        except ValidationError as exc:
+                            _add_errors(info_form, exc)
+                        else:
+                            context["added"] = True
+                            info_form = ReporterInfoForm()
+                context.update({"tip": tip, "info_form": info_form, "thread": list(tip.messages.all())})
+                return render(request, "tips/public_status.html", context)
+    return render(request, "tips/public_followup.html", context)
+
+
+# --- Staff ----------------------------------------------------------------------------------
+@require_perm(Perm.TRIAGE_TIPS)
+def index(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = {"priority": d["priority"], "county": d["county"], "status": d["status"], "since": d["since"],
+                   "until": d["until"], "spam": d["spam"] or "exclude", "assigned_to_me": d["mine"]}
+    page = Paginator(selectors.tip_queue(user=request.user, **filters), 25).get_page(request.GET.get("page"))
+    audit.record(actor=request.user, action=audit.Action.READ, object_type="tip_queue", request=request,
+                 summary=f"Tip queue page {page.number} ({len(page.object_list)} tips)",
+                 detail={"filters": {k: str(v) for k, v in filters.items() if v}, "tips": [t.pk for t in page]})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "tips/queue.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def _detail_context(request: HttpRequest, tip: Tip) -> dict[str, Any]:
+    users = services.assignable_users(tip)
+    return {
+        "tip": tip,
+        "routes": list(tip.task_forces.all()),
+        "identifiers": selectors.tip_identifiers(tip),
+        "links": selectors.tip_links(user=request.user, tip=tip),
+        "thread": list(tip.messages.select_related("author")),
+        "indicator_labels": triage.indicator_labels(tip.indicators),
+        "status_form": StatusForm(initial={"status": tip.status}),
+        "priority_form": PriorityForm(initial={"priority": tip.priority}),
+        "assign_form": AssignForm(users=users, initial={"assignee": tip.assigned_to_id}),
+        "question_form": QuestionForm(),
+        "spam_form": SpamForm(initial={"is_spam": not tip.is_spam}),
+        "can_contact": can_view_contact(request.user) and bool(tip.contact),
+        "can_escalate": has_perm(request.user, Perm.WORK_CASES),
+    }
 
 
 @require_perm(Perm.TRIAGE_TIPS)
-def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/placeholder.html", {"title": "Tips"})
+def detail(request: HttpRequest, tip_id: int) -> HttpResponse:
+    tip = access_tip(request.user, tip_id, request=request)
+    return render(request, "tips/detail.html", _detail_context(request, tip))
 
 
-def public_report(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/placeholder.html", {"title": "Report a tip", "public_page": True})
+@require_perm(Perm.TRIAGE_TIPS, Perm.VIEW_TIP_CONTACT)
+def contact(request: HttpRequest, tip_id: int) -> HttpResponse:
+    tip = access_tip(request.user, tip_id, request=request, purpose="contact")
+    return render(request, "tips/contact.html", {"tip": tip})
+
+
+def _act(request: HttpRequest, tip_id: int, form_class: type, apply: Any, done: str) -> HttpResponse:
+    """Authorise, validate the small form, call one service, and go back to the tip."""
+    tip = access_tip(request.user, tip_id, request=request, purpose="change")
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            apply(tip, form.cleaned_data)
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for e in errors:
+                    messages.error(request, e)
+        else:
+            messages.success(request, done)
+    else:
+        for field, errors in form.errors.items():
+            for e in errors:
+                messages.error(request, f"{field}: {e}" if field != "__all__" else e)
+    return redirect("tips:detail", tip_id=tip.pk)
+
+
+@require_perm(Perm.TRIAGE_TIPS)
+@require_POST
+def set_status(request: HttpRequest, tip_id: int) -> HttpResponse:
+    return _act(request, tip_id, StatusForm, lambda tip, d: services.tip_set_status(
+        tip=tip, status=d["status"], acting_user=_user(request), request=request), _("Status changed."))
+
+
+@require_perm(Perm.TRIAGE_TIPS)
+@require_POST
+def set_priority(request: HttpRequest, tip_id: int) -> HttpResponse:
+    return _act(request, tip_id, PriorityForm, lambda tip, d: services.tip_set_priority(
+        tip=tip, priority=d["priority"], reason=d["reason"], acting_user=_user(request), request=request),
+        _("Priority overridden."))
+
+
+@require_perm(Perm.TRIAGE_TIPS)
+@require_POST
+def assign(request: HttpRequest, tip_id: int) -> HttpResponse:
+    tip = access_tip(request.user, tip_id, request=request, purpose="change")
+    form = AssignForm(request.POST, users=services.assignable_users(tip))
+    if form.is_valid():
+        try:
+            services.tip_assign(tip=tip, assignee=form.cleaned_data["assignee"], acting_user=_user(request), request=request)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Assignment saved."))
+    else:
+        messages.error(request, _("Choose someone who can see this tip."))
+    return redirect("tips:detail", tip_id=tip.pk)
+
+
+@require_perm(Perm.TRIAGE_TIPS)
+@require_POST
+def ask(request: HttpRequest, tip_id: int) -> HttpResponse:
+    return _act(request, tip_id, QuestionForm, lambda tip, d: services.tip_ask_reporter(
+        tip=tip, body=d["body"], acting_user=_user(request), request=request),
+        _("Question saved: the reporter sees it when they follow up with the receipt code."))
+
+
+@require_perm(Perm.TRIAGE_TIPS)
+@require_POST
+def mark_spam(request: HttpRequest, tip_id: int) -> HttpResponse:
+    return _act(request, tip_id, SpamForm, lambda tip, d: services.tip_mark_spam(
+        tip=tip, is_spam=d["is_spam"], reason=d["reason"], acting_user=_user(request), request=request),
+        _("Spam marking saved."))

@@ -1,0 +1,409 @@
+"""Tip API: public submission and follow-up (no token), and the staff queue (token or verified session)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from beacon.core import audit, ratelimit
+from beacon.core.access import PermissionRequired
+from beacon.core.models import User
+from beacon.core.permissions import Perm
+
+from . import selectors, services, triage
+from .access import access_tip
+from .models import Situation, Status, Tip, TipMessage
+
+
+# --- Public serializers ---------------------------------------------------------------------
+class VehicleSerializer(serializers.Serializer):
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    plate = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    state = serializers.CharField(required=False, allow_blank=True, max_length=2)
+
+
+class BusinessSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class SubjectsSerializer(serializers.Serializer):
+    people = serializers.ListField(child=serializers.CharField(max_length=1000), required=False, max_length=20)
+    vehicles = VehicleSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
+    phones = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=20)
+    accounts = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=20)
+    businesses = BusinessSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
+
+
+class TipSubmitSerializer(serializers.Serializer):
+    narrative = serializers.CharField(
+        min_length=services.NARRATIVE_MIN, max_length=services.NARRATIVE_MAX, trim_whitespace=True,
+        help_text="What happened, 10 to 10,000 characters.",
+    )
+    occurred = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="When, in words")
+    place_text = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    county = serializers.CharField(required=False, allow_blank=True, max_length=5, help_text="5-digit county FIPS")
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    situation = serializers.ChoiceField(choices=Situation.choices, default=Situation.UNSURE)
+    danger = serializers.BooleanField(default=False, help_text="Is anyone in immediate danger?")
+    minor = serializers.BooleanField(default=False, help_text="Does it involve someone under 18?")
+    indicators = serializers.ListField(child=serializers.ChoiceField(choices=list(triage.INDICATORS)), required=False)
+    subjects = SubjectsSerializer(required=False)
+    language = serializers.ChoiceField(choices=[("en", "English"), ("es", "Spanish")], default="en")
+    contact = serializers.CharField(required=False, allow_blank=True, max_length=500,
+                                    help_text="Optional; encrypted, readable only by the routed supervisors")
+    website = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                    help_text="Leave empty (a filled value marks the tip as spam)")
+
+    def to_input(self) -> services.TipInput:
+        d = self.validated_data
+        return services.TipInput(
+            narrative=d["narrative"], occurred=d.get("occurred", ""), place_text=d.get("place_text", ""),
+            county_fips=d.get("county", ""), lat=d.get("lat"), lon=d.get("lon"), situation=d["situation"],
+            danger=d["danger"], minor=d["minor"], indicators=list(d.get("indicators", [])),
+            subjects={k: v for k, v in dict(d.get("subjects") or {}).items() if v}, language=d["language"],
+            contact=d.get("contact", ""), honeypot=d.get("website", ""),
+        )
+
+
+class ReceiptSerializer(serializers.Serializer):
+    receipt_code = serializers.CharField()
+    passphrase = serializers.CharField()
+    status = serializers.CharField(help_text="received, under_review or closed")
+
+
+class FollowupSerializer(serializers.Serializer):
+    receipt_code = serializers.CharField(max_length=20)
+    passphrase = serializers.CharField(max_length=40)
+
+
+class FollowupMessageSerializer(FollowupSerializer):
+    body = serializers.CharField(max_length=services.MESSAGE_MAX)
+
+
+class PublicMessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TipMessage
+        fields = ["kind", "body", "created_at"]
+
+
+class PublicStatusSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="received, under_review or closed")
+    messages = PublicMessageSerializer(many=True)
+
+
+def _convert(exc: DjangoValidationError) -> exceptions.ValidationError:
+    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+
+
+def _throttled(scope: str) -> exceptions.Throttled:
+    return exceptions.Throttled(wait=ratelimit.retry_after(scope), detail="Too many requests; try again later.")
+
+
+class TipSubmit(APIView):
+    """Submit a tip anonymously. Answers only after the tip is stored, placed and routed."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=TipSubmitSerializer, responses={201: ReceiptSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        if not ratelimit.hit(request, "tip_submit"):  # type: ignore[arg-type]
+            raise _throttled("tip_submit")
+        serializer = TipSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            submitted = services.tip_submit(data=serializer.to_input())
+        except DjangoValidationError as exc:
+            raise _convert(exc) from exc
+        body = {"receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase,
+                "status": submitted.tip.public_status}
+        return Response(ReceiptSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+def _followup_tip(request: Request, data: dict[str, Any]) -> Tip:
+    if not ratelimit.hit(request, "tip_followup", cost=0):  # type: ignore[arg-type]
+        raise _throttled("tip_followup")
+    try:
+        return services.tip_for_followup(receipt_code=data["receipt_code"], passphrase=data["passphrase"])
+    except services.FollowupRefused as refused:
+        ratelimit.hit(request, "tip_followup")  # type: ignore[arg-type]
+        if refused.reason == "locked":
+            raise exceptions.Throttled(detail="Too many wrong passphrases for this receipt; try again later.") from None
+        raise exceptions.PermissionDenied("That receipt code and passphrase do not match a report.") from None
+
+
+def _public_status(tip: Tip) -> dict[str, Any]:
+    return PublicStatusSerializer({"status": tip.public_status, "messages": list(tip.messages.all())}).data
+
+
+class TipFollowup(APIView):
+    """The status of a report and the messages on it, with its receipt code and passphrase."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=FollowupSerializer, responses={200: PublicStatusSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = FollowupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tip = _followup_tip(request, serializer.validated_data)
+        return Response(_public_status(tip))
+
+
+class TipFollowupMessage(APIView):
+    """Add information to a report (or answer a staff question) with its receipt code and passphrase."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=FollowupMessageSerializer, responses={201: PublicStatusSerializer}, auth=[])
+    def post(self, request: Request) -> Response:
+        serializer = FollowupMessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tip = _followup_tip(request, serializer.validated_data)
+        try:
+            services.tip_add_reporter_info(tip=tip, body=serializer.validated_data["body"])
+        except DjangoValidationError as exc:
+            raise _convert(exc) from exc
+        return Response(_public_status(tip), status=status.HTTP_201_CREATED)
+
+
+# --- Staff ----------------------------------------------------------------------------------
+class TipListSerializer(serializers.ModelSerializer):
+    county = serializers.CharField(source="county_id", allow_null=True)
+    county_name = serializers.CharField(source="county.name", allow_null=True, default=None)
+    task_forces = serializers.SerializerMethodField()
+    assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True, default=None)
+
+    class Meta:
+        model = Tip
+        fields = ["id", "created_at", "priority", "priority_reasons", "status", "county", "county_name", "placement",
+                  "task_forces", "assigned_to", "is_spam", "danger", "minor", "situation"]
+
+    def get_task_forces(self, tip: Tip) -> list[str]:
+        return [tf.slug for tf in tip.task_forces.all()]
+
+
+class IdentifierSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="identifier.kind")
+    value = serializers.CharField(source="identifier.value")
+    source = serializers.CharField()  # type: ignore[assignment]
+    raw = serializers.CharField()
+
+
+class StaffMessageSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", allow_null=True, default=None)
+
+    class Meta:
+        model = TipMessage
+        fields = ["id", "kind", "author", "body", "created_at"]
+
+
+class LinkSerializer(serializers.Serializer):
+    object_type = serializers.CharField(source="obj.object_type")
+    object_id = serializers.CharField(source="obj.object_id")
+    label = serializers.CharField(source="obj.label")  # type: ignore[assignment]
+    url = serializers.CharField(source="obj.url")
+    shared = serializers.SerializerMethodField()
+
+    def get_shared(self, link: selectors.Link) -> list[str]:
+        return [f"{i.kind}:{i.value}" for i in link.shared]
+
+
+class TipDetailSerializer(TipListSerializer):
+    identifiers = serializers.SerializerMethodField()
+    messages = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+    restricted_links = serializers.SerializerMethodField()
+
+    class Meta(TipListSerializer.Meta):
+        fields = [*TipListSerializer.Meta.fields, "narrative", "occurred", "place_text", "lat", "lon", "indicators",
+                  "subjects", "language", "computed_priority", "override_reason", "spam_reason", "identifiers",
+                  "messages", "links", "restricted_links"]
+
+    @extend_schema_field(IdentifierSerializer(many=True))
+    def get_identifiers(self, tip: Tip) -> list[dict[str, Any]]:
+        return IdentifierSerializer(selectors.tip_identifiers(tip), many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(StaffMessageSerializer(many=True))
+    def get_messages(self, tip: Tip) -> list[dict[str, Any]]:
+        return StaffMessageSerializer(tip.messages.select_related("author"), many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(LinkSerializer(many=True))
+    def get_links(self, tip: Tip) -> list[dict[str, Any]]:
+        return LinkSerializer(self._links(tip).visible, many=True).data  # type: ignore[return-value]
+
+    def get_restricted_links(self, tip: Tip) -> dict[str, int]:
+        return self._links(tip).restricted
+
+    def _links(self, tip: Tip) -> selectors.Links:
+        cached = getattr(self, "_cached_links", None)
+        if cached is None:
+            cached = selectors.tip_links(user=self.context["request"].user, tip=tip)
+            self._cached_links = cached
+        return cached
+
+
+class TipQueue(generics.ListAPIView):
+    """The triage queue: tips routed to the caller's task forces, most urgent first."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.TRIAGE_TIPS)]
+    serializer_class = TipListSerializer
+
+    @extend_schema(parameters=[
+        OpenApiParameter("priority", OpenApiTypes.INT, enum=[1, 2, 3, 4]),
+        OpenApiParameter("county", OpenApiTypes.STR, description="5-digit FIPS"),
+        OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+        OpenApiParameter("since", OpenApiTypes.DATE), OpenApiParameter("until", OpenApiTypes.DATE),
+        OpenApiParameter("spam", OpenApiTypes.STR, enum=["exclude", "include", "only"]),
+    ])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().get(request, *args, **kwargs)
+        audit.record(actor=request.user, action=audit.Action.READ, object_type="tip_queue", request=request,  # type: ignore[arg-type]
+                     summary="Tip queue via API", detail={"tips": [row["id"] for row in response.data["results"]]})
+        return response
+
+    def get_queryset(self) -> Any:
+        from .forms import QueueFilterForm
+
+        form = QueueFilterForm(self.request.query_params)
+        if not form.is_valid():
+            raise exceptions.ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        d = form.cleaned_data
+        return selectors.tip_queue(user=self.request.user, priority=d["priority"], county=d["county"], status=d["status"],
+                                   since=d["since"], until=d["until"], spam=d["spam"] or "exclude")
+
+
+class TipDetail(APIView):
+    """One tip with its identifiers, links and messages (audited read)."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.TRIAGE_TIPS)]
+
+    @extend_schema(responses={200: TipDetailSerializer})
+    def get(self, request: Request, tip_id: int) -> Response:
+        tip = access_tip(request.user, tip_id, request=request)
+        return Response(TipDetailSerializer(tip, context={"request": request}).data)
+
+
+class ContactSerializer(serializers.Serializer):
+    contact = serializers.CharField(allow_blank=True)
+    language = serializers.CharField()
+
+
+class TipContact(APIView):
+    """The reporter's contact details: supervisors of the routed task force only; every read audited."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.TRIAGE_TIPS, Perm.VIEW_TIP_CONTACT)]
+
+    @extend_schema(responses={200: ContactSerializer})
+    def get(self, request: Request, tip_id: int) -> Response:
+        tip = access_tip(request.user, tip_id, request=request, purpose="contact")
+        return Response(ContactSerializer({"contact": tip.contact, "language": tip.language}).data)
+
+
+class StatusInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+
+
+class PriorityInput(serializers.Serializer):
+    priority = serializers.IntegerField(min_value=1, max_value=4)
+    reason = serializers.CharField(min_length=3, max_length=500)
+
+
+class AssignInput(serializers.Serializer):
+    assignee = serializers.IntegerField(allow_null=True, help_text="User id, or null to unassign")
+
+
+class QuestionInput(serializers.Serializer):
+    body = serializers.CharField(min_length=3, max_length=services.MESSAGE_MAX)
+
+
+class SpamInput(serializers.Serializer):
+    is_spam = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class _TipAction(APIView):
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.TRIAGE_TIPS)]
+    input_class: type[serializers.Serializer] = StatusInput
+
+    def apply(self, tip: Tip, data: dict[str, Any], request: Request) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, tip_id: int) -> Response:
+        tip = access_tip(request.user, tip_id, request=request, purpose="change")
+        serializer = self.input_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            self.apply(tip, serializer.validated_data, request)
+        except DjangoValidationError as exc:
+            raise _convert(exc) from exc
+        tip.refresh_from_db()
+        return Response(TipDetailSerializer(tip, context={"request": request}).data)
+
+
+@extend_schema(request=StatusInput, responses={200: TipDetailSerializer})
+class TipSetStatus(_TipAction):
+    """Change a tip's status (new, triaged, assigned, referred, closed_no_action, escalated)."""
+
+    input_class = StatusInput
+
+    def apply(self, tip: Tip, data: dict[str, Any], request: Request) -> None:
+        services.tip_set_status(tip=tip, status=data["status"], acting_user=request.user, request=request)  # type: ignore[arg-type]
+
+
+@extend_schema(request=PriorityInput, responses={200: TipDetailSerializer})
+class TipSetPriority(_TipAction):
+    """Override the computed priority, with a reason."""
+
+    input_class = PriorityInput
+
+    def apply(self, tip: Tip, data: dict[str, Any], request: Request) -> None:
+        services.tip_set_priority(tip=tip, priority=data["priority"], reason=data["reason"],
+                                  acting_user=request.user, request=request)  # type: ignore[arg-type]
+
+
+@extend_schema(request=AssignInput, responses={200: TipDetailSerializer})
+class TipAssign(_TipAction):
+    """Assign the tip to a user who may see it (or nobody)."""
+
+    input_class = AssignInput
+
+    def apply(self, tip: Tip, data: dict[str, Any], request: Request) -> None:
+        assignee = None
+        if data["assignee"] is not None:
+            assignee = User.objects.filter(pk=data["assignee"], is_active=True).first()
+            if assignee is None:
+                raise exceptions.ValidationError({"assignee": ["No such user."]})
+        services.tip_assign(tip=tip, assignee=assignee, acting_user=request.user, request=request)  # type: ignore[arg-type]
+
+
+@extend_schema(request=QuestionInput, responses={200: TipDetailSerializer})
+class TipAsk(_TipAction):
+    """Ask the reporter a question (they see it when they follow up with the receipt code)."""
+
+    input_class = QuestionInput
+
+    def apply(self, tip: Tip, data: dict[str, Any], request: Request) -> None:
+        services.tip_ask_reporter(tip=tip, body=data["body"], acting_user=request.user, request=request)  # type: ignore[arg-type]
+
+
+@extend_schema(request=SpamInput, responses={200: TipDetailSerializer})
+class TipSpam(_TipAction):
+    """Mark or unmark a tip as spam."""
+
+    input_class = SpamInput
+
+    def apply(self, tip: Tip, data: dict[str, Any], request: Request) -> None:
+        services.tip_mark_spam(tip=tip, is_spam=data["is_spam"], reason=data.get("reason", ""),
+                               acting_user=request.user, request=request)  # type: ignore[arg-type]

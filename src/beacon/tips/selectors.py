@@ -1,0 +1,90 @@
+"""Reads for tips; every one takes the acting user and starts from ``access.visible_tips``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from beacon.core import links
+from beacon.core.links import LinkedObject
+from beacon.core.models import Identifier
+
+from .access import visible_tips
+from .models import Tip, TipIdentifier
+
+
+def tip_queue(
+    *,
+    user: Any,
+    priority: int | None = None,
+    county: str = "",
+    status: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    spam: str = "exclude",
+    assigned_to_me: bool = False,
+) -> QuerySet[Tip]:
+    """The triage queue: tips the user may see, most urgent first. ``spam``: exclude | include | only."""
+    qs = visible_tips(user).select_related("county", "assigned_to").prefetch_related("task_forces")
+    if priority:
+        qs = qs.filter(priority=priority)
+    if county:
+        qs = qs.filter(county_id=county)
+    if status:
+        qs = qs.filter(status=status)
+    if since:
+        qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+    if until:
+        qs = qs.filter(created_at__lt=timezone.make_aware(datetime.combine(until, time.max)))
+    if spam == "exclude":
+        qs = qs.filter(is_spam=False)
+    elif spam == "only":
+        qs = qs.filter(is_spam=True)
+    if assigned_to_me:
+        qs = qs.filter(assigned_to=user)
+    return qs.order_by("priority", "-created_at", "-id")
+
+
+def tip_identifiers(tip: Tip) -> list[TipIdentifier]:
+    return list(tip.tip_identifiers.select_related("identifier").order_by("identifier__kind", "identifier__value"))
+
+
+@dataclass
+class Link:
+    obj: LinkedObject
+    shared: list[Identifier]
+
+
+@dataclass
+class Links:
+    visible: list[Link] = field(default_factory=list)
+    restricted: dict[str, int] = field(default_factory=dict)  # object type -> how many the user may not see
+
+
+def tip_links(*, user: Any, tip: Tip) -> Links:
+    """Other tips, cases and ad operations sharing an identifier with this tip (every registered provider)."""
+    own = set(tip.tip_identifiers.values_list("identifier_id", flat=True))
+    result = Links()
+    if not own:
+        return result
+    idents = {i.pk: i for i in Identifier.objects.filter(pk__in=own)}
+    for object_type, provider in sorted(links.providers().items()):
+        holders = provider.objects_with(own)
+        if object_type == "tip":
+            holders.pop(str(tip.pk), None)
+        if not holders:
+            continue
+        seen = provider.visible_to(user, holders.keys())
+        hidden = len(holders) - len(seen)
+        if hidden:
+            result.restricted[object_type] = hidden
+        described = provider.describe(seen)
+        for object_id in sorted(seen, key=lambda s: (len(s), s)):
+            if object_id in described:
+                shared = sorted((idents[i] for i in holders[object_id] if i in idents), key=lambda i: (i.kind, i.value))
+                result.visible.append(Link(obj=described[object_id], shared=shared))
+    return result

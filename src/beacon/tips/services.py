@@ -1,0 +1,339 @@
+"""Writes for tips.  Each service is atomic and writes its audit event in the same transaction.
+
+The public submission is recorded with ``actor=None`` and no request, so the audit trail holds
+no address, user agent or request id of the reporter.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beacon.core import audit, geo
+from beacon.core.identifiers import identifier_for
+from beacon.core.models import County, TaskForce, User
+from beacon.core.selectors import task_forces_covering
+
+from . import triage
+from .access import visible_tips
+from .extract import identifiers_in_tip
+from .models import Placement, Situation, Status, Tip, TipIdentifier, TipMessage, TipRoute
+
+NARRATIVE_MIN = 10
+NARRATIVE_MAX = 10_000
+MESSAGE_MAX = 5_000
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+RECEIPT_LENGTH = 10
+PASSPHRASE_GROUPS = 4  # four groups of four: 80 random bits
+FOLLOWUP_MAX_FAILURES = 5
+FOLLOWUP_LOCK = timedelta(minutes=30)
+
+
+class PassphraseHasher(PBKDF2PasswordHasher):
+    """Django's PBKDF2 hasher with fewer rounds: passphrases are 80 random bits, not chosen by people,
+    so the work factor only has to make an offline search pointless, and submission stays fast.
+    The encoded hash names its rounds (standard ``pbkdf2_sha256$...`` format)."""
+
+    iterations = 30_000
+
+
+def passphrase_matches(passphrase: str, encoded: str) -> bool:
+    return PassphraseHasher().verify(passphrase, encoded)
+
+
+# --- Public submission ----------------------------------------------------------------------
+@dataclass
+class TipInput:
+    narrative: str
+    occurred: str = ""
+    place_text: str = ""
+    county_fips: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    situation: str = Situation.UNSURE
+    danger: bool = False
+    minor: bool = False
+    indicators: list[str] = field(default_factory=list)
+    subjects: dict[str, Any] = field(default_factory=dict)
+    language: str = "en"
+    contact: str = ""
+    honeypot: str = ""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    tip: Tip
+    receipt_code: str
+    passphrase: str
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def new_passphrase() -> str:
+    return "-".join("".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(4)) for _ in range(PASSPHRASE_GROUPS))
+
+
+def normalise_code(raw: str) -> str:
+    """Upper case without spaces or dashes (the alphabet has no 0/O or 1/I to confuse)."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+def validate(data: TipInput) -> None:
+    """Field-by-field messages for what a form or the API could not catch on its own."""
+    errors: dict[str, str] = {}
+    text = (data.narrative or "").strip()
+    if len(text) < NARRATIVE_MIN:
+        errors["narrative"] = _("Tell us what happened in at least %(n)d characters.") % {"n": NARRATIVE_MIN}
+    elif len(text) > NARRATIVE_MAX:
+        errors["narrative"] = _("Please keep it under %(n)d characters.") % {"n": NARRATIVE_MAX}
+    if data.county_fips and not County.objects.filter(fips=data.county_fips.strip()).exists():
+        errors["county"] = _("That is not a Missouri county.")
+    if (data.lat is None) != (data.lon is None):
+        errors["lat" if data.lat is None else "lon"] = _("Give both latitude and longitude, or neither.")
+    elif data.lat is not None and data.lon is not None:
+        if not (math.isfinite(data.lat) and -90 <= data.lat <= 90):
+            errors["lat"] = _("Latitude must be between -90 and 90.")
+        if not (math.isfinite(data.lon) and -180 <= data.lon <= 180):
+            errors["lon"] = _("Longitude must be between -180 and 180.")
+    if data.situation not in Situation.values:
+        errors["situation"] = _("Choose sex, labor, both or not sure.")
+    unknown = [i for i in data.indicators if i not in triage.INDICATORS]
+    if unknown:
+        errors["indicators"] = _("Unknown indicator: %(codes)s") % {"codes": ", ".join(unknown[:5])}
+    if len(data.contact or "") > 500:
+        errors["contact"] = _("Please keep contact details under 500 characters.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def place(*, county_fips: str, lat: float | None, lon: float | None, place_text: str) -> tuple[County | None, str]:
+    """County of a tip: the picker, else the point (polygon lookup), else the place text."""
+    if county_fips:
+        return County.objects.get(fips=county_fips.strip()), Placement.PICKER
+    if lat is not None and lon is not None:
+        fips = geo.fips_at_point(lat, lon)
+        if fips:
+            return County.objects.get(fips=fips), Placement.POINT
+    if place_text.strip():
+        county = geo.resolve_place(place_text)
+        if county is not None:
+            return county, Placement.PLACE
+    return None, Placement.NONE
+
+
+def route(county: County | None) -> list[TaskForce]:
+    """The task forces covering the county, else the statewide one."""
+    return task_forces_covering(county)
+
+
+@transaction.atomic
+def tip_submit(*, data: TipInput, demo: bool = False) -> Submitted:
+    """Validate, place, route, triage and store a public tip; all before the response is sent."""
+    validate(data)
+    county, placement = place(county_fips=data.county_fips, lat=data.lat, lon=data.lon, place_text=data.place_text)
+    forces = route(county)
+    candidates = identifiers_in_tip(narrative=data.narrative, place_text=data.place_text, subjects=data.subjects)
+    spam = triage.spam_reason(honeypot=data.honeypot, url_count=sum(c.kind == "url" for c in candidates))
+    result = triage.compute(danger=data.danger, minor=data.minor, indicators=data.indicators,
+                            identifier_count=len(candidates), spam_reason=spam)
+    code = new_receipt_code()
+    while Tip.objects.filter(receipt_code=code).exists():  # pragma: no cover - 32**10 codes
+        code = new_receipt_code()
+    passphrase = new_passphrase()
+    tip = Tip(
+        receipt_code=code,
+        passphrase_hash=make_password(passphrase, hasher=PassphraseHasher()),
+        narrative=data.narrative.strip(),
+        occurred=data.occurred.strip()[:200],
+        place_text=data.place_text.strip()[:300],
+        lat=data.lat, lon=data.lon,
+        situation=data.situation, danger=data.danger, minor=data.minor,
+        indicators=sorted(set(data.indicators)), subjects=data.subjects,
+        language=data.language if data.language in {"en", "es"} else "en",
+        contact=data.contact.strip(),
+        county=county, placement=placement, routed_at=timezone.now(),
+        priority=result.priority, computed_priority=result.priority, priority_reasons=list(result.reasons),
+        is_spam=bool(spam), spam_reason=spam[:200], is_demo=demo,
+    )
+    tip.save(force_insert=True)
+    TipRoute.objects.bulk_create([TipRoute(tip=tip, task_force=tf) for tf in forces])
+    TipIdentifier.objects.bulk_create([
+        TipIdentifier(tip=tip, identifier=identifier_for(c.kind, c.value), source=c.source, raw=c.raw[:300])
+        for c in candidates
+    ])
+    audit.record(
+        actor=None, action=audit.Action.CREATE, object_type="tip", object_id=tip.pk,
+        summary=f"Tip received: P{tip.priority}, routed to {', '.join(tf.name for tf in forces)}",
+        detail={"priority": tip.priority, "county": county.fips if county else None, "placement": placement,
+                "task_forces": [tf.pk for tf in forces], "spam": bool(spam), "identifiers": len(candidates)},
+    )
+    if tip.priority == 1 and not tip.is_spam:
+        from .tasks import notify_supervisors
+
+        tip_id = tip.pk
+        transaction.on_commit(lambda: notify_supervisors.enqueue(tip_id))
+    return Submitted(tip=tip, receipt_code=code, passphrase=passphrase)
+
+
+# --- Reporter follow-up ---------------------------------------------------------------------
+class FollowupRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "wrong" | "locked"
+
+
+_DUMMY_HASH = make_password("not-a-real-passphrase", hasher=PassphraseHasher())
+
+
+def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
+    """The reporter's tip when code and passphrase match; counts wrong passphrases per receipt.
+
+    Not atomic on purpose: a failed attempt must be counted even though the caller is refused.
+    """
+    code = normalise_code(receipt_code)
+    tip = Tip.objects.filter(receipt_code=code).first() if len(code) == RECEIPT_LENGTH else None
+    if tip is None:
+        passphrase_matches(passphrase or "", _DUMMY_HASH)  # same work whether or not the code exists
+        raise FollowupRefused("wrong")
+    now = timezone.now()
+    if tip.followup_locked_until and tip.followup_locked_until > now:
+        raise FollowupRefused("locked")
+    if not passphrase_matches((passphrase or "").strip().upper(), tip.passphrase_hash):
+        Tip.objects.filter(pk=tip.pk).update(failed_followups=F("failed_followups") + 1)
+        tip.refresh_from_db(fields=["failed_followups"])
+        locked = tip.failed_followups >= FOLLOWUP_MAX_FAILURES
+        if locked:
+            Tip.objects.filter(pk=tip.pk).update(followup_locked_until=now + FOLLOWUP_LOCK, failed_followups=0)
+        audit.record(actor=None, action=audit.Action.DENIED, object_type="tip", object_id=tip.pk,
+                     summary="Wrong follow-up passphrase" + (" (receipt locked)" if locked else ""))
+        raise FollowupRefused("locked" if locked else "wrong")
+    if tip.failed_followups or tip.followup_locked_until:
+        Tip.objects.filter(pk=tip.pk).update(failed_followups=0, followup_locked_until=None)
+    audit.record(actor=None, action=audit.Action.READ, object_type="tip", object_id=tip.pk,
+                 summary="Reporter checked the status with the receipt code")
+    return tip
+
+
+@transaction.atomic
+def tip_add_reporter_info(*, tip: Tip, body: str) -> TipMessage:
+    text = (body or "").strip()
+    if not 1 <= len(text) <= MESSAGE_MAX:
+        raise ValidationError({"body": _("Write between 1 and %(n)d characters.") % {"n": MESSAGE_MAX}})
+    message = TipMessage(tip=tip, kind=TipMessage.Kind.REPORTER, body=text)
+    message.full_clean()
+    message.save()
+    # New identifiers in what the reporter added link the tip like the original text does.
+    existing = set(tip.tip_identifiers.values_list("identifier_id", flat=True))
+    new_links = []
+    for c in identifiers_in_tip(narrative=text, place_text="", subjects={}):
+        ident = identifier_for(c.kind, c.value)
+        if ident.pk not in existing:
+            existing.add(ident.pk)
+            new_links.append(TipIdentifier(tip=tip, identifier=ident, source=c.source, raw=c.raw[:300]))
+    TipIdentifier.objects.bulk_create(new_links)
+    Tip.objects.filter(pk=tip.pk).update(updated_at=timezone.now())
+    audit.record(actor=None, action=audit.Action.CREATE, object_type="tip_message", object_id=message.pk,
+                 summary=f"Reporter added information to tip #{tip.pk}", detail={"tip": tip.pk})
+    return message
+
+
+# --- Staff ----------------------------------------------------------------------------------
+def _changed(tip: Tip, acting_user: User, request: HttpRequest | None, summary: str, detail: dict[str, Any]) -> None:
+    audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="tip", object_id=tip.pk,
+                 summary=summary, request=request, detail=detail)
+
+
+@transaction.atomic
+def tip_set_status(*, tip: Tip, status: str, acting_user: User, request: HttpRequest | None = None) -> Tip:
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    old = tip.status
+    tip.status = status
+    tip.save(update_fields=["status", "updated_at"])
+    _changed(tip, acting_user, request, f"Status of tip #{tip.pk}: {old} -> {status}", {"from": old, "to": status})
+    return tip
+
+
+@transaction.atomic
+def tip_set_priority(
+    *, tip: Tip, priority: int, reason: str, acting_user: User, request: HttpRequest | None = None
+) -> Tip:
+    """Staff override of the computed priority; a reason is required and kept with the tip."""
+    if priority not in (1, 2, 3, 4):
+        raise ValidationError({"priority": _("Priority is 1, 2, 3 or 4.")})
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise ValidationError({"reason": _("Give a reason for the override.")})
+    old = tip.priority
+    tip.priority = priority
+    tip.override_reason = reason[:500]
+    if tip.status == Status.NEW:
+        tip.status = Status.TRIAGED
+    tip.save(update_fields=["priority", "override_reason", "status", "updated_at"])
+    _changed(tip, acting_user, request, f"Priority of tip #{tip.pk}: P{old} -> P{priority}",
+             {"from": old, "to": priority, "reason": tip.override_reason})
+    return tip
+
+
+def assignable_users(tip: Tip) -> list[User]:
+    """Users who may see the tip (same rule as access) and triage it."""
+    from beacon.core.permissions import ROLE_PERMISSIONS, Perm
+
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.TRIAGE_TIPS in perms]
+    agencies = TipRoute.objects.filter(tip=tip).values("task_force__agencies")
+    return list(
+        User.objects.filter(is_active=True, agency__in=agencies, roles__role__in=roles)
+        .distinct().order_by("username")
+    )
+
+
+@transaction.atomic
+def tip_assign(*, tip: Tip, assignee: User | None, acting_user: User, request: HttpRequest | None = None) -> Tip:
+    if assignee is not None and not visible_tips(assignee).filter(pk=tip.pk).exists():
+        raise ValidationError({"assignee": _("That user cannot see this tip.")})
+    tip.assigned_to = assignee
+    if assignee is not None and tip.status in {Status.NEW, Status.TRIAGED}:
+        tip.status = Status.ASSIGNED
+    tip.save(update_fields=["assigned_to", "status", "updated_at"])
+    _changed(tip, acting_user, request, f"Tip #{tip.pk} assigned to {assignee.username if assignee else 'nobody'}",
+             {"assignee": assignee.pk if assignee else None})
+    return tip
+
+
+@transaction.atomic
+def tip_ask_reporter(*, tip: Tip, body: str, acting_user: User, request: HttpRequest | None = None) -> TipMessage:
+    """A question the reporter will see when they follow up with the receipt code."""
+    text = (body or "").strip()
+    if not 3 <= len(text) <= MESSAGE_MAX:
+        raise ValidationError({"body": _("Write a question of 3 to %(n)d characters.") % {"n": MESSAGE_MAX}})
+    message = TipMessage(tip=tip, kind=TipMessage.Kind.QUESTION, author=acting_user, body=text)
+    message.full_clean()
+    message.save()
+    audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="tip_message", object_id=message.pk,
+                 summary=f"Question to the reporter of tip #{tip.pk}", request=request, detail={"tip": tip.pk})
+    return message
+
+
+@transaction.atomic
+def tip_mark_spam(
+    *, tip: Tip, is_spam: bool, reason: str, acting_user: User, request: HttpRequest | None = None
+) -> Tip:
+    tip.is_spam = is_spam
+    tip.spam_reason = (reason or ("marked by staff" if is_spam else "")).strip()[:200]
+    tip.save(update_fields=["is_spam", "spam_reason", "updated_at"])
+    _changed(tip, acting_user, request, f"Tip #{tip.pk} {'marked' if is_spam else 'unmarked'} as spam",
+             {"spam": is_spam, "reason": tip.spam_reason})
+    return tip

@@ -1,0 +1,39 @@
+"""Background work for tips: tell the routed supervisors about a new P1 tip."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django_tasks import task
+
+from beacon.core.selectors import supervisors_of
+
+from .models import Tip
+
+
+@task()
+def notify_supervisors(tip_id: int) -> int:
+    """E-mail the supervisors of every task force the tip is routed to; returns how many were told.
+
+    The message carries no detail of the tip (e-mail is not encrypted): priority, county and a link.
+    """
+    tip = Tip.objects.select_related("county").filter(pk=tip_id).first()
+    if tip is None or tip.is_spam:
+        return 0
+    forces = list(tip.task_forces.all())
+    recipients = sorted({u.email for u in supervisors_of(forces) if u.email})
+    if not recipients:
+        return 0
+    url = settings.BEACON_BASE_URL.rstrip("/") + reverse("tips:detail", args=[tip.pk])
+    county = tip.county.name if tip.county else "county unknown"
+    send_mail(
+        subject=f"[Beacon] New P1 tip #{tip.pk} ({county})",
+        message=(
+            f"A new priority 1 tip (#{tip.pk}, {county}) was routed to your task force.\n"
+            f"Reasons: {'; '.join(tip.priority_reasons)}\n\nOpen it in Beacon: {url}\n"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return len(recipients)

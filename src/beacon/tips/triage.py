@@ -1,0 +1,95 @@
+"""The tip triage rule set: one place, applied in order, first match wins.
+
+P1 (immediate)
+    Someone is in immediate danger, or the tip involves someone under 18.
+P2 (high)
+    A force, fraud or coercion indicator was ticked (cannot leave, threatened or hurt,
+    documents taken, owes a debt to the boss), or three or more indicators of any kind.
+P3 (standard)
+    At least one indicator, or at least one identifier to act on (a phone, account, plate,
+    address, web address) found in the tip.
+P4 (information)
+    Everything else, and every tip marked as spam.
+
+Every rule that matched adds a plain-language reason, so staff see *why* (a P1 tip that
+also has a coercion indicator shows both reasons).  Staff may override the priority with a
+reason (``services.tip_set_priority``); the computed value is kept beside the override.
+
+Spam (``spam_reason``): the honeypot field was filled, or the text is mostly links
+(five or more web addresses).  Spam is marked and kept, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+# Checklist shown to the public: code -> plain-language label.
+INDICATORS: dict[str, object] = {
+    "cannot_leave": _("Someone seems unable to leave or come and go freely"),
+    "threatened": _("Someone was threatened, hurt, or shows signs of abuse"),
+    "documents_taken": _("Someone else holds their ID, passport or papers"),
+    "debt": _("They owe a debt to a boss or recruiter that keeps growing"),
+    "controlled": _("Someone else speaks for them, watches them or takes their money"),
+    "lives_at_work": _("They live where they work, or are moved around often"),
+    "unpaid": _("Little or no pay, or very long hours"),
+    "online_ads": _("They are advertised online for sex or 'dates'"),
+    "older_partner": _("A young person with a much older 'boyfriend' or 'girlfriend'"),
+    "many_visitors": _("Many visitors coming and going at odd hours"),
+    "scripted": _("Answers seem rehearsed or scripted"),
+}
+COERCION = frozenset({"cannot_leave", "threatened", "documents_taken", "debt"})
+SPAM_URL_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Triage:
+    priority: int
+    reasons: tuple[str, ...]
+
+
+def compute(
+    *, danger: bool, minor: bool, indicators: Iterable[str], identifier_count: int, spam_reason: str = ""
+) -> Triage:
+    """Priority (1 to 4) and the reasons, for any input."""
+    ticked = sorted({i for i in indicators if i in INDICATORS})
+    if spam_reason:
+        return Triage(4, (f"Marked as spam: {spam_reason}",))
+    reasons: list[str] = []
+    priority = 4
+    if danger:
+        reasons.append("Reporter says someone is in immediate danger")
+        priority = 1
+    if minor:
+        reasons.append("Involves someone under 18")
+        priority = 1
+    coercion = [i for i in ticked if i in COERCION]
+    if coercion:
+        reasons.append("Force, fraud or coercion indicator: " + ", ".join(coercion))
+        priority = min(priority, 2)
+    if len(ticked) >= 3:
+        reasons.append(f"{len(ticked)} indicators ticked")
+        priority = min(priority, 2)
+    if ticked and not coercion and len(ticked) < 3:
+        reasons.append("Indicator: " + ", ".join(ticked))
+        priority = min(priority, 3)
+    if identifier_count:
+        reasons.append(f"{identifier_count} identifier(s) to follow up")
+        priority = min(priority, 3)
+    if not reasons:
+        reasons.append("No indicators, danger, minor or identifiers: general information")
+    return Triage(priority, tuple(reasons))
+
+
+def spam_reason(*, honeypot: str, url_count: int) -> str:
+    if honeypot.strip():
+        return "hidden form field was filled (automated submission)"
+    if url_count >= SPAM_URL_COUNT:
+        return f"{url_count} web addresses in the text"
+    return ""
+
+
+def indicator_labels(codes: Sequence[str]) -> list[str]:
+    return [str(INDICATORS[c]) for c in codes if c in INDICATORS]
