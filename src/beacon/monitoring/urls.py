@@ -2,4 +2,10 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("operations/<int:operation_id>/", views.operation, name="operation"),
+    path("operations/<int:operation_id>/decide/", views.decide, name="decide"),
+    path("ingest/", views.runs, name="runs"),
+    path("ingest/<int:run_id>/", views.run, name="run"),
+]

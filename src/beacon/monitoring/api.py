@@ -1,0 +1,104 @@
+"""API: ad batches (analysts and partner accounts that may ingest) and operations (reviewers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from beacon.core import audit
+from beacon.core.access import PermissionRequired
+from beacon.core.permissions import Perm
+
+from . import selectors, services
+from .access import access_operation, access_run
+from .models import IngestRun, Operation
+from .serializers import (
+    AdRecordSerializer,
+    OperationDetailSerializer,
+    OperationSerializer,
+    RunSerializer,
+    UploadSerializer,
+)
+
+MAX_RECORDS = 50_000
+
+
+class BatchCreate(APIView):
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.INGEST_ADS)]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="ads_batch_create",
+        request={"application/json": AdRecordSerializer(many=True), "multipart/form-data": UploadSerializer},
+        responses={201: RunSerializer, 202: RunSerializer},
+        description="Store a batch of ads: a JSON list of records, or a JSONL/CSV file upload (`file`). Idempotent on "
+                    "(site, id) and content. Small batches are stored at once (201); larger ones are queued (202): "
+                    "poll the batch.",
+    )
+    def post(self, request: Request) -> Response:
+        upload = request.FILES.get("file") if hasattr(request, "FILES") else None
+        if upload is not None:
+            run = services.submit_batch(acting_user=request.user, text=services.decode_upload(upload.read()),
+                                        name=upload.name or "")
+        elif isinstance(request.data, list):
+            if not request.data:
+                raise ValidationError({"non_field_errors": ["The batch is empty."]})
+            if len(request.data) > MAX_RECORDS:
+                raise ValidationError({"non_field_errors": [f"At most {MAX_RECORDS} records per batch."]})
+            run = services.submit_batch(acting_user=request.user, records=list(request.data))
+        else:
+            raise ValidationError({"non_field_errors": ["Send a JSON list of ads or upload a file as 'file'."]})
+        run.refresh_from_db()
+        code = status.HTTP_202_ACCEPTED if run.status == IngestRun.Status.QUEUED else status.HTTP_201_CREATED
+        return Response(RunSerializer(run).data, status=code)
+
+
+class BatchDetail(APIView):
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.INGEST_ADS)]
+
+    @extend_schema(operation_id="ads_batch_retrieve", responses=RunSerializer)
+    def get(self, request: Request, run_id: int) -> Response:
+        return Response(RunSerializer(access_run(request, run_id)).data)
+
+
+class OperationList(ListAPIView):  # type: ignore[type-arg]
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.REVIEW_ADS)]
+    serializer_class = OperationSerializer
+
+    @extend_schema(operation_id="ads_operation_list", parameters=[
+        OpenApiParameter("status", str, enum=list(selectors.QUEUE_FILTERS), description="default: open"),
+        OpenApiParameter("min_ads", int, description="default: 2"),
+        OpenApiParameter("q", str, description="phone, handle or words"),
+    ])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        try:
+            min_ads = int(params.get("min_ads", 2))
+        except ValueError:
+            raise ValidationError({"min_ads": ["Must be a whole number."]}) from None
+        audit.record(actor=self.request.user, action=audit.Action.READ, object_type="operation_queue",
+                     summary="listed ad operations (API)", request=self.request)  # type: ignore[arg-type]
+        return selectors.operation_queue(user=self.request.user, status=params.get("status", "open"),
+                                         min_ads=min_ads, q=params.get("q", "")[:100])
+
+
+class OperationDetail(APIView):
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.REVIEW_ADS)]
+
+    @extend_schema(operation_id="ads_operation_retrieve", responses=OperationDetailSerializer)
+    def get(self, request: Request, operation_id: int) -> Response:
+        op: Operation = access_operation(request, operation_id)
+        ads = selectors.operation_ads(user=request.user, operation=op)
+        return Response(OperationDetailSerializer(op, context={"ads": ads}).data)

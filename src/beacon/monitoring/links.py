@@ -1,0 +1,56 @@
+"""The link provider of ad operations: tips and cases sharing a phone, e-mail or handle link to them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+
+from beacon.core.links import LinkedObject
+from beacon.core.permissions import Perm, has_perm
+
+from .models import AdKey, Operation
+
+
+def _ints(values: Iterable[Any]) -> list[int]:
+    out = []
+    for v in values:
+        try:
+            out.append(int(v))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+class OperationLinkProvider:
+    """``core.links.LinkProvider`` for object_type ``"operation"`` (live operations only, not merged ones)."""
+
+    object_type = "operation"
+
+    def identifiers_of(self, object_ids: Iterable[str]) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = defaultdict(set)
+        rows = AdKey.objects.filter(ad__operation_id__in=_ints(object_ids), identifier__isnull=False)
+        for op_id, ident in rows.values_list("ad__operation_id", "identifier_id").distinct():
+            out[str(op_id)].add(ident)
+        return dict(out)
+
+    def objects_with(self, identifier_ids: Iterable[int]) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = defaultdict(set)
+        rows = (AdKey.objects.filter(identifier_id__in=_ints(identifier_ids), ad__operation__isnull=False)
+                .exclude(ad__operation__status=Operation.Status.MERGED))
+        for op_id, ident in rows.values_list("ad__operation_id", "identifier_id").distinct():
+            out[str(op_id)].add(ident)
+        return dict(out)
+
+    def visible_to(self, user: Any, object_ids: Iterable[str]) -> set[str]:
+        """Everyone who may review ads sees every operation (ads are public postings)."""
+        return {str(i) for i in object_ids} if has_perm(user, Perm.REVIEW_ADS) else set()
+
+    def describe(self, object_ids: Iterable[str]) -> dict[str, LinkedObject]:
+        out = {}
+        for op in Operation.objects.filter(pk__in=_ints(object_ids)):
+            label = f"Ad operation #{op.pk}: {op.ad_count} ads, risk {op.risk:g}"
+            out[str(op.pk)] = LinkedObject("operation", str(op.pk), label, reverse("monitoring:operation", args=[op.pk]))
+        return out
