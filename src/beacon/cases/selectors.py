@@ -1,0 +1,73 @@
+"""Reads for cases; each takes the acting user so visibility is decided by ``access`` only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from beacon.core.links import LinkedObject, providers
+
+from .access import can_see_victim_identity, visible_cases
+from .models import Case, CaseLink, DeconflictionAlert
+
+
+def case_list(*, user: Any, status: str = "", q: str = "") -> QuerySet[Case]:
+    qs = visible_cases(user).select_related("lead_agency", "lead_user").prefetch_related("counties")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(pk=int(q)) if q.isdigit() else Q(title__icontains=q))
+    return qs.annotate(open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True))).order_by(
+        "-opened_on", "-id")
+
+
+def alert_list(*, user: Any, include_acknowledged: bool = False) -> QuerySet[DeconflictionAlert]:
+    """Alerts addressed to the user, or on cases the user may see."""
+    qs = DeconflictionAlert.objects.filter(Q(recipient=user) | Q(case__in=visible_cases(user).values("pk")))
+    if not include_acknowledged:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    return qs.select_related("other_agency", "case", "acknowledged_by").order_by("-created_at", "-id")
+
+
+def alert_for(*, user: Any, alert_id: int) -> DeconflictionAlert | None:
+    return alert_list(user=user, include_acknowledged=True).filter(pk=alert_id).first()
+
+
+def linked_objects(case: Case) -> list[tuple[CaseLink, LinkedObject | None]]:
+    """The case's tips and operations, described by their providers (None when a provider is gone)."""
+    links = list(case.links.all())
+    by_type: dict[str, list[str]] = {}
+    for link in links:
+        by_type.setdefault(link.object_type, []).append(link.object_id)
+    registered = providers()
+    described: dict[tuple[str, str], LinkedObject] = {}
+    for t, ids in by_type.items():
+        if t in registered:
+            for i, obj in registered[t].describe(ids).items():
+                described[(t, i)] = obj
+    return [(link, described.get((link.object_type, link.object_id))) for link in links]
+
+
+def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
+    """Everything the case page shows, with potential victims' identities only for need-to-know."""
+    show_identity = can_see_victim_identity(user, case)
+    persons = list(case.persons.order_by("id"))
+    victim_ids = {p.pk for p in persons if p.is_victim}
+    identifiers = list(case.identifiers.select_related("identifier", "person").order_by("id"))
+    return {
+        "case": case,
+        "show_identity": show_identity,
+        "persons": persons,
+        "victim_ids": victim_ids,
+        "identifiers": [(ci, ci.person_id in victim_ids and not show_identity) for ci in identifiers],
+        "participating": list(case.participating_agencies.order_by("name")),
+        "counties": list(case.counties.order_by("name")),
+        "tasks": list(case.tasks.select_related("owner")),
+        "events": list(case.events.select_related("created_by")),
+        "attachments": list(case.attachments.select_related("uploaded_by")),
+        "alerts": list(case.alerts.select_related("other_agency").order_by("acknowledged_at", "-created_at")),
+        "grants": list(case.grants.select_related("user", "agency", "granted_by")),
+        "links": linked_objects(case),
+    }
+
