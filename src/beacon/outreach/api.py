@@ -1,0 +1,324 @@
+"""REST API for outreach (names prefixed ``outreach-``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from beacon.core.access import PermissionRequired
+from beacon.core.api import Pagination
+from beacon.core.permissions import Perm
+
+from . import dashboard, gap, selectors, services
+from .models import Activity, Audience, Campaign, Channel
+
+
+# --- county metrics ----------------------------------------------------------------------
+class TermSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    weight = serializers.FloatField()
+    formula = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    normalised = serializers.FloatField()
+    contribution = serializers.FloatField()
+
+
+class CountyMetricsSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    gap_score = serializers.FloatField(source="score")
+    fips = serializers.CharField(source="metrics.fips")
+    name = serializers.CharField(source="metrics.name")
+    region = serializers.CharField(source="metrics.region")
+    population = serializers.IntegerField(source="metrics.population")
+    rucc_2023 = serializers.IntegerField(source="metrics.rucc_2023")
+    rural = serializers.BooleanField(source="metrics.rural")
+    poverty_rate = serializers.FloatField(source="metrics.poverty_rate", allow_null=True)
+    median_household_income = serializers.IntegerField(source="metrics.median_household_income", allow_null=True)
+    interstates = serializers.ListField(child=serializers.CharField(), source="metrics.interstates")
+    tips = serializers.IntegerField(source="metrics.tips")
+    tips_per_10k = serializers.FloatField(source="metrics.tips_per_10k", allow_null=True)
+    people_trained = serializers.IntegerField(source="metrics.people_trained")
+    trained_per_10k = serializers.FloatField(source="metrics.trained_per_10k", allow_null=True)
+    workshops = serializers.IntegerField(source="metrics.workshops")
+    workshops_per_10k = serializers.FloatField(source="metrics.workshops_per_10k", allow_null=True)
+    shelter_km = serializers.FloatField(source="metrics.shelter_km", allow_null=True)
+    nearest_service_km = serializers.FloatField(source="metrics.nearest_service_km", allow_null=True)
+    service_km = serializers.DictField(child=serializers.FloatField(), source="metrics.service_km")
+    open_cases = serializers.IntegerField(source="metrics.open_cases", allow_null=True)
+    terms = TermSerializer(many=True)
+
+
+class FilterSerializer(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+    region = serializers.CharField(required=False, allow_blank=True)
+    task_force = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = selectors.default_period()
+        attrs.setdefault("start", start)
+        attrs.setdefault("end", end)
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": "The end date is before the start date."})
+        return attrs
+
+
+class MetricsPagination(Pagination):
+    page_size = 200
+
+
+class CountyMetricsList(APIView):
+    """Every county's metrics and outreach gap score with each term's contribution, largest gap first."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.VIEW_ANALYTICS)]
+
+    @extend_schema(parameters=[FilterSerializer], responses=CountyMetricsSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        params = FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        ranking: list[gap.GapScore] = selectors.county_gap_ranking(user=request.user,
+                                                                   filters=selectors.Filters(**params.validated_data))
+        paginator = MetricsPagination()
+        page = paginator.paginate_queryset(ranking, request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(CountyMetricsSerializer(page, many=True).data)
+
+
+# --- campaigns ---------------------------------------------------------------------------
+def _choice(choices: Any, help_text: str = "", **kwargs: Any) -> serializers.CharField:
+    """A code from a TextChoices, documented as a string (avoids enum-name collisions in the schema)."""
+
+    def check(value: str) -> None:
+        if value not in choices.values:
+            raise serializers.ValidationError(f"Choose one of {', '.join(choices.values)}.")
+
+    return serializers.CharField(validators=[check], help_text=help_text or f"One of {', '.join(choices.values)}",
+                                 **kwargs)
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    counties = serializers.SlugRelatedField(many=True, read_only=True, slug_field="fips")
+    status = serializers.CharField(read_only=True, help_text="planned, active or done")
+    audiences = serializers.ListField(child=serializers.CharField(), read_only=True)
+    channels = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "description", "status", "start_date", "end_date", "counties", "audiences", "channels"]
+
+
+class CampaignInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    status = _choice(Campaign.Status, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs.setdefault("status", Campaign.Status.PLANNED)
+        return attrs
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    counties = serializers.ListField(child=serializers.CharField(max_length=5), min_length=1)
+    audiences = serializers.ListField(child=_choice(Audience), required=False, default=list)
+    channels = serializers.ListField(child=_choice(Channel), required=False, default=list)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    county = serializers.CharField(source="county_id", read_only=True)
+    channel = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "county", "channel", "title", "planned_date", "planned_reach", "delivered_date", "reach",
+                  "public_event", "location", "notes"]
+
+
+class ActivityInSerializer(serializers.Serializer):
+    county = serializers.CharField(max_length=5)
+    channel = _choice(Channel)
+    title = serializers.CharField(max_length=200)
+    planned_date = serializers.DateField()
+    planned_reach = serializers.IntegerField(min_value=0, default=0)
+    public_event = serializers.BooleanField(default=False)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeliverSerializer(serializers.Serializer):
+    delivered_date = serializers.DateField()
+    reach = serializers.IntegerField(min_value=0)
+
+
+class ProgressSerializer(serializers.Serializer):
+    fips = serializers.CharField()
+    name = serializers.CharField()
+    planned = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    percent_delivered = serializers.IntegerField()
+    planned_reach = serializers.IntegerField()
+    reach = serializers.IntegerField()
+
+
+class BeforeAfterSerializer(serializers.Serializer):
+    before_start = serializers.DateField()
+    after_start = serializers.DateField()
+    after_end = serializers.DateField()
+    tips_before = serializers.IntegerField()
+    tips_after = serializers.IntegerField()
+    trained_before = serializers.IntegerField()
+    trained_after = serializers.IntegerField()
+    workshops_before = serializers.IntegerField()
+    workshops_after = serializers.IntegerField()
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    activities = ActivitySerializer(many=True, read_only=True)
+    progress = serializers.SerializerMethodField()
+    before_after = serializers.SerializerMethodField()
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "activities", "progress", "before_after"]
+
+    @extend_schema_field(ProgressSerializer(many=True))
+    def get_progress(self, obj: Campaign) -> list[dict[str, Any]]:
+        return ProgressSerializer(selectors.campaign_progress(obj), many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(BeforeAfterSerializer)
+    def get_before_after(self, obj: Campaign) -> dict[str, Any]:
+        return BeforeAfterSerializer(selectors.campaign_before_after(obj)).data  # type: ignore[return-value]
+
+
+def _manage_on_write(view: APIView, request: Request) -> list[BasePermission]:
+    perms: list[Any] = [IsAuthenticated, PermissionRequired.of(Perm.VIEW_ANALYTICS)]
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        perms.append(PermissionRequired.of(Perm.MANAGE_CAMPAIGNS))
+    return [p() for p in perms]
+
+
+def _service_call(fn: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
+
+class CampaignListCreate(APIView):
+    """Campaigns (GET, analytics permission); create one (POST, campaign permission)."""
+
+    def get_permissions(self) -> list[BasePermission]:
+        return _manage_on_write(self, self.request)
+
+    @extend_schema(responses=CampaignSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        qs = selectors.campaign_list(user=request.user).prefetch_related("counties")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(CampaignSerializer(page, many=True).data)
+
+    @extend_schema(request=CampaignInSerializer, responses={201: CampaignSerializer})
+    def post(self, request: Request) -> Response:
+        data = CampaignInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = _service_call(services.campaign_create, acting_user=request.user, **data.validated_data)
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+
+class CampaignDetail(APIView):
+    """One campaign with its activities, progress per county and before/after comparison."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.VIEW_ANALYTICS)]
+
+    @extend_schema(responses=CampaignDetailSerializer)
+    def get(self, request: Request, campaign_id: int) -> Response:
+        campaign = selectors.get_campaign(user=request.user, campaign_id=campaign_id)
+        return Response(CampaignDetailSerializer(campaign).data)
+
+
+class ActivityCreate(APIView):
+    """Plan an activity in one of the campaign's counties."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.VIEW_ANALYTICS, Perm.MANAGE_CAMPAIGNS)]
+
+    @extend_schema(request=ActivityInSerializer, responses={201: ActivitySerializer})
+    def post(self, request: Request, campaign_id: int) -> Response:
+        campaign = selectors.get_campaign(user=request.user, campaign_id=campaign_id)
+        data = ActivityInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = _service_call(services.activity_plan, acting_user=request.user, campaign=campaign,
+                                 **data.validated_data)
+        return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityDeliver(APIView):
+    """Mark an activity delivered with the number of people reached."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.VIEW_ANALYTICS, Perm.MANAGE_CAMPAIGNS)]
+
+    @extend_schema(request=DeliverSerializer, responses=ActivitySerializer)
+    def post(self, request: Request, activity_id: int) -> Response:
+        activity = get_object_or_404(Activity, pk=activity_id)
+        data = DeliverSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        activity = _service_call(services.activity_deliver, acting_user=request.user, activity=activity,
+                                 **data.validated_data)
+        return Response(ActivitySerializer(activity).data)
+
+
+# --- public dashboard --------------------------------------------------------------------
+class EntrySerializer(serializers.Serializer):
+    count = serializers.IntegerField(allow_null=True, help_text="null when suppressed")
+    display = serializers.CharField(help_text='The number, "1-10" (a count from 1 to 10) or "withheld"')
+
+
+class PublicRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    slug = serializers.CharField()
+    months = EntrySerializer(many=True)
+    total = EntrySerializer()
+
+
+class PublicTableSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    months = serializers.ListField(child=serializers.CharField())
+    regions = PublicRowSerializer(many=True)
+    statewide = PublicRowSerializer()
+
+
+class PublicDashboardSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    years = serializers.ListField(child=serializers.IntegerField())
+    suppression = serializers.CharField()
+    tables = PublicTableSerializer(many=True)
+
+
+class PublicDashboard(APIView):
+    """Public counts by region and month for one finished calendar year, with small cells suppressed (no login)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="A finished calendar year")],
+                   responses=PublicDashboardSerializer)
+    def get(self, request: Request) -> Response:
+        years = dashboard.published_years()
+        raw = request.query_params.get("year") or str(years[0])
+        if not raw.isdigit() or int(raw) not in years:
+            raise serializers.ValidationError({"year": f"Choose one of {', '.join(map(str, years))}."})
+        year = int(raw)
+        body = {
+            "year": year, "years": years,
+            "suppression": "Counts from 1 to 10 are shown as \"1-10\"; other cells are \"withheld\" so that no small "
+                           "count can be worked out from totals.",
+            "tables": dashboard.public_tables(year),
+        }
+        return Response(PublicDashboardSerializer(body).data)
