@@ -1,0 +1,87 @@
+"""``beacon ads ingest INPUT`` (store ads in the database) and ``beacon ads scan INPUT --out DIR`` (no database)."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+PROGRESS_FROM = 1000  # records: smaller inputs finish before a bar is worth drawing
+
+
+def count_records(path: Path) -> int:
+    """Lines of the input (a header line included for CSV): the progress bar's total."""
+    with path.open("rb") as raw:
+        gz = raw.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+class Command(BaseCommand):
+    help = "Online ad monitoring: 'ingest INPUT' stores ads; 'scan INPUT --out DIR' runs the database-free scan."
+    requires_system_checks: list[str] = []  # noqa: RUF012 - Django's attribute
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["ingest", "scan"])
+        parser.add_argument("rest", nargs=argparse.REMAINDER, help="INPUT and options (see 'beacon ads ACTION -h')")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "scan":
+            from beacon.adscan.cli import main
+
+            code = main(["scan", *options["rest"]])
+            if code:
+                raise CommandError(f"scan exited with status {code}", returncode=code)
+            return
+        self.ingest(options["rest"])
+
+    def ingest(self, argv: list[str]) -> None:
+        parser = argparse.ArgumentParser(prog="beacon ads ingest", description="Store ads (JSONL or CSV, gzip allowed). "
+                                         "Idempotent and resumable: run it again after an interruption.")
+        parser.add_argument("input", type=Path)
+        parser.add_argument("--user", help="username recorded as the submitter (default: the system)")
+        parser.add_argument("--chunk-size", type=int, default=200, help="ads per transaction")
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        opts = parser.parse_args(argv)
+        from beacon.core.models import User
+
+        from ...services import IngestError, ingest_file
+
+        actor = None
+        if opts.user:
+            actor = User.objects.filter(username=opts.user, is_active=True).first()
+            if actor is None:
+                raise CommandError(f"No active user {opts.user!r}.")
+        if not opts.input.exists():
+            raise CommandError(f"input not found: {opts.input}")
+        total = 0 if opts.quiet else count_records(opts.input)
+        try:
+            if total >= PROGRESS_FROM:
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeRemainingColumn,
+                )
+
+                with Progress(TextColumn("[bold]storing ads"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                              console=Console(stderr=True), transient=True) as bar:
+                    task = bar.add_task("ingest", total=total)
+                    run = ingest_file(opts.input, acting_user=actor, chunk_size=opts.chunk_size,
+                                      progress=lambda n: bar.update(task, completed=n))
+            else:
+                run = ingest_file(opts.input, acting_user=actor, chunk_size=opts.chunk_size)
+        except IngestError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"run {run.pk}: read {run.received}, stored {run.created} new, {run.updated} updated "
+                          f"(new version), {run.unchanged} unchanged, {run.rejected} rejected")
+        for row in run.rejected_rows.all()[:20]:
+            self.stdout.write(f"  line {row.line}: {row.reason}")
+        if run.rejected > 20:
+            self.stdout.write(f"  ... {run.rejected - 20} more (staff page /staff/ads/ingest/{run.pk}/)")
