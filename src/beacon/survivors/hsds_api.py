@@ -1,0 +1,265 @@
+"""The read-only HSDS 3.1 API at ``/api/hsds/`` (public, no sign-in).
+
+Follows ``hsds/openapi.json``: ``/services``, ``/services/{id}``, ``/organizations``,
+``/organizations/{id}``, ``/taxonomies``, ``/taxonomy_terms``, ``/service_at_locations``
+(and their ``{id}``) with the HSDS query parameters and the HSDS page shape.  Only services
+listed publicly appear, and a confidential location shows neither address nor point.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import hsds_io, taxonomy
+from .models import Organization, Service, ServiceAtLocation, ServiceAttribute, Taxonomy, TaxonomyTerm
+from .selectors import is_uuid
+
+MAX_PER_PAGE = 500
+
+
+def public_services() -> QuerySet[Service]:
+    hidden = ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__code=taxonomy.NOT_PUBLIC)
+    return Service.objects.filter(~Exists(hidden))
+
+
+def _int(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: "Must be a whole number."}) from None
+    if value < 1:
+        raise ValidationError({name: "Must be 1 or more."})
+    return value
+
+
+def _bool(request: Request, name: str) -> bool:
+    return (request.query_params.get(name) or "").lower() in ("true", "1", "yes")
+
+
+def _uuid_param(request: Request, name: str) -> Any:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if not is_uuid(raw):
+        raise ValidationError({name: "Must be a UUID."})
+    return raw
+
+
+def paginate(request: Request, queryset: QuerySet[Any], render: Any) -> Response:
+    per_page = min(_int(request, "per_page", 50), MAX_PER_PAGE)
+    page = _int(request, "page", 1)
+    total = queryset.count()
+    pages = max(1, math.ceil(total / per_page))
+    items = list(queryset[(page - 1) * per_page: page * per_page]) if page <= pages else []
+    contents = [render(x) for x in items]
+    return Response({
+        "total_items": total, "total_pages": pages, "page_number": page, "size": len(contents),
+        "first_page": page == 1, "last_page": page >= pages, "empty": not contents, "contents": contents,
+    })
+
+
+P = OpenApiParameter
+SEARCH = P("search", OpenApiTypes.STR, description="Full-text search (name and description)")
+PAGE = P("page", OpenApiTypes.INT)
+PER_PAGE = P("per_page", OpenApiTypes.INT, description=f"At most {MAX_PER_PAGE}")
+TERM = P("taxonomy_term_id", OpenApiTypes.UUID)
+TAXONOMY = P("taxonomy_id", OpenApiTypes.UUID)
+ORG = P("organization_id", OpenApiTypes.UUID)
+MODIFIED = P("modified_after", OpenApiTypes.DATETIME)
+FULL = P("full", OpenApiTypes.BOOL, description="Fully nested records")
+MINIMAL = P("minimal", OpenApiTypes.BOOL, description="Only id and last_modified")
+FULL_SERVICE = P("full_service", OpenApiTypes.BOOL)
+ID = P("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+class HsdsView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+
+def _filter_services(request: Request, qs: QuerySet[Service], prefix: str = "") -> QuerySet[Service]:
+    search = (request.query_params.get("search") or "").strip()
+    if search:
+        qs = qs.filter(Q(**{f"{prefix}name__icontains": search}) | Q(**{f"{prefix}description__icontains": search})
+                       | Q(**{f"{prefix}organization__name__icontains": search}))
+    if term := _uuid_param(request, "taxonomy_term_id"):
+        qs = qs.filter(**{f"{prefix}attributes__taxonomy_term_id": term})
+    if tax := _uuid_param(request, "taxonomy_id"):
+        qs = qs.filter(**{f"{prefix}attributes__taxonomy_term__taxonomy_id": tax})
+    if org := _uuid_param(request, "organization_id"):
+        qs = qs.filter(**{f"{prefix}organization_id": org})
+    if raw := request.query_params.get("modified_after"):
+        when = parse_datetime(raw)
+        if when is None:
+            raise ValidationError({"modified_after": "Must be an ISO 8601 date-time."})
+        qs = qs.filter(**{f"{prefix}last_modified__gt": when})
+    return qs.distinct()
+
+
+class ApiMeta(HsdsView):
+    @extend_schema(operation_id="getAPIMetaInformation", responses=OpenApiTypes.OBJECT, summary="HSDS API metadata")
+    def get(self, request: Request) -> Response:
+        return Response({"version": "3.1", "profile": "https://openreferral.org/", "openapi_url": "/api/hsds/openapi.json"})
+
+
+class ServiceList(HsdsView):
+    @extend_schema(operation_id="getPaginatedListOfServices", parameters=[SEARCH, PAGE, PER_PAGE, TERM, TAXONOMY, ORG, MODIFIED, MINIMAL, FULL],
+                   responses=OpenApiTypes.OBJECT, summary="Paginated list of public services")
+    def get(self, request: Request) -> Response:
+        qs = _filter_services(request, public_services()).select_related("organization").order_by("name", "id")
+        if _bool(request, "minimal"):
+            return paginate(request, qs, lambda s: {"id": str(s.id), "last_modified": hsds_io._s(s.last_modified)})
+        full = _bool(request, "full")
+        if full:
+            qs = qs.prefetch_related(*hsds_io.SERVICE_PREFETCH)
+        return paginate(request, qs, lambda s: hsds_io.service_dict(s, public=True, full=full))
+
+
+class ServiceDetail(HsdsView):
+    @extend_schema(operation_id="getFullyNestedServiceById", parameters=[ID], responses=OpenApiTypes.OBJECT, summary="A fully nested service")
+    def get(self, request: Request, id: str) -> Response:
+        service = (public_services().select_related("organization").prefetch_related(*hsds_io.SERVICE_PREFETCH)
+                   .filter(pk=id).first() if is_uuid(id) else None)
+        if service is None:
+            raise Http404("No public service has that id.")
+        return Response(hsds_io.service_dict(service, public=True))
+
+
+def _org_dict(org: Organization, full_service: bool) -> dict[str, Any]:
+    d = hsds_io.row_of(org, hsds_io.TABLES["organization"][1])
+    d["phones"] = [hsds_io.row_of(p, hsds_io.TABLES["phone"][1]) for p in org.phones.all()]
+    d["locations"] = [hsds_io.location_dict(loc, public=True) for loc in org.locations.all()]
+    d["services"] = [hsds_io.service_dict(s, public=True, full=full_service, with_organization=False)
+                     for s in org.services.all()]  # prefetched: public services only
+    return d
+
+
+def _org_queryset(full_service: bool) -> QuerySet[Organization]:
+    from django.db.models import Prefetch
+
+    services = public_services().order_by("name", "id")
+    if full_service:
+        services = services.prefetch_related(*hsds_io.SERVICE_PREFETCH)
+    return Organization.objects.prefetch_related(
+        "phones", Prefetch("services", queryset=services),
+        "locations__addresses", "locations__phones", "locations__languages", "locations__schedules", "locations__county",
+    )
+
+
+class OrganizationList(HsdsView):
+    @extend_schema(operation_id="getPaginatedListOfOrganizations", parameters=[SEARCH, FULL_SERVICE, FULL, TERM, TAXONOMY, PAGE, PER_PAGE],
+                   responses=OpenApiTypes.OBJECT, summary="Paginated list of organisations")
+    def get(self, request: Request) -> Response:
+        qs = Organization.objects.all()
+        if search := (request.query_params.get("search") or "").strip():
+            qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
+        if term := _uuid_param(request, "taxonomy_term_id"):
+            qs = qs.filter(services__in=public_services().filter(attributes__taxonomy_term_id=term))
+        if tax := _uuid_param(request, "taxonomy_id"):
+            qs = qs.filter(services__in=public_services().filter(attributes__taxonomy_term__taxonomy_id=tax))
+        full_service = _bool(request, "full_service")
+        if _bool(request, "full") or full_service:
+            qs = _org_queryset(full_service).filter(pk__in=qs.values("pk"))
+            return paginate(request, qs.order_by("name", "id"), lambda o: _org_dict(o, full_service))
+        return paginate(request, qs.distinct().order_by("name", "id"),
+                        lambda o: hsds_io.row_of(o, hsds_io.TABLES["organization"][1]))
+
+
+class OrganizationDetail(HsdsView):
+    @extend_schema(operation_id="getOrganizationById", parameters=[ID, FULL_SERVICE], responses=OpenApiTypes.OBJECT, summary="An organisation")
+    def get(self, request: Request, id: str) -> Response:
+        full_service = _bool(request, "full_service")
+        org = _org_queryset(full_service).filter(pk=id).first() if is_uuid(id) else None
+        if org is None:
+            raise Http404("No organization has that id.")
+        return Response(_org_dict(org, full_service))
+
+
+class TaxonomyList(HsdsView):
+    @extend_schema(operation_id="getPaginatedListOfTaxonomies", parameters=[SEARCH, PAGE, PER_PAGE], responses=OpenApiTypes.OBJECT, summary="Taxonomies")
+    def get(self, request: Request) -> Response:
+        qs = Taxonomy.objects.order_by("name", "id")
+        if search := (request.query_params.get("search") or "").strip():
+            qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
+        return paginate(request, qs, hsds_io.taxonomy_dict)
+
+
+class TaxonomyDetail(HsdsView):
+    @extend_schema(operation_id="getTaxonomyById", parameters=[ID], responses=OpenApiTypes.OBJECT, summary="A taxonomy")
+    def get(self, request: Request, id: str) -> Response:
+        t = Taxonomy.objects.filter(pk=id).first() if is_uuid(id) else None
+        if t is None:
+            raise Http404("No taxonomy has that id.")
+        return Response(hsds_io.taxonomy_dict(t))
+
+
+class TaxonomyTermList(HsdsView):
+    @extend_schema(operation_id="getPaginatedListOfTaxonomyTerms", parameters=[SEARCH, PAGE, PER_PAGE, TAXONOMY, P("top_only", OpenApiTypes.BOOL),
+                               P("parent_id", OpenApiTypes.UUID)], responses=OpenApiTypes.OBJECT, summary="Taxonomy terms")
+    def get(self, request: Request) -> Response:
+        qs = TaxonomyTerm.objects.select_related("taxonomy").order_by("name", "id")
+        if search := (request.query_params.get("search") or "").strip():
+            qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search))
+        if tax := _uuid_param(request, "taxonomy_id"):
+            qs = qs.filter(taxonomy_id=tax)
+        if parent := _uuid_param(request, "parent_id"):
+            qs = qs.filter(parent_id=parent)
+        if _bool(request, "top_only"):
+            qs = qs.filter(parent__isnull=True)
+        return paginate(request, qs, hsds_io.term_dict)
+
+
+class TaxonomyTermDetail(HsdsView):
+    @extend_schema(operation_id="getTaxonomyTermById", parameters=[ID], responses=OpenApiTypes.OBJECT, summary="A taxonomy term")
+    def get(self, request: Request, id: str) -> Response:
+        t = TaxonomyTerm.objects.select_related("taxonomy").filter(pk=id).first() if is_uuid(id) else None
+        if t is None:
+            raise Http404("No taxonomy term has that id.")
+        return Response(hsds_io.term_dict(t, nested=True))
+
+
+def _sal_dict(sal: ServiceAtLocation) -> dict[str, Any]:
+    d = hsds_io.row_of(sal, hsds_io.TABLES["service_at_location"][1])
+    d["location"] = hsds_io.location_dict(sal.location, public=True)
+    d["service"] = hsds_io.service_dict(sal.service, public=True, full=False)
+    return d
+
+
+SAL_RELATED = ["location__addresses", "location__phones", "location__languages", "location__schedules"]
+
+
+class ServiceAtLocationList(HsdsView):
+    @extend_schema(operation_id="getPaginatedListOfServiceAtLocation", parameters=[SEARCH, TERM, TAXONOMY, ORG, MODIFIED, FULL, PAGE, PER_PAGE],
+                   responses=OpenApiTypes.OBJECT, summary="Services at locations (public services only)")
+    def get(self, request: Request) -> Response:
+        services = _filter_services(request, public_services())
+        qs = (ServiceAtLocation.objects.filter(service__in=services)
+              .select_related("service__organization", "location__county").prefetch_related(*SAL_RELATED)
+              .order_by("service__name", "id"))
+        return paginate(request, qs, _sal_dict)
+
+
+class ServiceAtLocationDetail(HsdsView):
+    @extend_schema(operation_id="getServiceAtLocationWithNestedDataById", parameters=[ID], responses=OpenApiTypes.OBJECT, summary="A service at a location")
+    def get(self, request: Request, id: str) -> Response:
+        sal = (ServiceAtLocation.objects.filter(service__in=public_services(), pk=id)
+               .select_related("service__organization", "location__county").prefetch_related(*SAL_RELATED).first()
+               if is_uuid(id) else None)
+        if sal is None:
+            raise Http404("No public service at location has that id.")
+        return Response(_sal_dict(sal))

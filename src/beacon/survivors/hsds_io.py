@@ -1,0 +1,584 @@
+"""HSDS 3.1 in and out: serialisation, import (JSON or data package) and export.
+
+Import works on flat HSDS tables.  HSDS JSON (fully nested organisations or services, a
+list, a single object, or a paged ``{"contents": [...]}`` response) is first flattened into
+the same tables a data package holds, filling the foreign keys the nesting implies.  Every
+row is then validated on its own against the vendored HSDS JSON Schema of its table
+(``hsds/schema/<table>.json``, jsonschema Draft 2020-12 with format checks) and the
+data package's required-field constraints, then against Beacon's own rules (links to rows
+that exist, field lengths); a failing row is rejected with its reasons and the rest are kept.
+Rows are upserted by their HSDS ``id`` (a UUID), so a re-import updates and never duplicates.
+Tables Beacon does not store (contact, funding, program, cost_option, ...) are counted as
+skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from beacon.core import audit, geo
+from beacon.core.models import County
+
+from . import taxonomy
+from .models import (
+    Address,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceAttribute,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from .services import bump_directory, location_county_fips
+
+HSDS_DIR = Path(__file__).resolve().parent / "hsds"
+SCHEMA_DIR = HSDS_DIR / "schema"
+
+# The tables Beacon stores, in dependency order, with their model and the stored HSDS columns.
+TABLES: dict[str, tuple[type[models.Model], list[str]]] = {
+    "taxonomy": (Taxonomy, ["name", "description", "uri", "version"]),
+    "taxonomy_term": (TaxonomyTerm, ["code", "name", "description", "parent_id", "taxonomy_id", "language", "term_uri"]),
+    "organization": (Organization, ["name", "alternate_name", "description", "email", "website", "tax_status", "tax_id",
+                                    "year_incorporated", "legal_status", "uri", "parent_organization_id"]),
+    "location": (Location, ["organization_id", "location_type", "url", "name", "alternate_name", "description",
+                            "transportation", "latitude", "longitude"]),
+    "address": (Address, ["location_id", "attention", "address_1", "address_2", "city", "region", "state_province",
+                          "postal_code", "country", "address_type"]),
+    "service": (Service, ["organization_id", "name", "alternate_name", "description", "url", "email", "status",
+                          "interpretation_services", "application_process", "fees_description", "wait_time",
+                          "eligibility_description", "minimum_age", "maximum_age", "alert", "last_modified"]),
+    "attribute": (ServiceAttribute, []),  # handled specially
+    "service_at_location": (ServiceAtLocation, ["service_id", "location_id", "description"]),
+    "phone": (Phone, ["organization_id", "service_id", "location_id", "number", "extension", "type", "description"]),
+    "schedule": (Schedule, ["service_id", "location_id", "freq", "byday", "opens_at", "closes_at", "description"]),
+    "language": (Language, ["service_id", "location_id", "name", "code", "note"]),
+    "service_area": (ServiceArea, ["service_id", "name", "description", "extent", "extent_type", "uri"]),
+}
+PARENTS = {  # foreign key column -> table it points to
+    "organization_id": "organization", "service_id": "service", "location_id": "location", "taxonomy_id": "taxonomy",
+    "parent_id": "taxonomy_term", "taxonomy_term_id": "taxonomy_term",
+}
+
+
+# --- Schemas ------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _registry() -> Registry:
+    resources = []
+    for path in SCHEMA_DIR.glob("*.json"):
+        resources.append((path.name, Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012)))
+    return Registry().with_resources(resources)
+
+
+@lru_cache(maxsize=32)
+def schema_of(table: str) -> dict[str, Any]:
+    return json.loads((SCHEMA_DIR / f"{table}.json").read_text())
+
+
+@lru_cache(maxsize=32)
+def validator_of(table: str) -> Draft202012Validator:
+    return Draft202012Validator(schema_of(table), registry=_registry(), format_checker=FormatChecker())
+
+
+@lru_cache(maxsize=1)
+def datapackage() -> dict[str, Any]:
+    return json.loads((HSDS_DIR / "datapackage.json").read_text())
+
+
+def resource_of(table: str) -> dict[str, Any]:
+    return next(r for r in datapackage()["resources"] if r["name"] == table)
+
+
+def tabular_required(table: str) -> list[str]:
+    return [f["name"] for f in resource_of(table)["schema"]["fields"] if f.get("constraints", {}).get("required")]
+
+
+def validate_row(table: str, row: dict[str, Any]) -> list[str]:
+    errors = [f"{'/'.join(str(p) for p in e.absolute_path) or table}: {e.message}"
+              for e in validator_of(table).iter_errors(row)]
+    errors += [f"{name}: required" for name in tabular_required(table) if row.get(name) in (None, "")
+               and not any(e.startswith(f"{name}:") for e in errors)]
+    return errors
+
+
+# --- Report -------------------------------------------------------------------------------
+@dataclass
+class Rejection:
+    table: str
+    id: str
+    where: str  # file and line, or position in the JSON
+    reasons: list[str]
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": dict(self.created), "updated": dict(self.updated), "skipped": dict(self.skipped),
+                "rejected": [r.__dict__ for r in self.rejected]}
+
+    def summary(self) -> str:
+        parts = [f"{t}: {self.created.get(t, 0)} new, {self.updated.get(t, 0)} updated"
+                 for t in TABLES if self.created.get(t) or self.updated.get(t)]
+        return "; ".join(parts) + f"; {len(self.rejected)} rejected"
+
+
+@dataclass
+class Row:
+    table: str
+    data: dict[str, Any]
+    where: str
+
+
+# --- Reading ------------------------------------------------------------------------------
+def _convert(table: str, raw: dict[str, str]) -> dict[str, Any]:
+    """CSV strings to the JSON types the table schema declares; empty cells are absent."""
+    props = schema_of(table)["properties"]
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key is None or value is None or value == "":
+            continue
+        kind = props.get(key, {}).get("type")
+        if kind in ("number", "integer"):
+            try:
+                num = float(value)
+                out[key] = int(num) if num.is_integer() else num
+            except ValueError:
+                out[key] = value  # left for the schema to reject
+        elif kind == "boolean":
+            out[key] = value.strip().lower() in ("true", "1", "yes")
+        else:
+            out[key] = value
+    return out
+
+
+def read_datapackage(directory: Path) -> list[Row]:
+    descriptor = json.loads((directory / "datapackage.json").read_text())
+    rows: list[Row] = []
+    for resource in descriptor.get("resources", []):
+        path = directory / resource["path"]
+        if not path.exists():
+            continue
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            for line, raw in enumerate(csv.DictReader(fh), start=2):
+                rows.append(Row(resource["name"], _convert(resource["name"], raw), f"{resource['path']}:{line}"))
+    return rows
+
+
+NESTED: dict[str, dict[str, tuple[str, str | None]]] = {
+    # table -> nested key -> (child table, foreign key set on the child)
+    "organization": {"phones": ("phone", "organization_id"), "locations": ("location", "organization_id"),
+                     "services": ("service", "organization_id")},
+    "service": {"phones": ("phone", "service_id"), "schedules": ("schedule", "service_id"),
+                "service_areas": ("service_area", "service_id"), "languages": ("language", "service_id"),
+                "attributes": ("attribute", "link_id"), "service_at_locations": ("service_at_location", "service_id")},
+    "location": {"addresses": ("address", "location_id"), "phones": ("phone", "location_id"),
+                 "schedules": ("schedule", "location_id"), "languages": ("language", "location_id"),
+                 "attributes": ("attribute", "link_id")},
+    "service_at_location": {},
+    "attribute": {},
+}
+NESTED_ONE = {  # table -> nested single object key -> (table, column on the parent pointing to it)
+    "service": {"organization": ("organization", "organization_id")},
+    "service_at_location": {"location": ("location", "location_id")},
+    "attribute": {"taxonomy_term": ("taxonomy_term", "taxonomy_term_id")},
+    "taxonomy_term": {"taxonomy_detail": ("taxonomy", "taxonomy_id")},
+}
+LINK_ENTITY = {"service": "service", "location": "location"}
+
+
+def flatten_json(document: Any) -> list[Row]:
+    """Nested HSDS JSON to flat rows.  Lists, a single object or ``{"contents": [...]}``."""
+    if isinstance(document, dict) and isinstance(document.get("contents"), list):
+        items = document["contents"]
+    elif isinstance(document, list):
+        items = document
+    else:
+        items = [document]
+    rows: list[Row] = []
+
+    def walk(table: str, obj: Any, where: str, fk: tuple[str, Any] | None = None, parent_table: str = "") -> None:
+        if not isinstance(obj, dict):
+            rows.append(Row(table, {"_invalid": obj}, where))
+            return
+        flat = {k: v for k, v in obj.items() if not isinstance(v, (list, dict))}
+        if fk and fk[0] not in flat:
+            flat[fk[0]] = fk[1]
+        if table == "attribute" and parent_table and "link_entity" not in flat:
+            flat["link_entity"] = LINK_ENTITY.get(parent_table, parent_table)
+        for key, (child, one_col) in NESTED_ONE.get(table, {}).items():
+            if isinstance(obj.get(key), dict):
+                walk(child, obj[key], f"{where}.{key}")
+                flat.setdefault(one_col, obj[key].get("id"))
+        rows.append(Row(table, flat, where))
+        if table not in NESTED:
+            return
+        for key, (child, col) in NESTED[table].items():
+            for i, item in enumerate(obj.get(key) or []):
+                walk(child, item, f"{where}.{key}[{i}]", (col, obj.get("id")) if col else None, table)
+
+    for n, item in enumerate(items):
+        table = "service" if isinstance(item, dict) and "status" in item else "organization"
+        walk(table, item, f"[{n}]")
+    return rows
+
+
+# --- Writing ------------------------------------------------------------------------------
+def _model_value(model: type[models.Model], column: str, value: Any) -> Any:
+    if column == "last_modified":
+        parsed = parse_datetime(str(value)) if value else None
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, dt.UTC)
+        return parsed or timezone.now()
+    if value is None:
+        f = next(f for f in model._meta.concrete_fields if f.attname == column)
+        return None if f.null else ""
+    if column in ("minimum_age", "maximum_age", "year_incorporated", "extension") and isinstance(value, float):
+        return int(value)
+    return value
+
+
+def _resolve_area(row: dict[str, Any]) -> tuple[str | None, bool]:
+    extent = str(row.get("extent") or "").strip()
+    name = str(row.get("name") or "").strip()
+    if re.fullmatch(r"29\d{3}", extent):
+        return extent, False
+    if extent == "29" or name.lower() in ("missouri", "statewide", "missouri (statewide)"):
+        return None, True
+    if name:
+        county = geo.resolve_place(name.removesuffix(", Missouri").removesuffix(", MO"))
+        if county is not None:
+            return county.fips, False
+    return None, False
+
+
+def import_rows(rows: list[Row], *, acting_user: Any = None, source: str = "") -> ImportReport:
+    """Validate and upsert flat HSDS rows; one transaction, each row in its own savepoint."""
+    report = ImportReport()
+    by_table: dict[str, dict[str, Row]] = defaultdict(dict)
+    for row in rows:
+        if row.table not in TABLES:
+            report.skipped[row.table] += 1
+            continue
+        if "_invalid" in row.data:
+            report.rejected.append(Rejection(row.table, "", row.where, ["not an object"]))
+            continue
+        errors = validate_row(row.table, row.data)
+        if errors:
+            report.rejected.append(Rejection(row.table, str(row.data.get("id", "")), row.where, errors))
+            continue
+        by_table[row.table][str(row.data["id"]).lower()] = row  # the same object nested twice: last wins
+    with transaction.atomic():
+        taxonomy.ensure_taxonomies()  # Beacon's facet terms are always known
+        terms_by_id = {str(t.id): t.code for t in TaxonomyTerm.objects.all()}
+        known: dict[str, set[str]] = defaultdict(set)
+        for table in TABLES:
+            model = TABLES[table][0]
+            known[table] = {str(x) for x in model._default_manager.filter(pk__in=list(by_table[table])).values_list("pk", flat=True)}
+        touched_locations: set[str] = set()
+        deferred_parents: list[tuple[str, str]] = []
+        for table, (model, columns) in TABLES.items():
+            for rid, row in by_table[table].items():
+                reasons = _row_rules(table, row.data, known, terms_by_id)
+                if reasons:
+                    report.rejected.append(Rejection(table, rid, row.where, reasons))
+                    continue
+                try:
+                    with transaction.atomic():
+                        created = _upsert(table, model, columns, rid, row.data, terms_by_id, deferred_parents)
+                except (ValidationError, IntegrityError, ValueError, TypeError) as exc:
+                    msgs = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                    report.rejected.append(Rejection(table, rid, row.where, [str(m) for m in msgs]))
+                    continue
+                if created is None:
+                    report.skipped[table] += 1
+                    continue
+                known[table].add(rid)
+                if table == "taxonomy_term":
+                    terms_by_id[rid] = str(row.data.get("code") or "")
+                (report.created if created else report.updated)[table] += 1
+                if table == "location":
+                    touched_locations.add(rid)
+                elif table == "address":
+                    touched_locations.add(str(row.data["location_id"]).lower())
+        for term_id, parent_id in deferred_parents:
+            if parent_id in known["taxonomy_term"]:
+                TaxonomyTerm.objects.filter(pk=term_id).update(parent_id=parent_id)
+        for loc in Location.objects.filter(pk__in=touched_locations).prefetch_related("addresses"):
+            addr = next(iter(loc.addresses.all()), None)
+            fips = location_county_fips(loc, addr.postal_code if addr else "")
+            if fips != loc.county_id:
+                Location.objects.filter(pk=loc.pk).update(county_id=fips)
+        bump_directory()
+        audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="hsds_import", object_id=source[:64],
+                     summary=report.summary(), detail={"rejected": len(report.rejected)})
+    return report
+
+
+def _row_rules(table: str, data: dict[str, Any], known: dict[str, set[str]], terms_by_id: dict[str, str]) -> list[str]:
+    reasons = []
+    for col, target in PARENTS.items():
+        if col in ("parent_id", "taxonomy_id") or col not in data or data[col] in (None, ""):
+            continue
+        if col in TABLES[table][1] and str(data[col]).lower() not in known[target]:
+            reasons.append(f"{col}: no {target} with id {data[col]}")
+    if table == "service" and not data.get("organization_id"):
+        reasons.append("organization_id: Beacon needs the organisation that provides the service")
+    if table in ("phone", "schedule", "language") and not any(
+        data.get(c) and str(data[c]).lower() in known[PARENTS[c]] for c in ("organization_id", "service_id", "location_id")
+        if c in TABLES[table][1]
+    ):
+        reasons.append("linked to no organization, service or location in the directory")
+    if table == "attribute":
+        entity = data.get("link_entity")
+        term = str(data.get("taxonomy_term_id", "")).lower()
+        if term not in terms_by_id:
+            reasons.append(f"taxonomy_term_id: no taxonomy_term with id {data.get('taxonomy_term_id')}")
+        elif entity == "service" and str(data.get("link_id", "")).lower() not in known["service"]:
+            reasons.append(f"link_id: no service with id {data.get('link_id')}")
+        elif entity == "location" and str(data.get("link_id", "")).lower() not in known["location"]:
+            reasons.append(f"link_id: no location with id {data.get('link_id')}")
+    return reasons
+
+
+def _upsert(table: str, model: type[models.Model], columns: list[str], rid: str, data: dict[str, Any],
+            terms_by_id: dict[str, str], deferred_parents: list[tuple[str, str]]) -> bool | None:
+    """Create or update one row; ``None`` when the row is valid HSDS that Beacon does not keep."""
+    if table == "attribute":
+        term = str(data["taxonomy_term_id"]).lower()
+        link = str(data["link_id"]).lower()
+        if data.get("link_entity") == "location":
+            if terms_by_id.get(term) != taxonomy.CONFIDENTIAL_LOCATION:
+                return None
+            Location.objects.filter(pk=link).update(confidential=True)
+            return False
+        if data.get("link_entity") != "service":
+            return None
+        existing = ServiceAttribute.objects.filter(service_id=link, taxonomy_term_id=uuid.UUID(term)).first()
+        if existing is not None:
+            ServiceAttribute.objects.filter(pk=existing.pk).update(value=str(data.get("value") or ""),
+                                                                   label=str(data.get("label") or ""))
+            return False
+        ServiceAttribute.objects.create(id=rid, service_id=link, taxonomy_term_id=term,
+                                        value=str(data.get("value") or ""), label=str(data.get("label") or ""))
+        return True
+    values = {c: _model_value(model, c, data.get(c)) for c in columns if c != "parent_id"}
+    if table == "taxonomy_term" and data.get("taxonomy_id") and not Taxonomy.objects.filter(pk=data["taxonomy_id"]).exists():
+        values["taxonomy_id"] = None
+    if table == "taxonomy_term" and data.get("parent_id"):
+        deferred_parents.append((rid, str(data["parent_id"]).lower()))
+    if table == "location":
+        values["confidential"] = False  # set again by its confidential attribute, if present
+    if table == "service_area":
+        fips, statewide = _resolve_area(data)
+        values["county_id"] = fips if fips and County.objects.filter(pk=fips).exists() else None
+        values["statewide"] = statewide
+    obj = model._default_manager.filter(pk=rid).first()
+    created = obj is None
+    if obj is None:
+        obj = model(pk=rid)
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.full_clean(exclude=[c.removesuffix("_id") for c in columns if c.endswith("_id") and c != "tax_id"] + ["parent"],
+                   validate_unique=False)
+    obj.save()
+    return created
+
+
+def import_path(path: Path, *, acting_user: Any = None) -> ImportReport:
+    """Import a data package (a directory with datapackage.json, or the datapackage.json) or a JSON file."""
+    if path.is_dir():
+        rows = read_datapackage(path)
+    elif path.name == "datapackage.json":
+        rows = read_datapackage(path.parent)
+    else:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path} is not JSON: {exc}") from exc
+        rows = flatten_json(document)
+    return import_rows(rows, acting_user=acting_user, source=path.name)
+
+
+# --- Serialising --------------------------------------------------------------------------
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    """HSDS fields are optional: leave empty ones out rather than sending null."""
+    return {k: v for k, v in d.items() if v not in (None, "", [])}
+
+
+def _s(v: Any) -> Any:
+    if isinstance(v, uuid.UUID):
+        return str(v)
+    if isinstance(v, dt.datetime):
+        return v.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return v
+
+
+def row_of(obj: models.Model, columns: list[str]) -> dict[str, Any]:
+    return _clean({"id": str(obj.pk), **{c: _s(getattr(obj, c)) for c in columns}})
+
+
+def taxonomy_dict(t: Taxonomy) -> dict[str, Any]:
+    return row_of(t, TABLES["taxonomy"][1])
+
+
+def term_dict(t: TaxonomyTerm, *, nested: bool = False) -> dict[str, Any]:
+    d = row_of(t, TABLES["taxonomy_term"][1])
+    if t.taxonomy_id and t.taxonomy is not None:
+        d["taxonomy"] = t.taxonomy.name
+        if nested:
+            d["taxonomy_detail"] = taxonomy_dict(t.taxonomy)
+    return d
+
+
+def attribute_dict(a: ServiceAttribute, *, nested: bool = True) -> dict[str, Any]:
+    d = _clean({"id": str(a.id), "link_id": str(a.service_id), "link_type": "service_taxonomy", "link_entity": "service",
+                "taxonomy_term_id": str(a.taxonomy_term_id), "value": a.value, "label": a.label})
+    if nested:
+        d["taxonomy_term"] = term_dict(a.taxonomy_term, nested=True)
+    return d
+
+
+def confidential_attribute(loc: Location) -> dict[str, Any]:
+    return {"id": str(uuid.uuid5(taxonomy.NAMESPACE, f"confidential:{loc.id}")), "link_id": str(loc.id),
+            "link_type": "location_confidential", "link_entity": "location",
+            "taxonomy_term_id": str(taxonomy.term_id(taxonomy.CONFIDENTIAL_LOCATION)), "value": "true"}
+
+
+def location_dict(loc: Location, *, public: bool) -> dict[str, Any]:
+    """A location; a confidential one, publicly, keeps only its type and county: no address, no point."""
+    if public and loc.confidential:
+        county = loc.county.name if loc.county else "Missouri"
+        return {"id": str(loc.id), "location_type": loc.location_type, "name": f"Confidential location ({county})",
+                "description": "The address is given only to people referred by a provider."}
+    d = row_of(loc, TABLES["location"][1])
+    d["addresses"] = [row_of(a, TABLES["address"][1]) for a in loc.addresses.all()]
+    d["phones"] = [row_of(p, TABLES["phone"][1]) for p in loc.phones.all()]
+    d["languages"] = [row_of(x, TABLES["language"][1]) for x in loc.languages.all()]
+    d["schedules"] = [row_of(x, TABLES["schedule"][1]) for x in loc.schedules.all()]
+    if loc.confidential:
+        d["attributes"] = [confidential_attribute(loc)]
+    return d
+
+
+def service_dict(s: Service, *, public: bool, full: bool = True, with_organization: bool = True) -> dict[str, Any]:
+    d = row_of(s, TABLES["service"][1])
+    if with_organization:
+        d["organization"] = row_of(s.organization, TABLES["organization"][1])
+    if not full:
+        return d
+    d["phones"] = [row_of(p, TABLES["phone"][1]) for p in s.phones.all()]
+    d["schedules"] = [row_of(x, TABLES["schedule"][1]) for x in s.schedules.all()]
+    d["service_areas"] = [row_of(x, TABLES["service_area"][1]) for x in s.service_areas.all()]
+    d["languages"] = [row_of(x, TABLES["language"][1]) for x in s.languages.all()]
+    d["attributes"] = [attribute_dict(a) for a in s.attributes.all()]
+    d["service_at_locations"] = [
+        {**row_of(sal, TABLES["service_at_location"][1]), "location": location_dict(sal.location, public=public)}
+        for sal in s.service_at_locations.all()
+    ]
+    return d
+
+
+SERVICE_PREFETCH = ["phones", "schedules", "service_areas", "languages", "attributes__taxonomy_term__taxonomy",
+                    "service_at_locations__location__addresses", "service_at_locations__location__phones",
+                    "service_at_locations__location__languages", "service_at_locations__location__schedules",
+                    "service_at_locations__location__county"]
+
+
+def organization_full(org: Organization, services: list[Service], locations: list[Location]) -> dict[str, Any]:
+    d = row_of(org, TABLES["organization"][1])
+    d["phones"] = [row_of(p, TABLES["phone"][1]) for p in org.phones.all()]
+    d["locations"] = [location_dict(loc, public=False) for loc in locations]
+    d["services"] = []
+    for s in services:
+        sd = service_dict(s, public=False, with_organization=False)
+        for sal in sd["service_at_locations"]:
+            sal.pop("location", None)  # the organisation's locations list holds it
+        d["services"].append(sd)
+    return d
+
+
+# --- Export -------------------------------------------------------------------------------
+def export_json() -> list[dict[str, Any]]:
+    """The whole directory as a list of fully nested HSDS organisations (staff use: includes
+    confidential addresses and non-public services)."""
+    services_by_org: dict[uuid.UUID, list[Service]] = defaultdict(list)
+    for s in Service.objects.prefetch_related(*SERVICE_PREFETCH).order_by("name", "id"):
+        services_by_org[s.organization_id].append(s)
+    locations_by_org: dict[uuid.UUID | None, list[Location]] = defaultdict(list)
+    for loc in Location.objects.prefetch_related("addresses", "phones", "languages", "schedules").order_by("name", "id"):
+        locations_by_org[loc.organization_id].append(loc)
+    return [organization_full(o, services_by_org[o.id], locations_by_org[o.id])
+            for o in Organization.objects.prefetch_related("phones").order_by("name", "id")]
+
+
+def export_tables() -> dict[str, list[dict[str, Any]]]:
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, (model, columns) in TABLES.items():
+        if table == "attribute":
+            continue
+        tables[table] = [row_of(o, columns) for o in model._default_manager.order_by("pk")]
+    attrs = [attribute_dict(a, nested=False) for a in ServiceAttribute.objects.order_by("pk")]
+    attrs += [confidential_attribute(loc) for loc in Location.objects.filter(confidential=True).order_by("pk")]
+    tables["attribute"] = attrs
+    return tables
+
+
+def export_datapackage(directory: Path) -> dict[str, int]:
+    """Write datapackage.json (the vendored HSDS descriptor, limited to Beacon's tables) and one CSV per table."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = export_tables()
+    descriptor = {k: v for k, v in datapackage().items() if k != "resources"}
+    descriptor["resources"] = [r for r in datapackage()["resources"] if r["name"] in tables]
+    (directory / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    counts = {}
+    for resource in descriptor["resources"]:
+        names = [f["name"] for f in resource["schema"]["fields"]]
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=names, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in tables[resource["name"]]:
+            writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        (directory / resource["path"]).write_text(buf.getvalue(), encoding="utf-8")
+        counts[resource["name"]] = len(tables[resource["name"]])
+    return counts
+
+
+def export_path(path: Path, *, acting_user: Any = None) -> dict[str, int]:
+    """``*.json``: HSDS JSON; anything else: a data package directory."""
+    with transaction.atomic():
+        if path.suffix == ".json":
+            document = export_json()
+            path.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
+            counts = {"organization": len(document)}
+        else:
+            counts = export_datapackage(path)
+        audit.record(actor=acting_user, action=audit.Action.EXPORT, object_type="hsds_export", object_id=path.name[:64],
+                     summary=f"directory exported: {counts}")
+    return counts
