@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+from django.core.management import call_command
+
+from beacon.cases import seed, services
+from beacon.cases.models import Case, DeconflictionAlert
+from beacon.cases.stats import open_cases_by_county
+from beacon.core.models import County
+
+
+def test_open_cases_by_county(world: Any, open_case: Any) -> None:
+    jackson, stl_city = County.objects.get(fips="29095"), County.objects.get(fips="29510")
+    open_case(world.kc_inv, counties=[jackson, stl_city])
+    open_case(world.kc_inv, counties=[jackson])
+    closed = open_case(world.kc_inv, counties=[stl_city])
+    services.case_update(case=closed, acting_user=world.kc_inv, status="closed", outcome="plea")
+    open_case(world.kc_inv)
+    assert open_cases_by_county() == {"29095": 2, "29510": 1}
+
+
+def test_seed_creates_two_demo_cases_sharing_a_phone_once(mo: Any) -> None:
+    call_command("seed", stdout=StringIO())  # runs the core seed and every app's seed, including this one
+    cases = list(Case.objects.filter(is_demo=True).select_related("lead_agency"))
+    assert len(cases) == 2 and all(c.title.endswith("(demo)") for c in cases)
+    assert {c.lead_agency.name for c in cases} == {"Kansas City Metro Police (demo)", "St. Louis Area Police (demo)"}
+    assert DeconflictionAlert.objects.filter(identifier_kind="phone").count() == 2
+    assert seed.run(demo=True) == {"cases": 0}
+    call_command("seed", stdout=StringIO())
+    assert Case.objects.count() == 2 and DeconflictionAlert.objects.count() == 2
