@@ -104,8 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     truth = [corpus.truth[str(r["id"])] for r in corpus.records]
     n_groups = len(set(truth))
-    print(f"corpus: {args.n:,} ads, {len(corpus.planted):,} planted operations, {n_groups:,} true groups "
-          f"(generated in {gen_s:.1f}s) -> {src}")
+    print(
+        f"corpus: {args.n:,} ads, {len(corpus.planted):,} planted operations, {n_groups:,} true groups "
+        f"(generated in {gen_s:.1f}s) -> {src}"
+    )
 
     rss0 = peak_rss_mb()
     t0 = time.perf_counter()
@@ -119,8 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     print(f"beacon:   {args.n / elapsed:,.0f} ads/s end to end ({elapsed:.1f}s: {timing}; write included)")
     print(f"          peak RSS {rss1:,.0f} MB (before scan {rss0:,.0f} MB)")
-    print(f"          pairwise precision {p:.4f} recall {r:.4f} F1 {f1:.4f}; "
-          f"{len(result.operations):,} operations, hubs: {len(result.hubs)}")
+    print(
+        f"          pairwise precision {p:.4f} recall {r:.4f} F1 {f1:.4f}; "
+        f"{len(result.operations):,} operations, hubs: {len(result.hubs)}"
+    )
     # risk ranking: how many of the top-100 operations are planted?
     planted_ops = 0
     top = result.operations[:100]
@@ -132,8 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_baseline:
         labels, secs, sig_s = datasketch_baseline(corpus.records, 0.5, 64)
         bp, br, bf = pairwise_prf(labels, truth)
-        print(f"baseline: datasketch MinHashLSH (threshold 0.5, 64 perms, text only): "
-              f"{args.n / secs:,.0f} ads/s for hashing+LSH alone ({secs:.1f}s, of which MinHash {sig_s:.1f}s)")
+        print(
+            f"baseline: datasketch MinHashLSH (threshold 0.5, 64 perms, text only): "
+            f"{args.n / secs:,.0f} ads/s for hashing+LSH alone ({secs:.1f}s, of which MinHash {sig_s:.1f}s)"
+        )
         print(f"          pairwise precision {bp:.4f} recall {br:.4f} F1 {bf:.4f}")
         # MinHash engines head to head on the same shingles
         from beacon.adscan.minhash import MinHashParams, WordHasher, signatures
@@ -146,8 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             offs.append(len(flat))
         ts = time.perf_counter()
         signatures(np.asarray(flat, dtype=np.uint64), np.asarray(offs, dtype=np.int64), MinHashParams())
-        print(f"minhash:  numpy signatures {time.perf_counter() - ts:.2f}s vs datasketch {sig_s:.2f}s "
-              f"(64 permutations, {args.n:,} ads)")
+        print(
+            f"minhash:  numpy signatures {time.perf_counter() - ts:.2f}s vs datasketch {sig_s:.2f}s "
+            f"(64 permutations, {args.n:,} ads)"
+        )
     print(f"peak RSS (whole run) {peak_rss_mb():,.0f} MB")
     return 0
 

@@ -106,7 +106,9 @@ def test_movement_and_template_and_cluster_indicators() -> None:
     assert sorted(op.ad_ids) == ["x0", "x1", "x2", "x3"]
     assert [c.place.name for c in op.movement] == route
     assert [c.place.name for c in op.cities] == ["Kansas City", "Columbia", "St. Louis"]
-    assert op.cities[1].first_seen == t0 + timedelta(days=2) and op.cities[1].last_seen == t0 + timedelta(days=6)
+    assert op.cities[1].first_seen == t0 + timedelta(days=2) and op.cities[1].last_seen == t0 + timedelta(
+        days=6
+    )
     codes = {r.code for r in op.reasons}
     assert {"OP_MANY_PHONES_ON_TEMPLATE", "OP_RAPID_MOVEMENT", "OP_AD_SIGNALS"} <= codes
     assert "{…}" in op.template and "Upscale and discreet" in op.template

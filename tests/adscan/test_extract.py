@@ -131,7 +131,12 @@ def test_emails_urls_handles() -> None:
 
 def test_prices_and_ages() -> None:
     prices = extract_prices("$150 hh, 250 roses/hr, 100 qv, 80/30min")
-    assert [(p.amount, p.unit) for p in prices] == [(150, "half hour"), (250, "hour"), (100, "quick visit"), (80, "30 min")]
+    assert [(p.amount, p.unit) for p in prices] == [
+        (150, "half hour"),
+        (250, "hour"),
+        (100, "quick visit"),
+        (80, "30 min"),
+    ]
     ages = extract_ages("Age: 19, 21yo, I'm 22 and I'm 5 mins away")
     assert [a.age for a in ages] == [19, 21, 22]
 

@@ -57,14 +57,19 @@ def test_gzip_and_csv_inputs(tmp_path: Path) -> None:
     with c.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["id", "posted_at", "title", "body", "city", "state", "images"])
-        w.writerow(["c1", "2025-03-01T10:00:00", "Hi", "multi\nline body 816.234.5678", "St Louis", "MO", "h1;h2"])
+        w.writerow(
+            ["c1", "2025-03-01T10:00:00", "Hi", "multi\nline body 816.234.5678", "St Louis", "MO", "h1;h2"]
+        )
         w.writerow(["c2", "bad-date", "", "", "", "", ""])
         w.writerow(["c3", "only", "three"])
     res = scan_file(c)
     assert [a.ad.id for a in res.ads] == ["c1"]
     assert res.ads[0].ad.images == ("h1", "h2")
     assert res.ads[0].place is not None and res.ads[0].place.name == "St. Louis"
-    assert [(r.line, "posted_at" in r.reason or "fields" in r.reason) for r in res.rejected] == [(4, True), (5, True)]
+    assert [(r.line, "posted_at" in r.reason or "fields" in r.reason) for r in res.rejected] == [
+        (4, True),
+        (5, True),
+    ]
 
     # gzip CSV, detected by magic bytes even without .gz suffix
     gzc = tmp_path / "feed.bin"
@@ -91,7 +96,9 @@ def test_cli_writes_outputs_and_exit_codes(tmp_path: Path, capsys) -> None:  # t
     assert "scanned 1 ads" in printed
     ads = [json.loads(x) for x in (out / "ads.jsonl").read_text().splitlines()]
     assert ads[0]["id"] == "g1" and ads[0]["phones"] == ["+18162345678"]
-    assert {"id", "phones", "emails", "handles", "prices", "ages", "indicators", "risk", "cluster_id"} <= set(ads[0])
+    assert {"id", "phones", "emails", "handles", "prices", "ages", "indicators", "risk", "cluster_id"} <= set(
+        ads[0]
+    )
     rej = [json.loads(x) for x in (out / "rejected.jsonl").read_text().splitlines()]
     assert rej[0]["line"] == 2 and rej[0]["reason"].startswith("invalid JSON")
     assert (out / "clusters.jsonl").exists()

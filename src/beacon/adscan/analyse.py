@@ -12,17 +12,22 @@ from .extract import (
     extract_phones,
     extract_urls,
     names_from_tokens,
+    numeric_starts,
     phones_from_tokens,
     prices_from_tokens,
     tokens_of,
 )
 from .indicators import AD_INDICATORS, ad_lexicon
+from .lexicon import Lexicon
 from .models import Ad, AnalysedAd, Indicator, Place, Span
-from .places import find_places, normalise_city
+from .places import normalise_city, place_lexicon, resolve_state
 
 __all__ = ["analyse_ad"]
 
-_LEX = ad_lexicon()
+# one scan finds indicator phrases (payload: code) and places (payload: Place)
+_LEX: Lexicon[str | Place] = Lexicon()
+_LEX.add_entries(ad_lexicon().entries())
+_LEX.add_entries(place_lexicon().entries())
 _URL_HINT = re.compile(r"www|https?:|\.(?:com|net|org|me|io|co|us|xxx|ly|to|tv)\b", re.IGNORECASE)
 
 
@@ -77,8 +82,9 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     emails = extract_emails(text) if "@" in text or ("dot" in lows and "at" in lows) else []
     urls = extract_urls(text, emails) if _URL_HINT.search(text) else []
     handles = extract_handles(text, tokens, lows, emails)
-    prices = prices_from_tokens(text, tokens)
-    ages_m = ages_from_tokens(text, tokens)
+    starts = numeric_starts(text, tokens)
+    prices = prices_from_tokens(text, tokens, starts)
+    ages_m = ages_from_tokens(text, tokens, starts, lows)
     ages = [a.age for a in ages_m]
     field_age: int | None = None
     if ad.age:
@@ -94,14 +100,12 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
             flag("AD_STATED_AGE_MINOR", a.span)
             break
 
-    for lm in _LEX.scan(tokens, lows):
-        flag(lm.payload, (lm.start, lm.end))
-
     place: Place | None = normalise_city(ad.city, ad.state) if ad.city else None
-    if place is None:
-        found = find_places(text, tokens, lows)
-        if found:
-            place = found[0].place
+    for lm in _LEX.scan(tokens, lows):
+        if isinstance(lm.payload, str):
+            flag(lm.payload, (lm.start, lm.end))
+        elif place is None:
+            place = resolve_state(text, lm.payload, lm.end)
 
     # text used for near-duplicate detection: words minus identifiers and digits
     cut: list[Span] = [p.span for p in phones]
@@ -110,13 +114,13 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     cut.extend(u.span for u in urls)
     if cut:
         cut.sort()
-        starts = [t[1] for t in tokens]
+        tstarts = [t[1] for t in tokens]
         words: list[str] = []
         pos = 0
         for cs, ce in cut:
-            lo = bisect_left(starts, cs, pos)
+            lo = bisect_left(tstarts, cs, pos)
             words.extend(w for w in lows[pos:lo] if w.isalpha())
-            pos = max(pos, bisect_left(starts, ce, lo))
+            pos = max(pos, bisect_left(tstarts, ce, lo))
         words.extend(w for w in lows[pos:] if w.isalpha())
     else:
         words = [w for w in lows if w.isalpha()]

@@ -25,7 +25,9 @@ _CP = ClusterParams()
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m beacon.adscan", description="Beacon ad scanning (no database).")
+    p = argparse.ArgumentParser(
+        prog="python -m beacon.adscan", description="Beacon ad scanning (no database)."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("scan", help="scan a JSONL/CSV file (gzip ok) and write ads/clusters/rejected JSONL")
     s.add_argument("input", type=Path)
@@ -72,7 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 task = bar.add_task("scan", total=None)
                 del size
                 result = scan_file(
-                    args.input, params, args.min_cluster_size, lambda n: bar.update(task, completed=n), args.region
+                    args.input,
+                    params,
+                    args.min_cluster_size,
+                    lambda n: bar.update(task, completed=n),
+                    args.region,
                 )
         else:
             result = scan_file(args.input, params, args.min_cluster_size, None, args.region)
@@ -89,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         secs = s["seconds"].get("total", 0.0)
         rate = f" ({len(result.ads) / secs:,.0f} ads/s)" if secs > 0 else ""
-        print(f"scanned {s['ads']:,} ads in {secs:.1f}s{rate}; rejected {s['rejected']:,} (see {paths['rejected']})")
+        print(
+            f"scanned {s['ads']:,} ads in {secs:.1f}s{rate}; rejected {s['rejected']:,} (see {paths['rejected']})"
+        )
         print(
             f"operations: {s['operations']:,} covering {s['ads_in_operations']:,} ads; "
             f"{s['hub_identifiers']} hub identifier(s) not used for linking"

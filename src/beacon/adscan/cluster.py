@@ -223,7 +223,11 @@ class OperationIndex:
         return cluster_id_for(self.ad_ids[self._ops.find(i)])
 
     def members(self, cluster_id: str) -> list[str]:
-        return [a for i, a in enumerate(self.ad_ids) if cluster_id_for(self.ad_ids[self._ops.find(i)]) == cluster_id]
+        return [
+            a
+            for i, a in enumerate(self.ad_ids)
+            if cluster_id_for(self.ad_ids[self._ops.find(i)]) == cluster_id
+        ]
 
     def add(self, ad_id: str, words: Sequence[str], identifiers: Sequence[str] = ()) -> tuple[str, list[str]]:
         """Add one ad; returns ``(cluster_id, merged_cluster_ids)``."""

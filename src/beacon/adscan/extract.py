@@ -105,7 +105,9 @@ _DECOY_WORDS = frozenset(
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
     "september october november december mo ks il ok ar ne ia tn missouri kansas illinois oklahoma arkansas".split()
 )
-_DECOY_DOLLAR_RE = re.compile(r"\$\s*\d[\d,]*(?:\.\d\d)?(?:\s*(?:/|per)?\s*" + _UNITS + r"\b)?", re.IGNORECASE)
+_DECOY_DOLLAR_RE = re.compile(
+    r"\$\s*\d[\d,]*(?:\.\d\d)?(?:\s*(?:/|per)?\s*" + _UNITS + r"\b)?", re.IGNORECASE
+)
 
 
 def _decoys(text: str, sub: list[Token], ws: int, we: int) -> list[tuple[int, int]]:
@@ -358,7 +360,9 @@ _HANDLE_PLATFORMS = {
     "venmo": "venmo", "tiktok": "tiktok", "wickr": "wickr", "discord": "discord",
     "whatsapp": "whatsapp", "fansly": "fansly",
 }  # fmt: skip
-_LONG_KW = r"snapchat|snap|kik|insta(?:gram)?|telegram|twitter|onlyfans|cash\s?app|venmo|tiktok|wickr|discord|fansly"
+_LONG_KW = (
+    r"snapchat|snap|kik|insta(?:gram)?|telegram|twitter|onlyfans|cash\s?app|venmo|tiktok|wickr|discord|fansly"
+)
 _SHORT_KW = r"sc|ig|tg|x|of"
 _HANDLE_RE = re.compile(
     rf"\b(?:(?P<lk>{_LONG_KW})(?:\s*(?:[:=\-]|\bme\b|\bis\b|\bat\b|\bid\b|👻)\s*)*\s*@?"
@@ -450,9 +454,12 @@ def extract_handles(
     email_spans = [e.span for e in emails]
     out: list[HandleMatch] = []
     seen: set[Span] = set()
-    for (_tok, start, _end), low in zip(tokens, lows, strict=True):
-        if low not in _HANDLE_KW:
-            continue
+    kw_tokens = (
+        []
+        if _HANDLE_KW.isdisjoint(lows)
+        else [t for t, low in zip(tokens, lows, strict=True) if low in _HANDLE_KW]
+    )
+    for _tok, start, _end in kw_tokens:
         m = _HANDLE_RE.match(text, start)
         if m is None:
             continue
@@ -502,17 +509,10 @@ _UNIT_NORMAL = {
 }  # fmt: skip
 
 
-def _starts(text: str, tokens: list[Token], words: frozenset[str] = frozenset()) -> list[int]:
-    """Candidate start positions: digit tokens at a word boundary, ``$``
-    signs, and tokens whose lower-case form is in ``words``."""
-    out = []
-    for tok, st, _e in tokens:
-        c = tok[0]
-        if c.isdigit():
-            if st == 0 or not text[st - 1].isalnum():
-                out.append(st)
-        elif words and tok.lower() in words:
-            out.append(st)
+def numeric_starts(text: str, tokens: list[Token]) -> list[int]:
+    """Positions where a price or age may start: digit tokens at a word
+    boundary and ``$`` signs, in text order."""
+    out = [st for tok, st, _e in tokens if tok[0].isdigit() and (st == 0 or not text[st - 1].isalnum())]
     if "$" in text:
         i = text.find("$")
         while i >= 0:
@@ -522,11 +522,11 @@ def _starts(text: str, tokens: list[Token], words: frozenset[str] = frozenset())
     return out
 
 
-def prices_from_tokens(text: str, tokens: list[Token]) -> list[PriceMatch]:
+def prices_from_tokens(text: str, tokens: list[Token], starts: list[int] | None = None) -> list[PriceMatch]:
     """:func:`extract_prices` on a pre-tokenised text."""
     out: list[PriceMatch] = []
     last = -1
-    for st in _starts(text, tokens):
+    for st in numeric_starts(text, tokens) if starts is None else starts:
         if st < last:
             continue
         m = _PRICE_RE.match(text, st)
@@ -565,11 +565,19 @@ _AGE_RE = re.compile(
 _AGE_WORDS = frozenset({"age", "aged", "i", "im"})
 
 
-def ages_from_tokens(text: str, tokens: list[Token]) -> list[AgeMatch]:
+def ages_from_tokens(
+    text: str, tokens: list[Token], starts: list[int] | None = None, lows: list[str] | None = None
+) -> list[AgeMatch]:
     """:func:`extract_ages` on a pre-tokenised text."""
     out: list[AgeMatch] = []
     last = -1
-    for st in _starts(text, tokens, _AGE_WORDS):
+    if starts is None:
+        starts = numeric_starts(text, tokens)
+    if lows is None:
+        lows = [t[0].lower() for t in tokens]
+    if not _AGE_WORDS.isdisjoint(lows):
+        starts = sorted([*starts, *(t[1] for t, low in zip(tokens, lows, strict=True) if low in _AGE_WORDS)])
+    for st in starts:
         if st < last or text[st] == "$":
             continue
         m = _AGE_RE.match(text, st)

@@ -59,6 +59,15 @@ class Lexicon(Generic[T]):
         for p in phrases:
             self.add(p, payload, cased)
 
+    def entries(self) -> list[tuple[tuple[str, ...], T, int]]:
+        return [e for lst in self._first.values() for e in lst]
+
+    def add_entries(self, entries: Iterable[tuple[tuple[str, ...], T, int]]) -> None:
+        for key, payload, mode in entries:
+            lst = self._first.setdefault(key[0], [])
+            lst.append((key, payload, mode))
+            lst.sort(key=lambda e: -len(e[0]))
+
     def scan(self, tokens: list[Token], lows: list[str] | None = None) -> list[LexMatch[T]]:
         """Longest-first, non-overlapping matches in token order."""
         if lows is None:

@@ -66,9 +66,9 @@ class WordHasher:
 
 def _perms(params: MinHashParams) -> tuple[U64, U64]:
     rng = np.random.default_rng(params.seed)
-    a = rng.integers(1, 2**63 - 1, size=params.num_perm, dtype=np.int64).astype(np.uint64) * np.uint64(2) + np.uint64(
-        1
-    )
+    a = rng.integers(1, 2**63 - 1, size=params.num_perm, dtype=np.int64).astype(np.uint64) * np.uint64(
+        2
+    ) + np.uint64(1)
     b = rng.integers(0, 2**63 - 1, size=params.num_perm, dtype=np.int64).astype(np.uint64)
     return a, b
 
@@ -106,32 +106,44 @@ def shingle_hashes(word_hashes: U64, offsets: I64, k: int) -> tuple[U64, I64]:
 
 
 def signatures(
-    word_hashes: U64, offsets: I64, params: MinHashParams, chunk_shingles: int = 32_768
+    word_hashes: U64,
+    offsets: I64,
+    params: MinHashParams,
+    chunk_shingles: int = 32_768,
+    chunk_docs: int = 8_192,
 ) -> tuple[U32, npt.NDArray[np.bool_]]:
     """MinHash signatures (n_docs x num_perm, uint32) and the mask of docs
-    with at least ``params.min_shingles`` shingles."""
-    sh, sh_off = shingle_hashes(word_hashes, offsets, params.shingle)
+    with at least ``params.min_shingles`` shingles.
+
+    Work is done ``chunk_docs`` documents at a time and ``chunk_shingles``
+    shingles at a time, so peak memory stays flat whatever the corpus size.
+    """
     n_docs = len(offsets) - 1
-    counts = np.diff(sh_off)
-    ok = counts >= max(1, params.min_shingles)
     sig = np.full((n_docs, params.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    ok = np.zeros(n_docs, dtype=bool)
     a, b = _perms(params)
-    docs = np.nonzero(counts > 0)[0]
-    i = 0
-    while i < len(docs):
-        # take docs until the chunk is full
-        start_sh = sh_off[docs[i]]
-        j = int(np.searchsorted(sh_off, start_sh + chunk_shingles, side="right")) - 1
-        j = max(j, int(docs[i]) + 1)
-        sel = docs[(docs >= docs[i]) & (docs < j)]
-        lo, hi = int(sh_off[sel[0]]), int(sh_off[sel[-1] + 1])
-        x = sh[lo:hi]
-        with np.errstate(over="ignore"):
-            hv = a[:, None] * x[None, :]
-            hv += b[:, None]
-        starts = sh_off[sel] - lo
-        sig[sel] = (np.minimum.reduceat(hv, starts, axis=1) >> np.uint64(32)).T.astype(np.uint32)
-        i += len(sel)
+    for d0 in range(0, n_docs, chunk_docs):
+        d1 = min(n_docs, d0 + chunk_docs)
+        w0, w1 = int(offsets[d0]), int(offsets[d1])
+        sh, sh_off = shingle_hashes(word_hashes[w0:w1], offsets[d0 : d1 + 1] - w0, params.shingle)
+        counts = np.diff(sh_off)
+        ok[d0:d1] = counts >= max(1, params.min_shingles)
+        docs = np.nonzero(counts > 0)[0]
+        i = 0
+        while i < len(docs):
+            start_sh = sh_off[docs[i]]
+            j = int(np.searchsorted(sh_off, start_sh + chunk_shingles, side="right")) - 1
+            j = max(j, int(docs[i]) + 1)
+            hi_i = int(np.searchsorted(docs, j, side="left"))
+            sel = docs[i:hi_i]
+            lo, hi = int(sh_off[sel[0]]), int(sh_off[sel[-1] + 1])
+            x = sh[lo:hi]
+            with np.errstate(over="ignore"):
+                hv = a[:, None] * x[None, :]
+                hv += b[:, None]
+            starts = sh_off[sel] - lo
+            sig[d0 + sel] = (np.minimum.reduceat(hv, starts, axis=1) >> np.uint64(32)).T.astype(np.uint32)
+            i = hi_i
     return sig, ok
 
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
@@ -17,7 +18,7 @@ __all__ = ["build_operation", "movement_of", "template_of"]
 
 MOVEMENT_WINDOW = timedelta(days=30)
 _NORM = re.compile(r"[^\w]+")
-_TEMPLATE_SAMPLE = 12
+_TEMPLATE_SAMPLE = 8
 
 
 def _ci(code: str, evidence: str, weight: float | None = None) -> Indicator:
@@ -45,7 +46,9 @@ def movement_of(ads: Sequence[AnalysedAd]) -> tuple[list[CityVisit], list[CityVi
     cities = []
     for place, times in per_city.items():
         known = [t for t in times if t is not None]
-        cities.append(CityVisit(place, min(known) if known else None, max(known) if known else None, len(times)))
+        cities.append(
+            CityVisit(place, min(known) if known else None, max(known) if known else None, len(times))
+        )
     cities.sort(key=lambda c: _key(c.first_seen))
     path: list[CityVisit] = []
     for a in dated:
@@ -60,6 +63,11 @@ def movement_of(ads: Sequence[AnalysedAd]) -> tuple[list[CityVisit], list[CityVi
     return cities, path
 
 
+@lru_cache(maxsize=200_000)
+def _norm_word(w: str) -> str:
+    return _NORM.sub("", w.lower())
+
+
 def template_of(texts: Sequence[str]) -> str:
     """Shared text of near-duplicate ads with ``{…}`` for variable slots."""
     sample = [t for t in texts if t][:_TEMPLATE_SAMPLE]
@@ -68,7 +76,7 @@ def template_of(texts: Sequence[str]) -> str:
     if len(sample) == 1:
         return sample[0]
     toks = [t.split() for t in sample]
-    norm = [[_NORM.sub("", w.lower()) for w in ts] for ts in toks]
+    norm = [[_norm_word(w) for w in ts] for ts in toks]
     order = sorted(range(len(toks)), key=lambda i: len(toks[i]))
     b = order[len(order) // 2]
     base, base_n = toks[b], norm[b]
@@ -135,7 +143,9 @@ def build_operation(cluster_id: str, ads: Sequence[AnalysedAd], text_groups: Seq
     # third-person / plural voice
     third = sum(1 for a in ads if any(i.code == "AD_THIRD_PERSON" for i in a.indicators))
     if len(ads) >= 2 and third / len(ads) >= 0.5:
-        reasons.append(_ci("OP_THIRD_PERSON_VOICE", f"{third} of {len(ads)} ads use third-person or plural voice"))
+        reasons.append(
+            _ci("OP_THIRD_PERSON_VOICE", f"{third} of {len(ads)} ads use third-person or plural voice")
+        )
     # movement across cities in a short time
     distinct = {c.place for c in cities}
     known = [c for c in path if c.first_seen is not None]

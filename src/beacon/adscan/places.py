@@ -207,16 +207,25 @@ def find_places(
     """
     if tokens is None:
         tokens = tokenize(text)
-    out: list[PlaceMatch] = []
-    for m in _LEX.scan(tokens, lows):
-        p = m.payload
-        st = _STATE_AFTER.match(text, m.end)
-        if st and normalise_state(st.group(1)) and normalise_state(st.group(1)) != p.state:
-            alt = normalise_city(p.name, st.group(1))
-            if alt is not None:
-                p = alt
-        out.append(PlaceMatch(p, (m.start, m.end), text[m.start : m.end]))
-    return out
+    return [
+        PlaceMatch(resolve_state(text, m.payload, m.end), (m.start, m.end), text[m.start : m.end])
+        for m in _LEX.scan(tokens, lows)
+    ]
+
+
+def resolve_state(text: str, place: Place, end: int) -> Place:
+    """Honour a state code written right after a place name (``Springfield, IL``)."""
+    st = _STATE_AFTER.match(text, end)
+    if st and normalise_state(st.group(1)) and normalise_state(st.group(1)) != place.state:
+        alt = normalise_city(place.name, st.group(1))
+        if alt is not None:
+            return alt
+    return place
+
+
+def place_lexicon() -> Lexicon[Place]:
+    """The lexicon of place names (for callers that merge lexicons)."""
+    return _LEX
 
 
 _STATE_AFTER = re.compile(r"\s*,?\s*([A-Z]{2})\b")

@@ -207,7 +207,9 @@ def _iter_csv(f: BinaryIO, image_hasher: Any) -> Iterator[Ad | Rejected]:
             yield Rejected(line, str(e), raw)
 
 
-def iter_records(records: Iterable[Mapping[str, Any] | Ad], image_hasher: Any = None) -> Iterator[Ad | Rejected]:
+def iter_records(
+    records: Iterable[Mapping[str, Any] | Ad], image_hasher: Any = None
+) -> Iterator[Ad | Rejected]:
     """Validate in-memory records (dicts or :class:`Ad`), numbering them 1..n."""
     seen: set[tuple[str, str]] = set()
     for i, rec in enumerate(records, start=1):
@@ -217,7 +219,9 @@ def iter_records(records: Iterable[Mapping[str, Any] | Ad], image_hasher: Any = 
             try:
                 ad = parse_record(rec, i, image_hasher)
             except ValueError as e:
-                yield Rejected(i, str(e), json.dumps(rec, default=str)[:2000] if isinstance(rec, Mapping) else repr(rec))
+                yield Rejected(
+                    i, str(e), json.dumps(rec, default=str)[:2000] if isinstance(rec, Mapping) else repr(rec)
+                )
                 continue
         key = (ad.site, ad.id)
         if key in seen:

@@ -84,7 +84,10 @@ _SENTENCE_SHAPES = [
 ]
 _YOUTH_SHAPES = ["{youth} and {adj}, just turned {age}.", "So {youth} {emoji}, {youth2} too."]
 _ETH_SHAPES = ["{eth} {noun}, {adj} and {adj2}.", "Sexy {eth} {noun} {emoji}"]
-_THIRD_SHAPES = ["She is {adj} and {adj2}, ask for her {time}.", "We have new girls {time}, our girls are {adj}."]
+_THIRD_SHAPES = [
+    "She is {adj} and {adj2}, ask for her {time}.",
+    "We have new girls {time}, our girls are {adj}.",
+]
 _MOVE_SHAPES = ["{move} in {city}!", "{move} {emoji} {city} {time}"]
 _TITLE_SHAPES = [
     "{adj} {noun} in {city} {emoji}", "{name} - {adj} {noun} {emoji}", "{move} {city} {emoji}",
@@ -97,7 +100,12 @@ _PLACEHOLDER_IMG = "0000000000000000"
 
 def _phone(rng: random.Random) -> str:
     while True:
-        d = rng.choice(_AREA) + str(rng.randint(2, 9)) + f"{rng.randint(0, 99):02d}" + f"{rng.randint(0, 9999):04d}"
+        d = (
+            rng.choice(_AREA)
+            + str(rng.randint(2, 9))
+            + f"{rng.randint(0, 99):02d}"
+            + f"{rng.randint(0, 9999):04d}"
+        )
         if d[3:6] in {"555", "211", "311", "411", "511", "611", "711", "811", "911"}:
             continue
         if _validate(d, False, "US"):
