@@ -42,6 +42,7 @@ def test_graph_shows_visible_and_counts_restricted(world: Any, network: dict[str
     g = link_graph(world.kc_inv, "case", str(a.pk), hops=3).as_dict()
     assert _ids(g, "case") == {f"case:{a.pk}", f"case:{b.pk}"}
     assert g["restricted"] == 1  # C: counted, not shown, and not walked through (D stays unreachable)
+    assert f"case:{c.pk}" not in _ids(g) and f"case:{d.pk}" not in _ids(g)
     plate = Identifier.objects.get(kind="plate")
     assert f"identifier:{plate.pk}" not in _ids(g)
     labels = {n["label"] for n in g["nodes"]}

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from beacon.core import audit
 from beacon.core.access import AccessDenied, require_perm
-from beacon.core.permissions import Perm
+from beacon.core.permissions import Perm, has_perm
 
 from . import forms, graph, reports, selectors, services
 from .access import access_case, access_graph_start, access_source, can_manage, deny_manage
@@ -60,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
     open_alerts = selectors.alert_list(user=request.user).count()
     return render(request, "cases/index.html", {
         "page": page, "cases": page.object_list, "status": status, "q": q, "statuses": Case.Status.choices,
-        "open_alerts": open_alerts, "query": f"status={status}&q={q}" if (status or q) else "",
+        "open_alerts": open_alerts, "can_report": has_perm(request.user, Perm.FEDERAL_REPORTS), "query": f"status={status}&q={q}" if (status or q) else "",
     })
 
 
@@ -100,15 +100,16 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "can_manage": manage,
         "update_form": forms.CaseUpdateForm(case=case, initial={
             "title": case.title, "kind": case.kind, "venue_type": case.venue_type, "status": case.status,
-            "outcome": case.outcome, "lead_user": case.lead_user_id}) if manage else None,
-        "person_form": forms.PersonForm(),
-        "identifier_form": forms.IdentifierForm(case=case),
-        "task_form": forms.TaskForm(case=case),
-        "event_form": forms.EventForm(),
-        "attachment_form": forms.AttachmentForm(),
-        "agency_form": forms.AgencyForm() if manage else None,
-        "grant_form": forms.GrantForm() if manage else None,
-        "source_form": forms.SourceForm(),
+            "outcome": case.outcome, "lead_user": case.lead_user_id}, auto_id="case_%s") if manage else None,
+        # Several forms on one page: distinct element ids (field names stay the same).
+        "person_form": forms.PersonForm(auto_id="person_%s"),
+        "identifier_form": forms.IdentifierForm(case=case, auto_id="identifier_%s"),
+        "task_form": forms.TaskForm(case=case, auto_id="task_%s"),
+        "event_form": forms.EventForm(auto_id="event_%s"),
+        "attachment_form": forms.AttachmentForm(auto_id="attachment_%s"),
+        "agency_form": forms.AgencyForm(auto_id="agency_%s") if manage else None,
+        "grant_form": forms.GrantForm(auto_id="grant_%s") if manage else None,
+        "source_form": forms.SourceForm(auto_id="source_%s"),
         "now": timezone.now(),
     })
     return render(request, "cases/detail.html", ctx)
