@@ -225,6 +225,7 @@ class Registration(models.Model):
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(null=True, blank=True, help_text="None until attendance is taken")
+    survey_sent_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
     class Meta:

@@ -31,7 +31,8 @@ def render_markdown(text: str) -> str:
 # --- Courses ------------------------------------------------------------------------------
 def course_list() -> QuerySet[Course]:
     return Course.objects.filter(published=True).annotate(
-        module_count=Count("modules", distinct=True), question_count=Count("questions", distinct=True))
+        module_count=Count("modules", distinct=True), question_count=Count("questions", distinct=True),
+    ).order_by("position", "slug")
 
 
 def course_get(slug: str) -> Course | None:

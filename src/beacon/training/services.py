@@ -324,7 +324,9 @@ def attendance_record(*, workshop: Workshop, present_ids: Iterable[int], acting_
         count += reg.attended
         if was != reg.attended:
             reg.save(update_fields=["attended"])
-            if reg.attended and was is None and send_feedback and not reg.is_demo:
+            if reg.attended and reg.survey_sent_at is None and send_feedback and not reg.is_demo:
+                reg.survey_sent_at = timezone.now()
+                reg.save(update_fields=["survey_sent_at"])
                 body = render_to_string("training/email/feedback.txt", {
                     "registration": reg, "workshop": workshop,
                     "feedback_url": _absolute(reverse("training_public:feedback", args=[feedback_token(reg)])),
