@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from beacon.survivors import taxonomy
+from beacon.survivors.models import Service
+
+SECRET = "77 Hidden Shelter Road"
+
+
+@pytest.fixture
+def listed(provider: Callable[..., Service]) -> dict[str, Service]:
+    return {
+        "shelter": provider("Secret shelter", needs=["shelter"], confidential=True, address_1=SECRET, city="Columbia",
+                            postal_code="65201", latitude=38.95, longitude=-92.33, phone="555-0101"),
+        "clinic": provider("Open clinic", needs=["medical"], address_1="5 Clinic Way", city="Joplin", postal_code="64801"),
+        "hidden": provider("Internal list", needs=["legal"], public=False),
+    }
+
+
+def test_services_page_shape_and_filters(client: Client, listed: dict[str, Service]) -> None:
+    body = client.get("/api/hsds/services", {"per_page": 1}).json()
+    assert {k: body[k] for k in ("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty")} == {
+        "total_items": 2, "total_pages": 2, "page_number": 1, "size": 1, "first_page": True, "last_page": False,
+        "empty": False}
+    assert body["contents"][0]["name"] == "Open clinic"
+    term = str(taxonomy.term_id("shelter"))
+    assert [s["name"] for s in client.get("/api/hsds/services", {"taxonomy_term_id": term}).json()["contents"]] == [
+        "Secret shelter"]
+    assert client.get("/api/hsds/services", {"search": "clinic"}).json()["total_items"] == 1
+    org = str(listed["clinic"].organization_id)
+    assert client.get("/api/hsds/services", {"organization_id": org}).json()["total_items"] == 2
+    later = (timezone.now() + dt.timedelta(days=1)).isoformat()
+    assert client.get("/api/hsds/services", {"modified_after": later}).json()["empty"] is True
+    assert client.get("/api/hsds/services", {"page": 9}).json()["contents"] == []
+    bad = client.get("/api/hsds/services", {"taxonomy_term_id": "nope"})
+    assert bad.status_code == 400 and "taxonomy_term_id" in bad.json()["fields"]
+    assert client.get("/api/hsds/services", {"minimal": "true"}).json()["contents"][0].keys() == {"id", "last_modified"}
+
+
+def test_confidential_address_never_in_the_api(client: Client, listed: dict[str, Service]) -> None:
+    sid, oid = listed["shelter"].id, listed["shelter"].organization_id
+    responses = [
+        client.get(f"/api/hsds/services/{sid}"),
+        client.get("/api/hsds/services", {"full": "true"}),
+        client.get(f"/api/hsds/organizations/{oid}", {"full_service": "true"}),
+        client.get("/api/hsds/organizations", {"full": "true", "full_service": "true"}),
+        client.get("/api/hsds/service_at_locations"),
+        client.get("/api/v1/services/search/", {"need": "shelter"}),
+        client.get("/services/", {"need": "shelter"}),
+    ]
+    for r in responses:
+        assert r.status_code == 200
+        text = r.content.decode()
+        assert SECRET not in text and "38.95" not in text and "65201" not in text
+    detail = responses[0].json()
+    assert detail["service_at_locations"][0]["location"]["name"].startswith("Confidential location (Boone County)")
+    assert detail["phones"][0]["number"] == "555-0101"  # how to reach it is public
+
+
+def test_non_public_service_is_not_served(client: Client, listed: dict[str, Service]) -> None:
+    assert client.get(f"/api/hsds/services/{listed['hidden'].id}").status_code == 404
+    assert client.get("/api/hsds/services/not-a-uuid").status_code == 404
+    assert "Internal list" not in client.get("/api/hsds/organizations", {"full_service": "true"}).content.decode()
+
+
+def test_taxonomies_and_terms(client: Client, listed: dict[str, Service]) -> None:
+    taxonomies = client.get("/api/hsds/taxonomies").json()
+    assert {t["name"] for t in taxonomies["contents"]} == {"Beacon survivor needs", "Beacon service facets"}
+    needs = str(taxonomy.NEEDS_TAXONOMY_ID)
+    terms = client.get("/api/hsds/taxonomy_terms", {"taxonomy_id": needs, "per_page": 100}).json()
+    assert {t["code"] for t in terms["contents"]} == set(taxonomy.NEEDS)
+    one = client.get(f"/api/hsds/taxonomy_terms/{taxonomy.term_id('shelter')}").json()
+    assert one["taxonomy_detail"]["id"] == needs
+    assert client.get(f"/api/hsds/taxonomies/{needs}").json()["name"] == "Beacon survivor needs"
+    assert client.get("/api/hsds/").json()["version"] == "3.1"
+
+
+def test_full_list_has_no_n_plus_one(client: Client, provider: Callable[..., Service],
+                                     django_assert_max_num_queries: Any) -> None:
+    for n in range(12):
+        provider(f"Service {n}", needs=["counselling"], address_1=f"{n} Road", city="Columbia", postal_code="65201",
+                 languages=["en"], phone="555-0100", counties=["29019"])
+    with django_assert_max_num_queries(16):
+        body = client.get("/api/hsds/services", {"full": "true"}).json()
+    assert body["size"] == 12
+    with django_assert_max_num_queries(16):
+        assert client.get("/api/hsds/service_at_locations").json()["size"] == 12
