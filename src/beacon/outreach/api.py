@@ -25,7 +25,7 @@ from .models import Activity, Audience, Campaign, Channel
 # --- county metrics ----------------------------------------------------------------------
 class TermSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     kind = serializers.CharField()
     weight = serializers.FloatField()
     formula = serializers.CharField()
@@ -90,7 +90,7 @@ class CountyMetricsList(APIView):
         ranking: list[gap.GapScore] = selectors.county_gap_ranking(user=request.user,
                                                                    filters=selectors.Filters(**params.validated_data))
         paginator = MetricsPagination()
-        page = paginator.paginate_queryset(ranking, request, view=self)  # type: ignore[arg-type]
+        page: list[Any] | None = paginator.paginate_queryset(ranking, request, view=self)  # type: ignore[arg-type]
         return paginator.get_paginated_response(CountyMetricsSerializer(page, many=True).data)
 
 
@@ -107,7 +107,7 @@ def _choice(choices: Any, help_text: str = "", **kwargs: Any) -> serializers.Cha
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    counties = serializers.SlugRelatedField(many=True, read_only=True, slug_field="fips")
+    counties: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="fips")
     status = serializers.CharField(read_only=True, help_text="planned, active or done")
     audiences = serializers.ListField(child=serializers.CharField(), read_only=True)
     channels = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -280,7 +280,7 @@ class EntrySerializer(serializers.Serializer):
 
 
 class PublicRowSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     slug = serializers.CharField()
     months = EntrySerializer(many=True)
     total = EntrySerializer()

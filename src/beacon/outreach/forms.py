@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from beacon.core.models import County, TaskForce
 
 from .metrics import regions
-from .models import Activity, Audience, Campaign, Channel, Material
+from .models import Audience, Campaign, Channel, Material
 from .selectors import MAP_METRICS
 
 
@@ -27,8 +27,8 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("All regions"))] + [(r.slug, r.name) for r in regions()]
-        self.fields["task_force"].choices = [("", _("Any task force"))] + list(
+        cast(forms.ChoiceField, self.fields["region"]).choices = [("", _("All regions"))] + [(r.slug, r.name) for r in regions()]
+        cast(forms.ChoiceField, self.fields["task_force"]).choices = [("", _("Any task force"))] + list(
             TaskForce.objects.order_by("name").values_list("slug", "name"))
 
     def clean(self) -> dict[str, Any]:
@@ -51,27 +51,23 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counties"].choices = list(County.objects.order_by("name").values_list("fips", "name"))
+        cast(forms.ChoiceField, self.fields["counties"]).choices = list(County.objects.order_by("name").values_list("fips", "name"))
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(forms.Form):
     county = forms.ChoiceField(widget=forms.Select(attrs={"class": "usa-select"}))
-
-    class Meta:
-        model = Activity
-        fields = ["county", "channel", "title", "planned_date", "planned_reach", "public_event", "location", "notes"]
-        widgets = {
-            "channel": forms.Select(attrs={"class": "usa-select"}),
-            "title": forms.TextInput(attrs={"class": "usa-input"}),
-            "planned_date": DateInput(attrs={"class": "usa-input"}),
-            "planned_reach": forms.NumberInput(attrs={"class": "usa-input"}),
-            "location": forms.TextInput(attrs={"class": "usa-input"}),
-            "notes": forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}),
-        }
+    channel = forms.ChoiceField(choices=Channel.choices, widget=forms.Select(attrs={"class": "usa-select"}))
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "usa-input"}))
+    planned_date = forms.DateField(widget=DateInput(attrs={"class": "usa-input"}))
+    planned_reach = forms.IntegerField(min_value=0, initial=0, widget=forms.NumberInput(attrs={"class": "usa-input"}))
+    public_event = forms.BooleanField(required=False, label=_("List on the public Awareness Day page"))
+    location = forms.CharField(max_length=200, required=False, label=_("Public place name"),
+                               widget=forms.TextInput(attrs={"class": "usa-input"}))
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["county"].choices = [(c.fips, c.name) for c in sorted(campaign.counties.all(), key=lambda c: c.name)]
+        cast(forms.ChoiceField, self.fields["county"]).choices = [(c.fips, c.name) for c in sorted(campaign.counties.all(), key=lambda c: c.name)]
 
 
 class DeliverForm(forms.Form):
@@ -79,14 +75,9 @@ class DeliverForm(forms.Form):
     reach = forms.IntegerField(min_value=0, widget=forms.NumberInput(attrs={"class": "usa-input"}))
 
 
-class MaterialForm(forms.ModelForm):
-    class Meta:
-        model = Material
-        fields = ["title", "kind", "language", "quantity", "url"]
-        widgets = {
-            "title": forms.TextInput(attrs={"class": "usa-input"}),
-            "kind": forms.Select(attrs={"class": "usa-select"}),
-            "language": forms.TextInput(attrs={"class": "usa-input"}),
-            "quantity": forms.NumberInput(attrs={"class": "usa-input"}),
-            "url": forms.URLInput(attrs={"class": "usa-input"}),
-        }
+class MaterialForm(forms.Form):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "usa-input"}))
+    kind = forms.ChoiceField(choices=Material.Kind.choices, widget=forms.Select(attrs={"class": "usa-select"}))
+    language = forms.CharField(max_length=10, initial="en", widget=forms.TextInput(attrs={"class": "usa-input"}))
+    quantity = forms.IntegerField(min_value=0, initial=0, widget=forms.NumberInput(attrs={"class": "usa-input"}))
+    url = forms.URLField(required=False, assume_scheme="https", widget=forms.URLInput(attrs={"class": "usa-input"}))

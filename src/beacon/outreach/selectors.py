@@ -157,14 +157,14 @@ def campaign_progress(campaign: Campaign) -> list[CountyProgress]:
     rows = {
         r["county_id"]: r
         for r in Activity.objects.filter(campaign=campaign).values("county_id").annotate(
-            planned=Count("id"), delivered=Count("id", filter=Q(delivered_date__isnull=False)),
+            planned=Count("id"), n_done=Count("id", filter=Q(delivered_date__isnull=False)),
             planned_reach=Sum("planned_reach"), reach=Sum("reach", filter=Q(delivered_date__isnull=False)),
         )
     }
     out = []
     for county in sorted(campaign.counties.all(), key=lambda c: c.name):
         r = rows.get(county.fips, {})
-        out.append(CountyProgress(county.fips, county.name, r.get("planned", 0), r.get("delivered", 0),
+        out.append(CountyProgress(county.fips, county.name, r.get("planned", 0), r.get("n_done", 0),
                                   r.get("planned_reach") or 0, r.get("reach") or 0))
     return out
 

@@ -203,7 +203,7 @@ def _public_chart(table: dashboard.PublicTable) -> Any:
     """The statewide monthly line; a suppressed month is a gap, its hover text "1-10" or "withheld"."""
     labels = {m: e.display for m, e in zip(table.months, table.statewide.months, strict=True)}
     return svg.line_chart(list(table.months), {table.title: [e.count for e in table.statewide.months]},
-                          title=table.title, point_label=lambda m, v: labels[m])
+                          title=table.title, point_label=lambda m, v: f"{m}: {labels[m]}")
 
 
 @require_GET
