@@ -22,6 +22,8 @@ def test_plates_and_addresses_in_text() -> None:
     found = kinds(narrative="A white van, plate MO-ABC 1234, parks at 1200 North Main Street every night.")
     assert ("plate", "MO:ABC1234") in found
     assert ("address", "1200 n main st") in found
+    assert ("plate", "MO:ABC1234") in kinds(narrative="black truck, tag mo abc1234, parked out back")
+    assert ("plate", "XX:XYZ987") in kinds(narrative="license plate XYZ 987")
 
 
 def test_structured_fields() -> None:

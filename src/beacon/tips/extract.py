@@ -23,9 +23,10 @@ class Candidate:
     source: str  # "text" | "field"
 
 
+_STATES = "MO|KS|IL|IA|NE|OK|AR|TN|KY|TX|CO|MN|WI"
 _PLATE_IN_TEXT = re.compile(
     r"\b(?:plates?|tags?|licen[cs]e(?:\s+plate)?|placa)\s*(?:#|no\.?|number|n[uú]mero)?\s*[:\-]?\s*"
-    r"((?:[A-Z]{2}\s*[:\-]\s*)?[A-Z0-9]{2,4}[\s\-]?[A-Z0-9]{2,4})\b",
+    rf"(?:({_STATES})\s*[:\-]?\s*)?([A-Z0-9]{{2,4}}[\s\-]?[A-Z0-9]{{2,4}})\b",
     re.IGNORECASE,
 )
 _STREET = r"(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|ln|court|ct|highway|hwy|parkway|pkwy|way|terrace|ter)"
@@ -46,9 +47,10 @@ def _lines(value: Any) -> list[str]:
 def from_text(text: str) -> list[Candidate]:
     out = [Candidate(f.kind, f.value, f.raw, "text") for f in find_in_text(text)]
     for m in _PLATE_IN_TEXT.finditer(text):
-        value = normalise(Kind.PLATE, m.group(1))
+        state, body = (m.group(1) or "").upper(), m.group(2)
+        value = normalise(Kind.PLATE, f"{state}:{body}" if state else body)
         if value and any(ch.isdigit() for ch in value):
-            out.append(Candidate(Kind.PLATE, value, m.group(1), "text"))
+            out.append(Candidate(Kind.PLATE, value, m.group(0), "text"))
     for m in _ADDRESS_IN_TEXT.finditer(text):
         value = normalise(Kind.ADDRESS, m.group(0))
         if value:

@@ -1,0 +1,187 @@
+"""Load test of the public tip endpoint: sustained tips/s, p50/p99 latency, and zero lost tips.
+
+Run ``beacon serve`` (or any Beacon server) with the submission rate limit lifted, then:
+
+    BEACON_RATE_TIP_SUBMIT=100000000/3600 DATABASE_URL=postgres://... .venv/bin/beacon serve --port 8000 &
+    DATABASE_URL=postgres://... .venv/bin/python bench/tips_load.py --url http://127.0.0.1:8000 \
+        --rate 200 --duration 30 --workers 32
+
+It sends ``--rate`` tips per second (open loop: a request is due at a fixed time whether or
+not earlier ones have answered, so a slow server shows up as latency, not as a lower offered
+rate) for ``--duration`` seconds, records each answer's latency and receipt code, then opens
+the database the server uses (same ``DATABASE_URL``) and checks every acknowledged (201)
+receipt code is stored.  ``--in-process`` skips HTTP and times ``services.tip_submit`` alone
+(placement, routing, identifier linking, triage, audit: what happens before the 201).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import queue
+import random
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+COUNTIES = ["29095", "29510", "29189", "29077", "29019", "29201", "29001", ""]
+PLACES = ["Independence", "Springfield", "St. Louis", "Jefferson City", "Joplin", "Kirksville", ""]
+
+
+def tip_body(i: int, rng: random.Random) -> dict[str, object]:
+    phone = f"816 555 {rng.randrange(100, 200):04d}"
+    body: dict[str, object] = {
+        "narrative": f"Load test tip {i}: people kept at a motel, the ad gives {phone} and plate MO ABC{rng.randrange(1000, 9999)}.",
+        "situation": rng.choice(["sex", "labor", "both", "unsure"]),
+        "minor": rng.random() < 0.1,
+        "danger": rng.random() < 0.05,
+        "indicators": rng.sample(["cannot_leave", "online_ads", "unpaid", "many_visitors"], k=rng.randrange(0, 3)),
+    }
+    county = rng.choice(COUNTIES)
+    if county:
+        body["county"] = county
+    else:
+        body["place_text"] = rng.choice(PLACES)
+    return body
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def run_http(url: str, rate: float, duration: float, workers: int) -> tuple[list[float], list[str], dict[int, int], float]:
+    parsed = urlparse(url)
+    jobs: queue.Queue[tuple[int, float] | None] = queue.Queue()
+    latencies: list[float] = []
+    codes: list[str] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port or 80, timeout=30)
+        while True:
+            job = jobs.get()
+            if job is None:
+                break
+            i, due = job
+            payload = json.dumps(tip_body(i, rng))
+            try:
+                conn.request("POST", "/api/v1/tips/", payload, {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                data = response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection(parsed.hostname or "127.0.0.1", parsed.port or 80, timeout=30)
+                status, data = 0, b""
+            elapsed = time.perf_counter() - due  # from when the request was due: includes queueing
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+                if status == 201:
+                    latencies.append(elapsed)
+                    codes.append(json.loads(data)["receipt_code"])
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(workers)]
+    for t in threads:
+        t.start()
+    start = time.perf_counter()
+    total = int(rate * duration)
+    for i in range(total):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        jobs.put((i, due))
+    for _ in threads:
+        jobs.put(None)
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    return latencies, codes, statuses, wall
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
+    os.environ.setdefault("BEACON_TASKS", "immediate")
+    import django
+
+    django.setup()
+
+
+def verify(codes: list[str]) -> int:
+    """How many acknowledged receipt codes are missing from the database."""
+    from beacon.tips.models import Tip
+
+    found: set[str] = set()
+    for i in range(0, len(codes), 500):
+        found |= set(Tip.objects.filter(receipt_code__in=codes[i:i + 500]).values_list("receipt_code", flat=True))
+    return len(set(codes) - found)
+
+
+def run_in_process(n: int) -> list[float]:
+    from beacon.tips.services import TipInput, tip_submit
+
+    rng = random.Random(1)
+    latencies = []
+    for i in range(n):
+        b = tip_body(i, rng)
+        data = TipInput(narrative=str(b["narrative"]), county_fips=str(b.get("county", "")),
+                        place_text=str(b.get("place_text", "")), minor=bool(b["minor"]), danger=bool(b["danger"]),
+                        situation=str(b["situation"]), indicators=list(b["indicators"]))  # type: ignore[call-overload]
+        t0 = time.perf_counter()
+        tip_submit(data=data)
+        latencies.append(time.perf_counter() - t0)
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--rate", type=float, default=200.0, help="offered tips per second")
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds")
+    parser.add_argument("--workers", type=int, default=32, help="concurrent connections")
+    parser.add_argument("--in-process", type=int, metavar="N", help="time N tip_submit calls without HTTP")
+    parser.add_argument("--no-verify", action="store_true", help="do not open the database afterwards")
+    args = parser.parse_args()
+    django_setup()
+    from django.db import connection
+
+    if args.in_process:
+        lat = run_in_process(args.in_process)
+        print(f"in-process tip_submit on {connection.vendor}: n={len(lat)} "
+              f"p50={percentile(lat, 50) * 1000:.1f} ms p99={percentile(lat, 99) * 1000:.1f} ms "
+              f"max={max(lat) * 1000:.1f} ms ({len(lat) / sum(lat):.0f} tips/s on one thread)")
+        return
+    latencies, codes, statuses, wall = run_http(args.url, args.rate, args.duration, args.workers)
+    acknowledged = len(codes)
+    print(f"offered {args.rate:.0f} tips/s for {args.duration:.0f} s with {args.workers} connections to {args.url}")
+    print(f"answers: {dict(sorted(statuses.items()))}")
+    print(f"sustained: {acknowledged / wall:.1f} acknowledged tips/s over {wall:.1f} s")
+    if latencies:
+        print(f"latency: p50={percentile(latencies, 50) * 1000:.1f} ms p90={percentile(latencies, 90) * 1000:.1f} ms "
+              f"p99={percentile(latencies, 99) * 1000:.1f} ms max={max(latencies) * 1000:.1f} ms "
+              f"mean={statistics.fmean(latencies) * 1000:.1f} ms")
+    if not args.no_verify:
+        missing = verify(codes)
+        print(f"database ({connection.vendor}): {acknowledged - missing} of {acknowledged} acknowledged tips found, "
+              f"{missing} lost")
+        if missing:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
