@@ -112,3 +112,8 @@ def test_graph_api_and_page(world: Any, network: dict[str, Any], api_client_for:
 
 def test_case_provider_is_registered() -> None:
     assert "case" in links.providers()
+
+
+def test_case_provider_urls_are_the_detail_pages(world: Any, open_case: Any) -> None:
+    case = open_case(world.kc_inv)
+    assert links.provider("case").describe([str(case.pk)])[str(case.pk)].url == reverse("cases:detail", args=[case.pk])

@@ -103,7 +103,9 @@ def access_source(user: Any, source: str, *, request: HttpRequest | None = None)
 
     object_type, _sep, object_id = (source or "").partition(":")
     provider = core_links.providers().get(object_type) if object_type != "case" else None
-    if provider is None or not object_id or len(object_id) > 64 or object_id not in provider.visible_to(user, [object_id]):
+    if (provider is None or not object_id or len(object_id) > 64
+            or object_id not in provider.visible_to(user, [object_id])
+            or object_id not in provider.describe([object_id])):  # it must also exist
         audit.record(actor=user, action=audit.Action.DENIED, object_type=object_type[:60] or "link_source",
                      object_id=object_id[:64], summary="source not visible to this user", request=request)
         raise AccessDenied("Not found.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from beacon.core import links as core_links
+from beacon.core.identifiers import Kind
 from beacon.core.models import Identifier
 
 from .models import CaseIdentifier, CaseLink, Person
@@ -184,9 +185,10 @@ def link_graph(user: Any, start_type: str, start_id: str, *, hops: int = DEFAULT
         if k == "holds":
             ident = int(t.split(":", 1)[1])
             ident_hops[ident] = min(ident_hops.get(ident, 99), graph.nodes[s]["hop"])
+    kind_labels = {k: str(v) for k, v in Kind.choices}
     for row in Identifier.objects.filter(pk__in=shown_identifiers).order_by("pk"):
-        label = (f"{row.get_kind_display()} (potential victim)" if row.pk in victim_held
-                 else f"{row.get_kind_display()}: {row.value}")
+        kind_label = kind_labels.get(row.kind, row.kind)
+        label = f"{kind_label} (potential victim)" if row.pk in victim_held else f"{kind_label}: {row.value}"
         graph.nodes[f"identifier:{row.pk}"] = {
             "id": f"identifier:{row.pk}", "type": "identifier", "object_id": str(row.pk), "kind": row.kind,
             "hop": 0 if start_type == "identifier" and row.pk == int(start_id) else ident_hops.get(row.pk, hops),

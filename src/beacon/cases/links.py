@@ -48,7 +48,8 @@ class CaseLinkProvider:
         return {str(pk) for pk in visible_cases(user).filter(pk__in=ids).values_list("pk", flat=True)}
 
     def describe(self, object_ids: Iterable[str]) -> dict[str, LinkedObject]:
+        base = reverse("cases:index")  # the detail page is "<index><id>/" (one reverse, not one per case)
         return {
-            str(pk): LinkedObject("case", str(pk), f"Case #{pk}: {title}", reverse("cases:detail", args=[pk]))
+            str(pk): LinkedObject("case", str(pk), f"Case #{pk}: {title}", f"{base}{pk}/")
             for pk, title in Case.objects.filter(pk__in=_ints(object_ids)).values_list("pk", "title")
         }
