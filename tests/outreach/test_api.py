@@ -118,3 +118,16 @@ def test_services_audit_in_the_same_transaction() -> None:
     assert updated.status == "active" and updated.counties.count() == 2
     with pytest.raises(ValidationError):
         services.campaign_update(acting_user=None, campaign=campaign, counties=["29003"])  # 29001 has an activity
+
+
+def test_seed_is_idempotent_and_labelled() -> None:
+    from beacon.outreach import seed
+
+    first = seed.run(demo=True)
+    assert first == {"campaigns": 1, "activities": 4, "materials": 1}
+    assert seed.run(demo=True) == {"campaigns": 0, "activities": 0, "materials": 0}
+    campaign = Campaign.objects.get()
+    assert "(demo)" in campaign.name and campaign.is_demo
+    assert all("(demo)" in a.title for a in campaign.activities.all())
+    assert campaign.activities.filter(delivered_date__isnull=False).count() == 1
+    assert seed.run(demo=False) == {"campaigns": 0, "activities": 0, "materials": 0}

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 SMALL_MIN = 1
 SMALL_MAX = 10  # counts 1..10 are never published
@@ -211,7 +212,14 @@ def _best_rectangle(
 
 
 def suppress_table(cells: Sequence[Sequence[int]]) -> SuppressedTable:
-    """Suppress ``cells`` (rows x columns of non-negative counts) and its totals."""
+    """Suppress ``cells`` (rows x columns of non-negative counts) and its totals.
+
+    Deterministic, so results are memoised on the counts themselves (never stale)."""
+    return _suppress(tuple(tuple(int(v) for v in row) for row in cells))
+
+
+@lru_cache(maxsize=512)
+def _suppress(cells: tuple[tuple[int, ...], ...]) -> SuppressedTable:
     ext = with_totals(cells)
     rows, cols = len(ext), len(ext[0])
     marks: dict[tuple[int, int], Mark] = {
