@@ -177,3 +177,11 @@ def test_staff_pass_counts_for_their_agency(staff_client: Any, agency_factory: A
     assert completion.user == user and completion.agency == user.agency and completion.county_id == "29095"
     index = client.get(reverse("training:index")).content.decode()
     assert completion.code in index and "1 course completion" in index
+
+
+def test_catalog_in_spanish_uses_spanish_content_and_interface(client: Client, courses: list[Course]) -> None:
+    page = client.get("/es/training/").content.decode()
+    assert "Aprenda a reconocer la trata de personas" in page
+    assert "Trata de personas: reconozca las señales y actúe" in page
+    english = client.get("/training/").content.decode()
+    assert "Human trafficking: recognize the signs and respond" in english and "Aprenda" not in english
