@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -111,15 +112,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rss0 = peak_rss_mb()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     result = scan_file(src)
     write_outputs(result, work / "out")
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     rss1 = peak_rss_mb()
     label_of = {a.ad.id: (a.cluster_id or "solo:" + a.ad.id) for a in result.ads}
     pred = [label_of[str(r["id"])] for r in corpus.records]
     p, r, f1 = pairwise_prf(pred, truth)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     print(f"beacon:   {args.n / elapsed:,.0f} ads/s end to end ({elapsed:.1f}s: {timing}; write included)")
+    print(
+        f"          CPU time {cpu:.1f}s ({args.n / cpu:,.0f} ads per CPU-second; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     print(f"          peak RSS {rss1:,.0f} MB (before scan {rss0:,.0f} MB)")
     print(
         f"          pairwise precision {p:.4f} recall {r:.4f} F1 {f1:.4f}; "

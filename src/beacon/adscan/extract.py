@@ -193,17 +193,19 @@ def _runs(text: str, tokens: list[Token], blocked: list[tuple[int, int]] | None 
     not_digits = _NOT_DIGITS
     for idx, (tok, s, e) in enumerate(tokens):
         if tok in not_digits:
-            g = None
+            if cur:
+                runs.append(cur)
+                cur = []
+            continue
+        g = _digit_group(tok, s, e)
+        if g is None:
+            if len(not_digits) > 500_000:
+                not_digits.clear()
+            not_digits.add(tok)
         else:
-            g = _digit_group(tok, s, e)
-            if g is None:
-                if len(not_digits) > 500_000:
-                    not_digits.clear()
-                not_digits.add(tok)
-            else:
-                g.index = idx
-        if g is not None and blocked and any(bs < g.end and g.start < be for bs, be in blocked):
-            g = None
+            g.index = idx
+            if blocked and any(bs < g.end and g.start < be for bs, be in blocked):
+                g = None
         if g is None:
             if cur:
                 runs.append(cur)
@@ -211,10 +213,10 @@ def _runs(text: str, tokens: list[Token], blocked: list[tuple[int, int]] | None 
             continue
         if cur:
             gap = text[cur[-1].end : g.start]
-            if len(gap) > _MAX_GAP or any(c in _BREAKERS for c in gap):
+            if len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
                 runs.append(cur)
                 cur = []
-            elif any(c not in _PLAIN_GAP_CHARS for c in gap):
+            elif not _PLAIN_GAP_CHARS.issuperset(gap):
                 g.gap_fancy = True
         cur.append(g)
     if cur:
@@ -295,6 +297,15 @@ def extract_phones(text: str, region: str = "US") -> list[PhoneMatch]:
 def _pick(run: list[_Group], text: str, region: str, out: list[PhoneMatch]) -> None:
     cands: list[tuple[int, int, int, str, bool, bool]] = []
     n = len(run)
+    digits = "".join(g.digits for g in run)
+    if len(digits) == 10 or (len(digits) == 11 and digits[0] == "1"):
+        # fast path: the whole run is one number
+        plus = text[max(0, run[0].start - 3) : run[0].start].rstrip(" (").endswith("+")
+        e164 = _validate(digits, plus, region)
+        if e164 is not None:
+            obf = n >= 6 or any(g.fancy or g.gap_fancy for g in run)
+            cands.append((0, 0, n - 1, e164, obf, plus))
+            n = 0  # skip the window search
     for i in range(n):
         total = 0
         plus = text[max(0, run[i].start - 3) : run[i].start].rstrip(" (").endswith("+")

@@ -74,23 +74,23 @@ class Lexicon(Generic[T]):
             lows = [t[0].lower() for t in tokens]
         out: list[LexMatch[T]] = []
         first = self._first
-        n = len(tokens)
-        i = 0
-        while i < n:
-            cands = first.get(lows[i])
-            step = 1
-            if cands is not None:
-                for key, payload, mode in cands:
-                    k = len(key)
-                    if k > 1 and tuple(lows[i : i + k]) != key:
-                        continue
-                    tok = tokens[i][0]
-                    if mode == 1 and not tok[0].isupper():
-                        continue
-                    if mode == 2 and not tok.isupper():
-                        continue
-                    out.append(LexMatch(payload, tokens[i][1], tokens[i + k - 1][2]))
-                    step = k
-                    break
-            i += step
+        hit = first.keys() & set(lows)
+        if not hit:
+            return out
+        nxt = 0
+        for i in [i for i, w in enumerate(lows) if w in hit]:
+            if i < nxt:
+                continue
+            for key, payload, mode in first[lows[i]]:
+                k = len(key)
+                if k > 1 and tuple(lows[i : i + k]) != key:
+                    continue
+                tok = tokens[i][0]
+                if mode == 1 and not tok[0].isupper():
+                    continue
+                if mode == 2 and not tok.isupper():
+                    continue
+                out.append(LexMatch(payload, tokens[i][1], tokens[i + k - 1][2]))
+                nxt = i + k
+                break
         return out
