@@ -109,11 +109,14 @@ def test_crash_midway_then_rerun_finishes_without_duplicates(db: Any, demo_file:
     assert Ad.objects.count() == 10  # two whole chunks, nothing of the third
     failed = IngestRun.objects.get()
     assert failed.status == IngestRun.Status.FAILED and "killed" in failed.error
+    assert Operation.objects.filter(summary_stale=True).exists()  # summaries are refreshed by the next run
     monkeypatch.setattr(services, "store_chunk", real)
     rerun = services.ingest_file(demo_file, acting_user=None, chunk_size=5)
     assert (rerun.created, rerun.unchanged) == (len(feed()) - 10, 10)
     assert Ad.objects.count() == len(feed())
     assert partition() == {frozenset(o.ad_ids) for o in scan_records(feed()).operations}
+    assert not Operation.objects.filter(summary_stale=True).exists()
+    assert Operation.objects.get(ads__external_id="demo-i70-01").ad_count == 8
 
 
 def test_incremental_join_and_merge(db: Any) -> None:

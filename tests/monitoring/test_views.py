@@ -132,3 +132,10 @@ def test_ingestion_page_upload_and_rejected_rows(mo: Any, staff_client: Any, tmp
     # an analyst of another agency does not see this run
     stranger, _ = staff_client("analyst")
     assert stranger.get(reverse("monitoring:run", args=[run.pk])).status_code == 404
+
+
+def test_queue_search_by_phone_written_any_way(mo: Any, ingested: IngestRun, staff_client: Any) -> None:
+    client, _ = staff_client("analyst")
+    found = list(client.get(reverse("monitoring:index"), {"q": "(417) 555-0111", "status": "open"}).context["page"])
+    assert [o.pk for o in found] == [Ad.objects.get(external_id="demo-i44-01").operation_id]
+    assert list(client.get(reverse("monitoring:index"), {"q": "demo_ozark"}).context["page"]) == found

@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from django.utils import timezone
 
 from beacon.adscan.cluster import cluster_id_for
 from beacon.adscan.operations import build_operation
@@ -31,6 +33,9 @@ BUCKET_CAP = 64  # candidates examined per LSH bucket (the most recent ads)
 _IN_CHUNK = 900  # ids per IN (...) query
 T = TypeVar("T", bound=Hashable)
 
+SUMMARY_FIELDS = ("external_id", "site", "url", "posted_at", "title", "body", "city", "state", "phone", "age", "images",
+                  "phones", "emails", "handles", "ages", "names", "prices", "indicators", "risk", "place_name",
+                  "place_state", "lat", "lon", "text_group", "operation_id")
 STATUS_STRENGTH: dict[str, int] = {
     Operation.Status.ESCALATED: 4, Operation.Status.WATCH: 3, Operation.Status.NEW: 2, Operation.Status.DISMISSED: 1,
     Operation.Status.MERGED: 0,
@@ -187,7 +192,11 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         for pk in new_ads:
             rows[pk].operation = survivor
         result.touched.add(survivor.pk)
-    Ad.objects.bulk_update(list(rows.values()), ["operation", "text_group"])
+    by_target: dict[tuple[int | None, int | None], list[int]] = defaultdict(list)
+    for pk, row in rows.items():
+        by_target[(row.operation_id, row.text_group)].append(pk)
+    for (op_id, group), pks in by_target.items():  # few distinct targets: cheaper than bulk_update's CASE
+        Ad.objects.filter(pk__in=pks).update(operation_id=op_id, text_group=group)
     return result
 
 
@@ -198,24 +207,18 @@ def summarise(operation_ids: Iterable[int]) -> None:
         return
     by_op: dict[int, list[Ad]] = defaultdict(list)
     for chunk in _chunks(ids):
-        for row in Ad.objects.filter(operation_id__in=chunk).defer("signature").order_by("posted_at", "id"):
+        for row in Ad.objects.filter(operation_id__in=chunk).only(*SUMMARY_FIELDS).order_by("posted_at", "id"):
             by_op[row.operation_id].append(row)  # type: ignore[index]
-    ops = Operation.objects.in_bulk(ids)
-    changed = []
-    for op_id, op in ops.items():
+    now = timezone.now()
+    for op_id, key in Operation.objects.filter(pk__in=ids).values_list("pk", "key"):
         ads = by_op.get(op_id, [])
-        op.ad_count = len(ads)
+        fields: dict[str, Any] = {"ad_count": len(ads), "updated_at": now}
         if ads:
-            built = build_operation(op.key, [analysed_from_row(r) for r in ads], [r.text_group or r.pk for r in ads])
+            built = build_operation(key, [analysed_from_row(r) for r in ads], [r.text_group or r.pk for r in ads])
             data = built.to_dict()
-            op.risk = built.risk
-            op.reasons = data["reasons"]
-            op.phones, op.emails, op.handles, op.images = built.phones, built.emails, built.handles, built.images
-            op.cities, op.movement = data["cities"], data["movement"]
-            op.template = built.template
-            op.first_seen, op.last_seen = built.first_seen, built.last_seen
-        changed.append(op)
-    Operation.objects.bulk_update(changed, [
-        "ad_count", "risk", "reasons", "phones", "emails", "handles", "images", "cities", "movement", "template",
-        "first_seen", "last_seen",
-    ])
+            fields.update(
+                risk=built.risk, reasons=data["reasons"], phones=built.phones, emails=built.emails,
+                handles=built.handles, images=built.images, cities=data["cities"], movement=data["movement"],
+                template=built.template, first_seen=built.first_seen, last_seen=built.last_seen,
+            )
+        Operation.objects.filter(pk=op_id).update(**fields)

@@ -92,6 +92,8 @@ class Operation(models.Model):
     cities = models.JSONField(default=list, blank=True)
     movement = models.JSONField(default=list, blank=True)
     template = models.TextField(blank=True)
+    summary_stale = models.BooleanField(default=False, db_index=True,
+                                        help_text="ads joined since the summary was computed (recomputed per run)")
     first_seen = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from beacon.adscan import normalise_phone
 from beacon.core import links
 from beacon.core.links import LinkedObject
 from beacon.core.permissions import Perm, has_perm
@@ -33,9 +34,12 @@ def operation_queue(*, user: Any, status: str = "open", min_ads: int = 2, q: str
         return Operation.objects.none()
     qs = Operation.objects.filter(status__in=QUEUE_FILTERS.get(status, OPEN), ad_count__gte=max(1, min_ads))
     if q:
-        # phones, handles and template text; JSON is searched as text (portable to SQLite and PostgreSQL)
-        qs = qs.filter(Q(template__icontains=q) | Q(ads__phones__icontains=q) | Q(ads__handles__icontains=q)
-                       | Q(ads__title__icontains=q)).distinct()
+        # a phone written any way matches its E.164 linking key; handles, e-mails and words match as text
+        phone = normalise_phone(q)
+        match = Q(template__icontains=q) | Q(ads__title__icontains=q) | Q(ads__keys__key__icontains=q)
+        if phone:
+            match |= Q(ads__keys__key=f"tel:{phone}")
+        qs = qs.filter(match).distinct()
     return qs.order_by("-risk", "-ad_count", "id")
 
 

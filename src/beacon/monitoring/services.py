@@ -32,6 +32,7 @@ from .analysis import IDENTIFIER_KINDS, Clustering, analyse, content_hash, conte
 from .models import Ad, AdBand, AdKey, AdVersion, IngestRun, Operation, OperationDecision, RejectedRow
 
 CHUNK_SIZE = 200
+SUMMARY_EVERY = 10  # chunks between summary refreshes (an operation growing over many chunks is summarised once)
 INLINE_LIMIT = 200  # API batches above this many records are stored by a background task
 Item = ScanAd | Rejected
 Progress = Callable[[int], None]
@@ -69,11 +70,15 @@ def ingest_items(run: IngestRun, items: Iterable[Item], *, acting_user: Any, chu
         run.status = IngestRun.Status.RUNNING
     done = 0
     try:
-        for chunk in _chunked(items, chunk_size):
+        refresh_summaries()  # left stale by an interrupted run
+        for n, chunk in enumerate(_chunked(items, chunk_size), start=1):
             store_chunk(run, chunk, acting_user=acting_user)
             done += len(chunk)
+            if n % SUMMARY_EVERY == 0:
+                refresh_summaries()
             if progress is not None:
                 progress(done)
+        refresh_summaries()
     except BaseException as exc:
         _finish(run, acting_user=acting_user, error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
@@ -95,6 +100,15 @@ def _finish(run: IngestRun, *, acting_user: Any, error: str = "") -> IngestRun:
     return run
 
 
+@transaction.atomic
+def refresh_summaries() -> int:
+    """Recompute the summaries (risk, reasons, movement, template) of operations that received ads."""
+    ids = list(Operation.objects.filter(summary_stale=True).values_list("pk", flat=True))
+    clustering.summarise(ids)
+    Operation.objects.filter(pk__in=ids).update(summary_stale=False)
+    return len(ids)
+
+
 def _identifiers(keys: Iterable[str]) -> dict[str, int]:
     """core.Identifier id for every phone / e-mail / handle linking key (shared rows, created on first sight)."""
     wanted: dict[tuple[str, str], str] = {}
@@ -105,13 +119,21 @@ def _identifiers(keys: Iterable[str]) -> dict[str, int]:
             wanted[(kind, value.lower() if kind != "phone" else value)] = key
     out: dict[str, int] = {}
     values = sorted({v for _, v in wanted})
-    for i in range(0, len(values), 500):
-        for pk, kind, value in Identifier.objects.filter(value__in=values[i : i + 500]).values_list("pk", "kind", "value"):
-            if (kind, value) in wanted:
-                out[wanted[(kind, value)]] = pk
-    for (kind, value), key in wanted.items():
-        if key not in out:
-            out[key] = identifier_for(kind, value).pk
+
+    def lookup() -> None:
+        for i in range(0, len(values), 500):
+            rows = Identifier.objects.filter(value__in=values[i : i + 500]).values_list("pk", "kind", "value")
+            for pk, kind, value in rows:
+                if (kind, value) in wanted:
+                    out[wanted[(kind, value)]] = pk
+
+    lookup()
+    missing = [(kind, value) for (kind, value), key in wanted.items() if key not in out]
+    if len(missing) == 1:
+        out[wanted[missing[0]]] = identifier_for(*missing[0]).pk
+    elif missing:  # the same rows identifier_for creates, in one statement
+        Identifier.objects.bulk_create([Identifier(kind=k, value=v) for k, v in missing], ignore_conflicts=True)
+        lookup()
     return out
 
 
@@ -181,7 +203,8 @@ def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> d
     AdKey.objects.bulk_create([AdKey(ad=row, key=k[:320], identifier_id=identifier_ids.get(k))
                                for row, c in work for k in dict.fromkeys(c.keys)])
     assignment = clustering.assign(work)
-    clustering.summarise(assignment.touched | {r.operation_id for r, _ in changed if r.operation_id})
+    stale = assignment.touched | {r.operation_id for r, _ in changed if r.operation_id}
+    Operation.objects.filter(pk__in=stale).update(summary_stale=True)
     for survivor, absorbed in assignment.merges:
         audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="operation", object_id=survivor,
                      summary=f"operations {', '.join(map(str, absorbed))} merged in (shared text or identifiers)",
