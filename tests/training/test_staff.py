@@ -126,6 +126,9 @@ def test_attendance_marks_present_and_sends_feedback_survey(staff_client: Any, t
     assert feedback.rating == 5 and feedback.registration.attended
     assert b"Thank you for your feedback." in public.post(link.group(1), {"rating": "1", "knows_what_to_do": "no"}).content
     assert Feedback.objects.count() == 1
+    summary = client.get(reverse("training:workshop", args=[workshop.pk])).content.decode()
+    assert "1 response, average usefulness 5.0 of 5." in summary and "Clear and useful." in summary
+    assert "Know what to do: 1 yes, 0 not sure, 0 no." in summary
     # Saving again does not send the survey twice.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -188,3 +191,20 @@ def test_coverage_api_needs_analytics_permission(api_client_for: Any) -> None:
     client, _ = api_client_for()
     assert client.get(reverse("training-coverage")).status_code == 403
     assert Client().get(reverse("training:coverage")).status_code == 302
+
+
+def test_trainer_hides_and_publishes_a_course(staff_client: Any, courses: list[Course]) -> None:
+    viewer, _ = staff_client("viewer")
+    assert viewer.post(reverse("training:courses"), {"slug": "schools", "published": "0"}).status_code == 403
+    assert Course.objects.get(slug="schools").published
+    client, me = staff_client("trainer")
+    page = client.get(reverse("training:courses"))
+    assert page.status_code == 200 and b"Published" in page.content
+    client.post(reverse("training:courses"), {"slug": "schools", "published": "0"})
+    assert not Course.objects.get(slug="schools").published
+    public = Client()
+    assert public.get(reverse("training_public:course", args=["schools"])).status_code == 404
+    assert b"guide for school staff" not in public.get(reverse("training_public:catalog")).content
+    assert AuditEvent.objects.filter(actor=me, action="update", object_type="training_course").count() == 1
+    client.post(reverse("training:courses"), {"slug": "schools", "published": "1"})
+    assert public.get(reverse("training_public:course", args=["schools"])).status_code == 200

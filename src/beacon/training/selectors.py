@@ -15,7 +15,7 @@ from beacon.core import audit
 from beacon.core.models import County
 
 from . import stats
-from .models import Audience, Completion, Course, Registration, Workshop
+from .models import Audience, Completion, Course, Feedback, Registration, Workshop
 
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code", "pre", "hr", "br",
                 "table", "thead", "tbody", "tr", "th", "td"}
@@ -32,6 +32,14 @@ def render_markdown(text: str) -> str:
 def course_list() -> QuerySet[Course]:
     return Course.objects.filter(published=True).annotate(
         module_count=Count("modules", distinct=True), question_count=Count("questions", distinct=True),
+    ).order_by("position", "slug")
+
+
+def courses_for_management() -> QuerySet[Course]:
+    """Every course, published or not, with its counts (trainers' course page)."""
+    return Course.objects.annotate(
+        module_count=Count("modules", distinct=True), question_count=Count("questions", distinct=True),
+        completion_count=Count("completions", distinct=True),
     ).order_by("position", "slug")
 
 
@@ -85,6 +93,26 @@ def registrations_of(*, user: Any, workshop: Workshop, request: Any = None) -> l
     audit.record(actor=user, action=audit.Action.READ, object_type="training_workshop_registrations",
                  object_id=workshop.pk, summary=f"{len(regs)} registrations", request=request)
     return regs
+
+
+@dataclass
+class FeedbackSummary:
+    responses: int
+    average_rating: float | None
+    knows_what_to_do: dict[str, int]
+    comments: list[str]
+
+
+def feedback_summary(*, workshop: Workshop) -> FeedbackSummary:
+    rows = list(Feedback.objects.filter(registration__workshop=workshop).order_by("created_at")
+                .values_list("rating", "knows_what_to_do", "comments"))
+    knows = {c: 0 for c in Feedback.Confidence.values}
+    for _rating, k, _c in rows:
+        knows[k] += 1
+    return FeedbackSummary(
+        responses=len(rows), average_rating=round(sum(r for r, _k, _c in rows) / len(rows), 1) if rows else None,
+        knows_what_to_do=knows, comments=[c for _r, _k, c in rows if c],
+    )
 
 
 # --- Staff overview and coverage ----------------------------------------------------------

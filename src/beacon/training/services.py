@@ -129,6 +129,17 @@ def completion_create(*, course: Course, score: int, learner_name: str, learner_
     return completion
 
 
+@transaction.atomic
+def course_set_published(*, course: Course, published: bool, acting_user: Any, request: Any = None) -> Course:
+    """Show or hide a course in the public catalog (its content is edited in ``content/*.yaml``)."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    course.published = published
+    course.save(update_fields=["published"])
+    audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="training_course", object_id=course.pk,
+                 summary=f"{'published' if published else 'unpublished'} {course.slug}", request=request)
+    return course
+
+
 # --- Workshops ----------------------------------------------------------------------------
 WORKSHOP_FIELDS = ("title", "description", "audience", "course", "course_id", "language", "starts_at", "ends_at", "county", "county_id",
                    "venue_name", "venue_address", "online_url", "capacity", "waitlist_enabled", "waitlist_limit")

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("courses/", views.staff_courses, name="courses"),
     path("workshops/new/", views.staff_workshop_new, name="workshop_new"),
     path("workshops/<int:pk>/", views.staff_workshop, name="workshop"),
     path("workshops/<int:pk>/edit/", views.staff_workshop_edit, name="workshop_edit"),

@@ -350,7 +350,20 @@ def staff_workshop_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_workshop(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = access_workshop(request.user, pk, request=request)
     regs = selectors.registrations_of(user=request.user, workshop=workshop, request=request)
-    return render(request, "training/staff/workshop.html", {"workshop": workshop, "registrations": regs})
+    return render(request, "training/staff/workshop.html", {
+        "workshop": workshop, "registrations": regs, "feedback": selectors.feedback_summary(workshop=workshop)})
+
+
+@require_perm(Perm.MANAGE_TRAINING)
+def staff_courses(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        course = Course.objects.filter(slug=request.POST.get("slug", "")).first()
+        if course is None:
+            raise Http404
+        services.course_set_published(course=course, published=request.POST.get("published") == "1",
+                                      acting_user=request.user, request=request)
+        return redirect("training:courses")
+    return render(request, "training/staff/courses.html", {"courses": selectors.courses_for_management()})
 
 
 @require_perm(Perm.MANAGE_TRAINING)
