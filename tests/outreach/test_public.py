@@ -56,7 +56,7 @@ def test_dashboard_is_public_and_shows_no_small_count(prefix: str) -> None:
 def test_dashboard_in_spanish() -> None:
     html = Client().get("/es/dashboard/").content.decode()
     assert 'lang="es"' in html
-    assert "Consejos recibidos" in html and "Cómo protegemos la privacidad" in html
+    assert "Avisos recibidos" in html and "Cómo protegemos la privacidad" in html
 
 
 def _walk_numbers(node: Any, path: str = "") -> list[tuple[str, int]]:
