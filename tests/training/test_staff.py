@@ -208,3 +208,18 @@ def test_trainer_hides_and_publishes_a_course(staff_client: Any, courses: list[C
     assert AuditEvent.objects.filter(actor=me, action="update", object_type="training_course").count() == 1
     client.post(reverse("training:courses"), {"slug": "schools", "published": "1"})
     assert public.get(reverse("training_public:course", args=["schools"])).status_code == 200
+
+
+def test_staff_lists_do_not_grow_queries_with_rows(staff_client: Any, trainer: Any, workshop_factory: Any,
+                                                   courses: list[Course], django_assert_max_num_queries: Any) -> None:
+    client, _ = staff_client(user=trainer)
+    for i in range(6):
+        register(workshop_factory(title=f"S{i}"), i)
+    client.get(reverse("training:index"))  # warm the session and permission caches
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("training:index"))
+    assert len(re.findall(rb'href="/staff/training/workshops/\d+/"', page.content)) == 6
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("training:courses")).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert Client().get(reverse("training-courses")).json()["count"] == 6
