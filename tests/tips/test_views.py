@@ -124,3 +124,23 @@ def test_roles_without_triage_are_refused(staff_client: Any) -> None:
     client, user = staff_client("trainer")
     assert client.get(reverse("tips:index")).status_code == 403
     assert AuditEvent.objects.filter(actor=user, action="denied").exists()
+
+
+def test_detail_query_count(staff_client: Any, tf_user: Any, submit: Any, django_assert_max_num_queries: Any) -> None:
+    client, _ = staff_client(user=tf_user("kansas-city", "supervisor"))
+    tip = submit("Number 816 555 0101, email a@b.org, plate MO ABC1234", county_fips=JACKSON).tip
+    for i in range(8):
+        submit(f"Tip {i} about 816-555-0101 and a@b.org", county_fips=JACKSON)
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("tips:detail", args=[tip.pk]))
+    assert page.content.decode().count("phone:+18165550101") == 8
+
+
+def test_follow_up_page_throttles_wrong_passphrases(mo: Any, submit: Any, settings: Any) -> None:
+    settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "tip_followup": "2/900"}
+    submitted = submit()
+    client = Client()
+    wrong = {"receipt_code": submitted.receipt_code, "passphrase": "nope"}
+    assert [client.post("/report/follow-up/", wrong).status_code for _ in range(3)] == [200, 200, 429]
+    right = {"receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase}
+    assert client.post("/report/follow-up/", right).status_code == 429

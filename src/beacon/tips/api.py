@@ -131,7 +131,7 @@ class TipSubmit(APIView):
 
 
 def _followup_tip(request: Request, data: dict[str, Any]) -> Tip:
-    if not ratelimit.hit(request, "tip_followup", cost=0):  # type: ignore[arg-type]
+    if services.followup_blocked(request):
         raise _throttled("tip_followup")
     try:
         return services.tip_for_followup(receipt_code=data["receipt_code"], passphrase=data["passphrase"])

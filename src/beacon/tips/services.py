@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,7 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beacon.core import audit, geo
+from beacon.core import audit, geo, ratelimit
 from beacon.core.identifiers import identifier_for
 from beacon.core.models import County, TaskForce, User
 from beacon.core.selectors import task_forces_covering
@@ -192,6 +195,19 @@ def tip_submit(*, data: TipInput, demo: bool = False) -> Submitted:
 
 
 # --- Reporter follow-up ---------------------------------------------------------------------
+def followup_blocked(request: Any) -> bool:
+    """True when this client has used up its wrong-passphrase allowance (``tip_followup``) in this window.
+
+    Only wrong passphrases are counted (``ratelimit.hit`` after a refusal), so a reporter who
+    checks and adds information several times is never throttled.
+    """
+    count, _, seconds = settings.BEACON_RATE_LIMITS["tip_followup"].partition("/")
+    limit, window = int(count), int(seconds or 900)
+    now = int(time.time())
+    key = ratelimit.client_key(request, "tip_followup", now - now % window)
+    return int(cache.get(key, 0)) >= limit
+
+
 class FollowupRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

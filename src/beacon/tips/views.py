@@ -75,7 +75,7 @@ def public_followup(request: HttpRequest) -> HttpResponse:
     info_form = ReporterInfoForm()
     context: dict[str, Any] = {"form": form, "public_page": True}
     if request.method == "POST":
-        if not ratelimit.hit(request, "tip_followup", cost=0):  # peek: only wrong passphrases count
+        if services.followup_blocked(request):  # only wrong passphrases count
             return _too_many(request, "tip_followup")
         if form.is_valid():
             try:
