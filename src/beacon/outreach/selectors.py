@@ -156,7 +156,7 @@ def campaign_progress(campaign: Campaign) -> list[CountyProgress]:
     """Activities planned and delivered and people reached, per target county (one query)."""
     rows = {
         r["county_id"]: r
-        for r in Activity.objects.filter(campaign=campaign).values("county_id").annotate(
+        for r in Activity.objects.filter(campaign=campaign).order_by().values("county_id").annotate(
             planned=Count("id"), n_done=Count("id", filter=Q(delivered_date__isnull=False)),
             planned_reach=Sum("planned_reach"), reach=Sum("reach", filter=Q(delivered_date__isnull=False)),
         )
