@@ -623,14 +623,16 @@ _NAME_WORDS = frozenset({"i", "im", "my", "name", "names", "ask", "call", "it", 
 
 def names_from_tokens(text: str, tokens: list[Token], lows: list[str] | None = None) -> list[str]:
     """:func:`extract_names` on a pre-tokenised text."""
-    out = []
+    out: list[str] = []
     if lows is None:
         lows = [t[0].lower() for t in tokens]
-    for (_t, st, _e), low in zip(tokens, lows, strict=True):
-        if low in _NAME_WORDS:
-            m = _NAME_RE.match(text, st)
-            if m is not None and m.group(1) not in _NAME_STOP:
-                out.append(m.group(1))
+    hit = _NAME_WORDS.intersection(lows)
+    if not hit:
+        return out
+    for i in [i for i, w in enumerate(lows) if w in hit]:
+        m = _NAME_RE.match(text, tokens[i][1])
+        if m is not None and m.group(1) not in _NAME_STOP:
+            out.append(m.group(1))
     return out
 
 

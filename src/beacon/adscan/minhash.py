@@ -14,6 +14,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -52,16 +53,17 @@ class WordHasher:
 
     def __call__(self, words: Sequence[str]) -> list[int]:
         cache = self._cache
-        out = []
-        for w in words:
-            h = cache.get(w)
-            if h is None:
-                if len(cache) > 2_000_000:
-                    cache.clear()
-                h = zlib.crc32(w.encode("utf-8", "surrogatepass"))
-                cache[w] = h
-            out.append(h)
-        return out
+        out: list[int | None] = list(map(cache.get, words))
+        if None in out:
+            if len(cache) > 2_000_000:
+                cache.clear()
+            for i, h in enumerate(out):
+                if h is None:
+                    w = words[i]
+                    h = zlib.crc32(w.encode("utf-8", "surrogatepass"))
+                    cache[w] = h
+                    out[i] = h
+        return cast("list[int]", out)
 
 
 def _perms(params: MinHashParams) -> tuple[U64, U64]:
