@@ -30,3 +30,22 @@ def test_seed_creates_two_demo_cases_sharing_a_phone_once(mo: Any) -> None:
     assert seed.run(demo=True) == {"cases": 0}
     call_command("seed", stdout=StringIO())
     assert Case.objects.count() == 2 and DeconflictionAlert.objects.count() == 2
+
+
+def test_demo_network_graph_hides_the_other_agencys_case(mo: Any) -> None:
+    from beacon.cases.graph import link_graph
+    from beacon.core.models import User
+
+    call_command("seed", stdout=StringIO())
+    kc_case = Case.objects.get(title="Westport massage storefronts (demo)")
+    stl_case = Case.objects.get(title="I-70 truck stop solicitation (demo)")
+    investigator = User.objects.get(username="investigator")
+    g = link_graph(investigator, "case", str(kc_case.pk), hops=2).as_dict()
+    ids = {n["id"] for n in g["nodes"]}
+    assert f"case:{kc_case.pk}" in ids and f"case:{stl_case.pk}" not in ids
+    assert g["restricted"] >= 1
+    assert "Phone: +18165550142" in {n["label"] for n in g["nodes"]}
+    assert not any("I-70" in n["label"] or "DEM0142" in n["label"] for n in g["nodes"])
+    # The St. Louis lead sees the mirror image.
+    g2 = link_graph(User.objects.get(username="stl_investigator"), "case", str(stl_case.pk), hops=2).as_dict()
+    assert f"case:{kc_case.pk}" not in {n["id"] for n in g2["nodes"]} and g2["restricted"] >= 1
