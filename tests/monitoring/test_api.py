@@ -36,6 +36,8 @@ def test_upload_jsonl_and_csv(api_client_for: Any) -> None:
     jsonl = b'{"id": "x2", "site": "example.com", "body": "call 816-555-0182"}\nnot json\n'
     response = client.post(URL, {"file": SimpleUploadedFile("a.jsonl", jsonl)}, format="multipart")
     assert response.json()["created"] == 1 and response.json()["rejected_rows"][0]["line"] == 2
+    response = client.post(URL, {"file": SimpleUploadedFile("b.csv", b"name,body\na,b\n")}, format="multipart")
+    assert response.status_code == 400 and "no 'id' column" in response.json()["fields"]["file"][0]
 
 
 def test_large_batch_is_queued_to_a_task(api_client_for: Any, django_capture_on_commit_callbacks: Any,

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from beacon.adscan.analyse import analyse_ad
-from beacon.adscan.cluster import ClusterParams
+from beacon.adscan import Ad as ScanAd
+from beacon.adscan import AnalysedAd, ClusterParams, Indicator, Place, PriceMatch, analyse_ad
+
+# Not (yet) re-exported by beacon.adscan: the single-document MinHash helpers of its minhash module.
 from beacon.adscan.minhash import WordHasher, band_keys, signature_one
-from beacon.adscan.models import Ad as ScanAd
-from beacon.adscan.models import AnalysedAd, Indicator, Place, PriceMatch
 
 if TYPE_CHECKING:
     from .models import Ad

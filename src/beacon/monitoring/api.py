@@ -47,8 +47,11 @@ class BatchCreate(APIView):
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
         if upload is not None:
-            run = services.submit_batch(acting_user=request.user, text=services.decode_upload(upload.read()),
-                                        name=upload.name or "")
+            try:
+                run = services.submit_batch(acting_user=request.user, text=services.decode_upload(upload.read()),
+                                            name=upload.name or "")
+            except services.IngestError as exc:
+                raise ValidationError({"file": [str(exc)]}) from exc
         elif isinstance(request.data, list):
             if not request.data:
                 raise ValidationError({"non_field_errors": ["The batch is empty."]})

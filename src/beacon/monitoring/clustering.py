@@ -23,8 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from django.utils import timezone
 
-from beacon.adscan.cluster import cluster_id_for
-from beacon.adscan.operations import build_operation
+from beacon.adscan import build_operation, cluster_id_for
 
 from .analysis import PARAMS, Clustering, analysed_from_row, similarity
 from .models import Ad, AdBand, AdKey, Operation

@@ -19,10 +19,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from beacon.adscan import Ad as ScanAd
+from beacon.adscan import InputError, Rejected, iter_file
+
+# Not re-exported by beacon.adscan: image hashing of file paths and validation of in-memory records.
 from beacon.adscan.images import image_key
-from beacon.adscan.models import Ad as ScanAd
-from beacon.adscan.models import Rejected
-from beacon.adscan.records import iter_file, iter_records
+from beacon.adscan.records import iter_records
 from beacon.core import audit
 from beacon.core.identifiers import identifier_for
 from beacon.core.models import Identifier
@@ -233,8 +235,6 @@ def _image_hasher(base: Path) -> Callable[[str], str]:
 def ingest_file(path: str | Path, *, acting_user: Any, source: str = IngestRun.Source.CLI,
                 chunk_size: int = CHUNK_SIZE, progress: Progress | None = None) -> IngestRun:
     """``beacon ads ingest INPUT``: a JSONL or CSV file (gzip allowed)."""
-    from beacon.adscan.records import InputError
-
     p = Path(path)
     if not p.exists():
         raise IngestError(f"input not found: {p}")
@@ -254,8 +254,6 @@ def ingest_records(records: Iterable[Mapping[str, Any]], *, acting_user: Any, so
 
 def ingest_text(text: str, *, name: str, acting_user: Any, run: IngestRun | None = None) -> IngestRun:
     """An uploaded JSONL or CSV file (already decoded)."""
-    from beacon.adscan.records import InputError
-
     run = run or run_create(source=IngestRun.Source.API, acting_user=acting_user, filename=name)
     suffix = ".csv" if name.lower().endswith(".csv") else ".jsonl"
     with tempfile.TemporaryDirectory() as tmp:
