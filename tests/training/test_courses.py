@@ -185,3 +185,16 @@ def test_catalog_in_spanish_uses_spanish_content_and_interface(client: Client, c
     assert "Trata de personas: reconozca las señales y actúe" in page
     english = client.get("/training/").content.decode()
     assert "Human trafficking: recognize the signs and respond" in english and "Aprenda" not in english
+
+
+def test_certificate_form_errors_and_one_completion_per_staff_member(client: Client, staff_client: Any,
+                                                                    courses: list[Course]) -> None:
+    course = Course.objects.get(slug="trucking-transportation")
+    client.post(reverse("training_public:quiz", args=[course.slug]), right_answers(course))
+    bad = client.post(reverse("training_public:certificate_request", args=[course.slug]), {"learner_name": " "})
+    assert bad.status_code == 400 and not Completion.objects.exists()
+    staff, user = staff_client("investigator")
+    staff.post(reverse("training_public:quiz", args=[course.slug]), right_answers(course))
+    other_session, _ = staff_client(user=user)
+    other_session.post(reverse("training_public:quiz", args=[course.slug]), right_answers(course))
+    assert Completion.objects.filter(user=user).count() == 1

@@ -165,3 +165,9 @@ def test_api_workshops_list_is_public_and_bounded(client: Client, workshop_facto
     assert "trainer" not in data["results"][0]
     courses = client.get(reverse("training-courses")).json()
     assert courses["count"] == 0 or "slug" in courses["results"][0]
+
+
+def test_past_session_page_shows_registration_closed(client: Client, workshop_factory: Any) -> None:
+    past = workshop_factory(starts_at=timezone.now() - dt.timedelta(hours=1))
+    page = client.get(reverse("training_public:workshop", args=[past.pk])).content.decode()
+    assert "Registration for this session is closed." in page and 'data-testid="register"' not in page

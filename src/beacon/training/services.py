@@ -107,6 +107,8 @@ def completion_create(*, course: Course, score: int, learner_name: str, learner_
     if not name:
         raise ValidationError({"learner_name": _("Enter the name to print on the certificate.")})
     staff = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    if staff is not None and (existing := Completion.objects.filter(user=staff, course=course).first()):
+        return existing  # one completion per staff member and course: a retake is not a second person trained
     agency = getattr(staff, "agency", None)
     completion = Completion(
         course=course, user=staff, agency=agency, county_id=getattr(agency, "county_id", None),
@@ -230,7 +232,7 @@ def _mail_after_commit(to: str, subject: str, body: str) -> None:
 def _lock(workshop_id: int) -> Workshop:
     """Lock the session row: ``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the IMMEDIATE
     transaction already holds the database write lock, so counts read next cannot change."""
-    return Workshop.objects.select_for_update().select_related("county").get(pk=workshop_id)
+    return Workshop.objects.select_for_update().get(pk=workshop_id)  # no joins: lock this row only
 
 
 def _counts(workshop: Workshop) -> tuple[int, int]:

@@ -265,7 +265,9 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 return redirect(reverse("training_public:registered", args=[workshop.pk]) + f"?status={reg.status}")
         status = 400
-    return _public(request, "training/workshop.html", {"workshop": workshop, "form": form}, status=status)
+    is_open = workshop.status == workshop.Status.SCHEDULED and workshop.starts_at > timezone.now()
+    return _public(request, "training/workshop.html", {"workshop": workshop, "form": form, "open": is_open},
+                   status=status)
 
 
 def workshop_registered(request: HttpRequest, pk: int) -> HttpResponse:
