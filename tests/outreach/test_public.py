@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from beacon.core.models import AuditEvent
@@ -173,3 +175,24 @@ def test_sources_missing_degrade_to_empty(monkeypatch: Any) -> None:
         assert isinstance(real.upcoming_public_events(timezone.now()), list)
     finally:
         importlib.reload(sources)
+
+SOME_COUNTIES = ["29510", "29095", "29077", "29019", "29201", "29001", "29189", "29169"]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(SOME_COUNTIES),
+                       st.lists(st.one_of(st.just(0), st.integers(1, 10), st.integers(11, 60)), min_size=12,
+                                max_size=12), max_size=len(SOME_COUNTIES)))
+def test_public_api_never_reveals_small_counts_for_random_data(monkeypatch: Any, data: dict[str, list[int]]) -> None:
+    from beacon.outreach import sources
+
+    monthly = {f: {f"{LAST_YEAR}-{m + 1:02d}": v for m, v in enumerate(values)} for f, values in data.items()}
+    with monkeypatch.context() as m:
+        for name in ("tips_by_month", "trainings_by_month", "workshops_by_month", "referrals_by_month"):
+            m.setattr(sources, name, lambda start, end: monthly)
+        body = APIClient().get("/api/v1/outreach/public/dashboard/", {"year": LAST_YEAR}).json()
+    for path, number in _walk_numbers(body):
+        if path == ".year" or path.startswith(".years"):
+            continue
+        assert number == 0 or number >= 11, (path, number)

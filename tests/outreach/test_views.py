@@ -183,3 +183,13 @@ def test_campaign_list_query_count(staff_client: Any, django_assert_max_num_quer
     with django_assert_max_num_queries(12):
         response = client.get("/staff/outreach/campaigns/")
     assert response.status_code == 200 and response.content.decode().count("Campaign ") >= 12
+
+
+def test_csv_quoting_and_formula_neutralising() -> None:
+    from beacon.outreach.exports import to_csv
+
+    body = to_csv(["name", "note", "n"], [['Smith, "Jo"', "=HYPERLINK(\"x\")", 3], ["line\nbreak", "-1+2", None]])
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"), newline="")))
+    assert rows == [["name", "note", "n"], ['Smith, "Jo"', "'=HYPERLINK(\"x\")", "3"], ["line\nbreak", "'-1+2", ""]]
+    assert '"Smith, ""Jo"""' in body  # RFC 4180 doubling of quotes
