@@ -18,6 +18,7 @@
     container: el,
     elements: elements,
     wheelSensitivity: 0.3,
+    maxZoom: 1.6,
     style: [
       { selector: "node", style: { "background-color": "data(colour)", "label": "data(label)", "font-size": 10,
         "text-wrap": "ellipsis", "text-max-width": 140, "color": "#1b1b1b", "width": 22, "height": 22 } },
