@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,15 +14,12 @@ from beacon.core import geo
 
 from . import search, taxonomy
 from .models import (
-    Address,
     Consent,
     Organization,
     Phone,
     Referral,
     ReferralNotification,
     Service,
-    ServiceAtLocation,
-    ServiceAttribute,
     Survivor,
 )
 
@@ -32,7 +30,6 @@ class ResultRow:
     service: Service
     distance_km: float | None
     place: str  # where: the address, or for a confidential location only its county
-    address: Address | None  # None when confidential (or none recorded)
     confidential: bool
     phones: list[Phone]
     needs: list[str]
@@ -84,16 +81,14 @@ def parse_query(params: Any, *, public_only: bool) -> tuple[search.Query, str | 
     return q, error
 
 
-def search_rows(hits: list[search.Hit], *, public: bool) -> list[ResultRow]:
-    """Load one page of hits with everything a result card shows (a fixed number of queries)."""
+def search_rows(hits: Sequence[search.Hit], *, public: bool) -> list[ResultRow]:
+    """Load one page of hits with what a result card shows: two queries, whatever the page size.
+    Where it is (address, or county for a confidential location) comes from the index."""
     ids = [h.service_id for h in hits]
     services = {
         s.id: s
         for s in Service.objects.filter(id__in=ids).select_related("organization").prefetch_related(
             Prefetch("phones", queryset=Phone.objects.order_by("type", "number")),
-            Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location__county")
-                     .prefetch_related("location__addresses", "location__phones")),
-            Prefetch("attributes", queryset=ServiceAttribute.objects.select_related("taxonomy_term")),
         )
     }
     rows = []
@@ -101,22 +96,10 @@ def search_rows(hits: list[search.Hit], *, public: bool) -> list[ResultRow]:
         s = services.get(h.service_id)
         if s is None:
             continue
-        sal = next((x for x in s.service_at_locations.all() if x.location_id == h.location_id), None)
-        loc = sal.location if sal else None
-        addr = None
-        place = ""
-        if loc is not None:
-            if loc.confidential:
-                place = f"{loc.county.name}, MO" if loc.county else "Missouri"
-            else:
-                addr = next(iter(loc.addresses.all()), None)
-                place = f"{addr.address_1}, {addr.city}, {addr.state_province} {addr.postal_code}" if addr else loc.name
-        codes = {a.taxonomy_term.code for a in s.attributes.all()}
-        phones = list(s.phones.all()) or (list(loc.phones.all()) if loc is not None else [])
         rows.append(ResultRow(
-            service=s, distance_km=h.distance_km, place=place, address=addr, confidential=bool(loc and loc.confidential),
-            phones=phones, needs=[str(taxonomy.NEEDS[c]) for c in sorted(codes) if c in taxonomy.NEEDS],
-            open_24_7=taxonomy.OPEN_24_7 in codes, free=taxonomy.FREE in codes,
+            service=s, distance_km=h.distance_km, place=h.place, confidential=h.confidential,
+            phones=list(s.phones.all()), needs=[str(taxonomy.NEEDS[c]) for c in sorted(h.terms) if c in taxonomy.NEEDS],
+            open_24_7=taxonomy.OPEN_24_7 in h.terms, free=taxonomy.FREE in h.terms,
         ))
     return rows
 
