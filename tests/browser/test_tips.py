@@ -49,14 +49,15 @@ def test_public_tip_in_spanish_without_javascript(live_server: Any, no_js_page: 
 def test_public_tip_in_english(live_server: Any, page: Any, mo: Any) -> None:
     page.goto(f"{live_server.url}/report/")
     page.get_by_label("What happened?").fill("Workers at the farm say the boss keeps their passports and they owe him money.")
-    page.get_by_label("County", exact=True).select_option("29077")
+    page.locator('#tip-map path[data-fips="29077"]').click()  # Greene County on the map
+    assert page.get_by_label("Latitude").input_value() != ""
     page.get_by_label("Someone else holds their ID").check()
     page.get_by_label("Licence plate").fill("ABC 1234")
     page.get_by_label("Plate state").fill("MO")
     page.get_by_role("button", name="Send report").click()
     page.wait_for_selector("#receipt-code")
     tip = Tip.objects.get(receipt_code=page.locator("#receipt-code").inner_text())
-    assert tip.priority == 2 and tip.county_id == "29077"
+    assert tip.priority == 2 and tip.county_id == "29077" and tip.placement == "point"
     assert tip.identifiers.filter(kind="plate", value="MO:ABC1234").exists()
     assert AuditEvent.objects.get(object_type="tip", action="create").ip is None
 

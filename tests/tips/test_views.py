@@ -25,6 +25,7 @@ def test_report_page_in_english_and_spanish(mo: Any) -> None:
     html = es.content.decode()
     assert es.status_code == 200 and '<html lang="es">' in html
     assert "¿Qué pasó?" in html and "Enviar reporte" in html and "233733" in html
+    assert "Mapa de los condados de Missouri" in html and html.count("<path ") == 115
 
 
 def test_form_submission_shows_receipt(mo: Any) -> None:

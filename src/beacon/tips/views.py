@@ -28,6 +28,7 @@ from .forms import (
     SpamForm,
     StatusForm,
 )
+from .mapsvg import county_map
 from .models import Tip
 
 
@@ -65,7 +66,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
                     "public_page": True, "receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase,
                     "status": submitted.tip.public_status_label,
                 })
-    return render(request, "tips/public_report.html", {"form": form, "public_page": True})
+    return render(request, "tips/public_report.html", {"form": form, "public_page": True, "map": county_map()})
 
 
 @require_http_methods(["GET", "POST"])
