@@ -18,7 +18,7 @@ __all__ = ["build_operation", "movement_of", "template_of"]
 
 MOVEMENT_WINDOW = timedelta(days=30)
 _NORM = re.compile(r"[^\w]+")
-_TEMPLATE_SAMPLE = 8
+_TEMPLATE_SAMPLE = 6
 
 
 def _ci(code: str, evidence: str, weight: float | None = None) -> Indicator:
@@ -68,6 +68,13 @@ def _norm_word(w: str) -> str:
     return _NORM.sub("", w.lower())
 
 
+@lru_cache(maxsize=200_000)
+def _slot_label(w: str) -> str:
+    if normalise_city(_NORM.sub(" ", w).strip()) is not None:
+        return "{city}"
+    return "{num}" if any(c.isdigit() for c in w) else "{…}"
+
+
 def template_of(texts: Sequence[str]) -> str:
     """Shared text of near-duplicate ads with ``{…}`` for variable slots."""
     sample = [t for t in texts if t][:_TEMPLATE_SAMPLE]
@@ -94,9 +101,7 @@ def template_of(texts: Sequence[str]) -> str:
         if s >= need:
             out.append(w)
         else:
-            slot = "{num}" if any(c.isdigit() for c in w) else "{…}"
-            if normalise_city(_NORM.sub(" ", w).strip()) is not None:
-                slot = "{city}"
+            slot = _slot_label(w)
             if not out or out[-1] != slot:
                 out.append(slot)
     return " ".join(out)

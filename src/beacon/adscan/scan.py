@@ -93,13 +93,14 @@ def _scan(
     for i, lab in enumerate(bc.labels.tolist()):
         members[lab].append(i)
     ops: list[Operation] = []
+    text_labels: list[int] = bc.text_labels.tolist()
     for lab, idx in members.items():
         if len(idx) < max(2, min_cluster_size):
             continue
         cid = cluster_id_for(ads[lab].ad.id)
         for i in idx:
             ads[i].cluster_id = cid
-        ops.append(build_operation(cid, [ads[i] for i in idx], [int(bc.text_labels[i]) for i in idx]))
+        ops.append(build_operation(cid, [ads[i] for i in idx], [text_labels[i] for i in idx]))
     if min_cluster_size <= 1:
         for lab, idx in members.items():
             if len(idx) == 1:
