@@ -56,6 +56,7 @@ def test_operation_page_highlights_spans_and_draws_the_map(mo: Any, ingested: In
     assert 'data-code="AD_OBSCURED_PHONE"' in html and ">eight one six 555 o1o2</mark>" in html
     assert html.count('class="county"') == 115  # Missouri's county-level units
     assert html.count('class="stop"') == len(op.movement) >= 4
+    assert html.count('class="ad-dot"') == 8  # the timeline: one dot per dated ad
     assert AuditEvent.objects.filter(actor=user, action="read", object_type="operation", object_id=str(op.pk)).exists()
 
 

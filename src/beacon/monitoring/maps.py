@@ -55,6 +55,25 @@ def counties_svg() -> str:
     return svg
 
 
+def _label(x: float, y: float, text: str, boxes: list[tuple[float, float, float, float]]) -> str:
+    """A city name beside its point, in the first of four places that does not cover an earlier label."""
+    width, height = 7.2 * len(text), 14.0
+    choice = None
+    for dx, dy, anchor in ((8, -8, "start"), (8, 18, "start"), (-8, -8, "end"), (-8, 18, "end")):
+        x0 = x + dx if anchor == "start" else x + dx - width
+        box = (x0, y + dy - height, x0 + width, y + dy)
+        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            choice = (dx, dy, anchor, box)
+            break
+    if choice is None:
+        x0 = x + 8
+        choice = (8, -8, "start", (x0, y - 8 - height, x0 + width, y - 8))
+    dx, dy, anchor, box = choice
+    boxes.append(box)
+    return (f'<text x="{x + dx}" y="{y + dy}" text-anchor="{anchor}" font-size="13" fill="#1b1b1b" stroke="#fff" '
+            f'stroke-width="3" paint-order="stroke">{escape(text)}</text>')
+
+
 def movement_map(movement: Sequence[dict[str, Any]], *, title: str = "Movement") -> SafeString:
     """An SVG map of Missouri with the stints of ``movement`` (adscan CityVisit dicts) joined in time order."""
     stops = [m for m in movement if m.get("lat") is not None and m.get("lon") is not None]
@@ -70,6 +89,7 @@ def movement_map(movement: Sequence[dict[str, Any]], *, title: str = "Movement")
                 out.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" stroke="#d83933" stroke-width="2.5" '
                            'marker-end="url(#arrow)"/>')
     labelled: set[tuple[float, float]] = set()
+    boxes: list[tuple[float, float, float, float]] = []
     for n, ((x, y), m) in enumerate(zip(pts, stops, strict=True), start=1):
         when = (m.get("first_seen") or "")[:10]
         label = f"{n}. {m.get('city', '')}, {m.get('state', '')} {when} ({m.get('ads', 0)} ads)"
@@ -77,7 +97,38 @@ def movement_map(movement: Sequence[dict[str, Any]], *, title: str = "Movement")
                    f"<title>{escape(label)}</title></circle>")
         if (x, y) not in labelled:
             labelled.add((x, y))
-            out.append(f'<text x="{x + 8}" y="{y - 8}" font-size="13" fill="#1b1b1b" stroke="#fff" stroke-width="3" '
-                       f'paint-order="stroke">{escape(str(m.get("city", "")))}</text>')
+            out.append(_label(x, y, str(m.get("city", "")), boxes))
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - numbers and escaped names only
+
+
+def timeline(ads: Sequence[Any], *, title: str = "Timeline") -> SafeString:
+    """An SVG strip: one row per city (in order of first sighting), one dot per dated ad."""
+    dated = [a for a in ads if a.posted_at is not None]
+    if not dated:
+        return mark_safe("")
+    cities: list[str] = []
+    for a in sorted(dated, key=lambda a: a.posted_at):
+        city = a.place_name or a.city or "?"
+        if city not in cities:
+            cities.append(city)
+    t0 = min(a.posted_at for a in dated)
+    t1 = max(a.posted_at for a in dated)
+    span = max((t1 - t0).total_seconds(), 1.0)
+    left, right, row = 150, 620, 22
+    height = row * len(cities) + 30
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 {height}" role="img" class="beacon-timeline" '
+           f'aria-labelledby="timeline-title"><title id="timeline-title">{escape(title)}</title>']
+    for i, city in enumerate(cities):
+        y = 15 + i * row
+        out.append(f'<text x="{left - 8}" y="{y + 4}" font-size="12" text-anchor="end">{escape(city)}</text>'
+                   f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="#dfe1e2"/>')
+    for a in dated:
+        x = round(left + (a.posted_at - t0).total_seconds() / span * (right - left), 1)
+        y = 15 + cities.index(a.place_name or a.city or "?") * row
+        label = f"{a.posted_at:%Y-%m-%d %H:%M} {a.external_id}"
+        out.append(f'<circle class="ad-dot" cx="{x}" cy="{y}" r="5" fill="#d83933"><title>{escape(label)}</title></circle>')
+    base = height - 8
+    out.append(f'<text x="{left}" y="{base}" font-size="11">{t0:%Y-%m-%d}</text>'
+               f'<text x="{right}" y="{base}" font-size="11" text-anchor="end">{t1:%Y-%m-%d}</text></svg>')
+    return mark_safe("".join(out))  # noqa: S308 - numbers, dates and escaped names only

@@ -19,7 +19,7 @@ from beacon.core.permissions import Perm
 from . import selectors, services
 from .access import access_operation, access_run
 from .forms import DecisionForm, QueueFilterForm, UploadForm
-from .maps import movement_map
+from .maps import movement_map, timeline
 from .models import OperationDecision
 
 
@@ -46,6 +46,7 @@ def operation(request: HttpRequest, operation_id: int) -> HttpResponse:
     rows = [{"ad": ad, "text": selectors.highlighted(ad)} for ad in ads]
     return render(request, "monitoring/operation.html", {
         "op": op, "rows": rows, "map": movement_map(op.movement, title=_("Movement of operation %(id)s") % {"id": op.pk}),
+        "timeline": timeline(ads, title=_("Ads over time, by city")),
         "links": selectors.linked_objects(user=request.user, operation=op),
         "decisions": op.decisions.select_related("decided_by")[:20],
         "form": DecisionForm(), "Decision": OperationDecision.Decision,
