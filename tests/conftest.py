@@ -17,9 +17,15 @@ from beacon.core.services import token_create, totp_device_for, user_create
 TEST_PASSWORD = "Correct-Horse-Battery-9"
 
 
+def _flushes_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return item.get_closest_marker("browser") is not None or bool(marker and marker.kwargs.get("transaction"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Browser tests run last: their transactional database is flushed after each one.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Transactional tests (browser tests among them) run last: their database is flushed
+    # after each one, which also empties the geography the session loaded.
+    items.sort(key=_flushes_database)
 
 
 @pytest.fixture(scope="session")

@@ -68,3 +68,23 @@ def trainings_by_month(start: dt.datetime, end: dt.datetime) -> dict[str, dict[s
 
 def workshops_by_month(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int]]:
     return _by_month(held_rows(start, end))
+
+
+def upcoming_public_workshops(now: dt.datetime, limit: int = 10) -> list[dict[str, object]]:
+    """The next scheduled public sessions, for the Awareness Day page (title, start, place, link)."""
+    from django.urls import reverse
+
+    rows = (
+        Workshop.objects.filter(status=Workshop.Status.SCHEDULED, starts_at__gte=now)
+        .select_related("county")
+        .order_by("starts_at", "id")[:limit]
+    )
+    return [
+        {
+            "title": w.title,
+            "starts_at": w.starts_at,
+            "place": "Online" if w.online_url and not w.venue_name else f"{w.venue_name}, {w.county.name}".strip(", "),
+            "url": reverse("training_public:workshop", args=[w.pk]),
+        }
+        for w in rows
+    ]
