@@ -40,6 +40,8 @@ def test_find_in_text() -> None:
     assert ("email", "roxy@example.com") in found
     assert ("handle", "snapchat:candy_kc") in found
     assert ("url", "example.org/x") in found
+    more = {(f.kind, f.value) for f in identifiers.find_in_text("White van, plate MO ABC-1234, parked at 1200 North Main Street")}
+    assert ("plate", "MO:ABC1234") in more and ("address", "1200 n main st") in more
 
 
 def test_identifier_rows_are_shared(db: Any) -> None:

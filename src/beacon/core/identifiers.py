@@ -50,6 +50,18 @@ _STREET_WORDS = {
     "lane": "ln", "court": "ct", "place": "pl", "highway": "hwy", "parkway": "pkwy", "terrace": "ter",
     "north": "n", "south": "s", "east": "e", "west": "w", "apartment": "apt", "suite": "ste", "unit": "apt", "#": "apt",
 }
+_STATES = "MO|KS|IL|IA|NE|OK|AR|TN|KY|TX|CO|MN|WI"
+# Plates and street addresses written in free text ("plate MO ABC 1234", "1200 N Main St").
+_PLATE_IN_TEXT = re.compile(
+    r"\b(?:plates?|tags?|licen[cs]e(?:\s+plate)?|placa)\s*(?:#|no\.?|number|n[uú]mero)?\s*[:\-]?\s*"
+    rf"(?:({_STATES})\s*[:\-]?\s*)?([A-Z0-9]{{2,4}}[\s\-]?[A-Z0-9]{{2,4}})\b",
+    re.IGNORECASE,
+)
+_STREET = r"(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|ln|court|ct|highway|hwy|parkway|pkwy|way|terrace|ter)"
+_ADDRESS_IN_TEXT = re.compile(
+    rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9'\-]+\s+){{0,3}}{_STREET}\b\.?(?:\s*(?:apt|unit|suite|#)\s*\w+)?",
+    re.IGNORECASE,
+)
 _PLATE_STATE = re.compile(r"^(?:([A-Z]{2})\s*[:\-]\s*)?([A-Z0-9][A-Z0-9 \-·.]{0,9})$")
 
 
@@ -133,7 +145,7 @@ def normalise(kind: str, raw: str) -> str | None:
 
 
 def find_in_text(text: str) -> list[Found]:
-    """Phones (also obfuscated), e-mails, URLs and handles written in free text."""
+    """Phones (also obfuscated), e-mails, URLs, handles, plates and street addresses in free text."""
     out: list[Found] = []
     seen: set[tuple[str, str]] = set()
 
@@ -153,6 +165,15 @@ def find_in_text(text: str) -> list[Found]:
             add(Kind.URL, value, u.raw, (u.span[0], u.span[1]))
     for h in extract_handles(text):
         add(Kind.HANDLE, h.key.lower(), h.raw, (h.span[0], h.span[1]))
+    for m in _PLATE_IN_TEXT.finditer(text):
+        state, body = (m.group(1) or "").upper(), m.group(2)
+        plate = normalise_plate(f"{state}:{body}" if state else body)
+        if plate and any(ch.isdigit() for ch in plate):
+            add(Kind.PLATE, plate, m.group(0), m.span())
+    for m in _ADDRESS_IN_TEXT.finditer(text):
+        address = normalise_address(m.group(0))
+        if address:
+            add(Kind.ADDRESS, address, m.group(0), m.span())
     return out
 
 

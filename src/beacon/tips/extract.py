@@ -1,9 +1,8 @@
 """Identifiers in a tip: the free text and the structured fields, normalised by ``beacon.core.identifiers``.
 
-Phones (also obfuscated), e-mails, web addresses and handles in free text come from
-``core.identifiers.find_in_text`` (the ad analysis code).  Core has no free-text finder for
-plates and street addresses, so two narrow patterns here spot candidates ("plate ABC 1234",
-"1200 N Main St") and hand them to ``core.identifiers.normalise`` - normalisation stays in one place.
+Everything in free text (phones also obfuscated, e-mails, web addresses, handles, plates,
+street addresses) comes from ``core.identifiers.find_in_text``, which uses the ad analysis
+code: extraction and normalisation stay in one place.
 """
 
 from __future__ import annotations
@@ -23,19 +22,6 @@ class Candidate:
     source: str  # "text" | "field"
 
 
-_STATES = "MO|KS|IL|IA|NE|OK|AR|TN|KY|TX|CO|MN|WI"
-_PLATE_IN_TEXT = re.compile(
-    r"\b(?:plates?|tags?|licen[cs]e(?:\s+plate)?|placa)\s*(?:#|no\.?|number|n[uú]mero)?\s*[:\-]?\s*"
-    rf"(?:({_STATES})\s*[:\-]?\s*)?([A-Z0-9]{{2,4}}[\s\-]?[A-Z0-9]{{2,4}})\b",
-    re.IGNORECASE,
-)
-_STREET = r"(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|ln|court|ct|highway|hwy|parkway|pkwy|way|terrace|ter)"
-_ADDRESS_IN_TEXT = re.compile(
-    rf"\b\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9'\-]+\s+){{0,3}}{_STREET}\b\.?(?:\s*(?:apt|unit|suite|#)\s*\w+)?",
-    re.IGNORECASE,
-)
-
-
 def _lines(value: Any) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.splitlines() if v.strip()]
@@ -45,17 +31,7 @@ def _lines(value: Any) -> list[str]:
 
 
 def from_text(text: str) -> list[Candidate]:
-    out = [Candidate(f.kind, f.value, f.raw, "text") for f in find_in_text(text)]
-    for m in _PLATE_IN_TEXT.finditer(text):
-        state, body = (m.group(1) or "").upper(), m.group(2)
-        value = normalise(Kind.PLATE, f"{state}:{body}" if state else body)
-        if value and any(ch.isdigit() for ch in value):
-            out.append(Candidate(Kind.PLATE, value, m.group(0), "text"))
-    for m in _ADDRESS_IN_TEXT.finditer(text):
-        value = normalise(Kind.ADDRESS, m.group(0))
-        if value:
-            out.append(Candidate(Kind.ADDRESS, value, m.group(0), "text"))
-    return out
+    return [Candidate(f.kind, f.value, f.raw, "text") for f in find_in_text(text)]
 
 
 def _account(raw: str) -> Candidate | None:
