@@ -119,4 +119,6 @@ def test_stats_contract(pair: dict[str, Any], provider: Callable[..., Service], 
     month = timezone.localtime(now).strftime("%Y-%m")
     assert stats.referrals_by_month(now - dt.timedelta(days=1), now + dt.timedelta(days=1)) == {"29019": {month: 1}}
     assert stats.referrals_by_month(now + dt.timedelta(days=1), now + dt.timedelta(days=2)) == {}
+    assert stats.referrals_by_need(now - dt.timedelta(days=1), now + dt.timedelta(days=1)) == {"medical": 1}
+    assert stats.services_by_need() == {"medical": 1, "shelter": 1, "hotline": 1}
     assert Referral.objects.count() == 1 and Consent.objects.count() == 1 and Organization.objects.count() >= 1

@@ -151,8 +151,15 @@ def test_invalid_records_are_reported_and_valid_ones_kept(directory: None, tmp_p
     assert report.as_dict()["rejected"][0]["where"].endswith(tuple("0123456789"))
 
 
-def test_upstream_example_package_and_json(mo: Any, tmp_path: Path) -> None:
+def test_upstream_example_package_and_json(mo: Any, tmp_path: Path, agency_factory: Any) -> None:
     # The upstream CSV example has a location whose organization_id points nowhere (fixed in 3.1.1).
+    agency = agency_factory("ngo", name="Importing NGO")
+    out = StringIO()
+    call_command("hsds", "import", str(EXAMPLES / "csv"), "--agency", "Importing NGO",
+                 "--report", str(tmp_path / "r.json"), stdout=out)
+    assert "REJECTED location 3a19ff88" in out.getvalue()
+    assert json.loads((tmp_path / "r.json").read_text())["rejected"]
+    assert Organization.objects.get(name="Example Organization Inc.").agency == agency
     report = hsds_io.import_path(EXAMPLES / "csv")
     rejected = {(r.table, r.id) for r in report.rejected}
     assert ("location", "3a19ff88-4620-4d17-9830-ac1d859eb5d5") in rejected

@@ -278,8 +278,11 @@ def _resolve_area(row: dict[str, Any]) -> tuple[str | None, bool]:
     return None, False
 
 
-def import_rows(rows: list[Row], *, acting_user: Any = None, source: str = "") -> ImportReport:
-    """Validate and upsert flat HSDS rows; one transaction, each row in its own savepoint."""
+def import_rows(rows: list[Row], *, acting_user: Any = None, source: str = "", agency: Any = None) -> ImportReport:
+    """Validate and upsert flat HSDS rows; one transaction, each row in its own savepoint.
+
+    ``agency``: the Beacon agency that runs the imported organisations which have none yet
+    (so its staff can manage them and receive their referrals)."""
     report = ImportReport()
     by_table: dict[str, dict[str, Row]] = defaultdict(dict)
     for row in rows:
@@ -335,6 +338,9 @@ def import_rows(rows: list[Row], *, acting_user: Any = None, source: str = "") -
             fips = location_county_fips(loc, addr.postal_code if addr else "")
             if fips != loc.county_id:
                 Location.objects.filter(pk=loc.pk).update(county_id=fips)
+        if agency is not None:
+            Organization.objects.filter(pk__in=known["organization"] & set(by_table["organization"]),
+                                        agency__isnull=True).update(agency=agency)
         bump_directory()
         audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="hsds_import", object_id=source[:64],
                      summary=report.summary(), detail={"rejected": len(report.rejected)})
@@ -411,7 +417,7 @@ def _upsert(table: str, model: type[models.Model], columns: list[str], rid: str,
     return created
 
 
-def import_path(path: Path, *, acting_user: Any = None) -> ImportReport:
+def import_path(path: Path, *, acting_user: Any = None, agency: Any = None) -> ImportReport:
     """Import a data package (a directory with datapackage.json, or the datapackage.json) or a JSON file."""
     if path.is_dir():
         rows = read_datapackage(path)
@@ -423,7 +429,7 @@ def import_path(path: Path, *, acting_user: Any = None) -> ImportReport:
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path} is not JSON: {exc}") from exc
         rows = flatten_json(document)
-    return import_rows(rows, acting_user=acting_user, source=path.name)
+    return import_rows(rows, acting_user=acting_user, source=path.name, agency=agency)
 
 
 # --- Serialising --------------------------------------------------------------------------

@@ -62,3 +62,25 @@ def referrals_by_month(start: dt.datetime, end: dt.datetime) -> dict[str, dict[s
         month = timezone.localtime(sent_at).strftime("%Y-%m")
         out[fips][month] += 1
     return {f: dict(m) for f, m in out.items()}
+
+
+def services_by_need() -> dict[str, int]:
+    """Active services per need term (task-force reports: services by type)."""
+    counts: dict[str, int] = defaultdict(int)
+    rows = ServiceAttribute.objects.filter(service__status=Service.Status.ACTIVE,
+                                           taxonomy_term__code__in=list(taxonomy.NEEDS)).values_list("taxonomy_term__code")
+    for (code,) in rows:
+        counts[code] += 1
+    return dict(counts)
+
+
+def referrals_by_need(start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Referrals sent in [start, end) per need term of the receiving service (a referral to a
+    service with two needs counts under both)."""
+    counts: dict[str, int] = defaultdict(int)
+    rows = (Referral.objects.filter(sent_at__gte=start, sent_at__lt=end,
+                                    service__attributes__taxonomy_term__code__in=list(taxonomy.NEEDS))
+            .values_list("service__attributes__taxonomy_term__code"))
+    for (code,) in rows:
+        counts[code] += 1
+    return dict(counts)

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["import", "export"])
         parser.add_argument("path")
         parser.add_argument("--report", help="Write the per-record import report (JSON) to this file")
+        parser.add_argument("--agency", help="Name of the Beacon agency that runs the imported organisations")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -26,8 +27,15 @@ class Command(BaseCommand):
             return
         if not path.exists():
             raise CommandError(f"{path} does not exist.")
+        agency = None
+        if options["agency"]:
+            from beacon.core.models import Agency
+
+            agency = Agency.objects.filter(name=options["agency"]).first()
+            if agency is None:
+                raise CommandError(f"No agency named {options['agency']!r}.")
         try:
-            report = hsds_io.import_path(path)
+            report = hsds_io.import_path(path, agency=agency)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(report.summary())
