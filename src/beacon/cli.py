@@ -1,6 +1,6 @@
 """The ``beacon`` command: Django's management commands under friendlier names.
 
-    beacon serve [--host 127.0.0.1] [--port 8000]   run the web server (and the task worker)
+    beacon serve [--host 127.0.0.1] [--port 8000] [--workers N]\n                                                    run the web server (and the task worker); --workers: gunicorn
     beacon migrate                                  create or update the database
     beacon seed [--no-demo]                         load Missouri data and the demo (idempotent)
     beacon token create USERNAME                    print a new API token
@@ -31,13 +31,24 @@ def _serve(argv: list[str]) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-worker", action="store_true", help="Do not start the background task worker.")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="Serve with gunicorn and this many worker processes (production-style; 0 = Django's development server).")
+    parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker.")
     args = parser.parse_args(argv)
     worker = None
     if not args.no_worker:
         # django-tasks' database worker: background notifications, imports and reports.
         worker = subprocess.Popen([sys.executable, "-m", "beacon.cli", "db_worker", "--interval", "1", "--no-reload"])  # noqa: S603
     try:
-        _django(["runserver", f"{args.host}:{args.port}", "--noreload"])
+        if args.workers > 0:
+            from gunicorn.app.wsgiapp import run as gunicorn_run
+
+            sys.argv = ["gunicorn", "beacon.wsgi:application", "--bind", f"{args.host}:{args.port}",
+                        "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+                        "--access-logfile", "-", "--access-logformat", '"%(r)s" %(s)s %(b)s %(M)sms']
+            gunicorn_run()
+        else:
+            _django(["runserver", f"{args.host}:{args.port}", "--noreload"])
     finally:
         if worker is not None:
             worker.terminate()

@@ -110,8 +110,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:  # static files served by the app server itself (behind a TLS proxy)
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files are served by the app server itself (WhiteNoise), also under gunicorn in
+# development, where they are found in the apps without `collectstatic`.
+MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 
 ROOT_URLCONF = "beacon.urls"
 WSGI_APPLICATION = "beacon.wsgi.application"
@@ -199,7 +202,8 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("BEACON_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
