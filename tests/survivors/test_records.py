@@ -206,3 +206,18 @@ def test_access_door_scopes_to_agency(world: dict[str, Any]) -> None:
         access_survivor(world["receiver"], world["survivor"].pk)
     with pytest.raises(AccessDenied):
         access_survivor(world["advocate"], "abc")
+
+
+def test_edit_record_is_audited_and_scoped(world: dict[str, Any], staff_client: Any) -> None:
+    client, user = staff_client(user=world["advocate"])
+    url = f"/staff/survivors/records/{world['survivor'].pk}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"preferred_name": "Rosa", "legal_name": "Rosa Changed", "needs": ["medical"]})
+    assert response.status_code == 302
+    survivor = Survivor.objects.get(pk=world["survivor"].pk)
+    assert survivor.legal_name == "Rosa Changed" and survivor.needs == ["medical"]
+    event = AuditEvent.objects.filter(actor=user, action="update", object_type="survivor").get()
+    assert "legal_name" in event.detail["fields"] and "Rosa" not in str(event.detail)
+    other, _ = staff_client(user=world["receiver"])
+    assert other.post(url, {"preferred_name": "Hacked"}).status_code == 404
+    assert Survivor.objects.get(pk=world["survivor"].pk).preferred_name == "Rosa"

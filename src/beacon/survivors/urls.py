@@ -10,6 +10,7 @@ urlpatterns = [
     path("records/", views.survivor_list, name="survivors"),
     path("records/new/", views.survivor_new, name="survivor_new"),
     path("records/<int:survivor_id>/", views.survivor_detail, name="survivor"),
+    path("records/<int:survivor_id>/edit/", views.survivor_edit, name="survivor_edit"),
     path("records/<int:survivor_id>/goals/", views.goal_add, name="goal_add"),
     path("records/<int:survivor_id>/goals/<int:goal_id>/", views.goal_status, name="goal_status"),
     path("records/<int:survivor_id>/received/", views.received_add, name="received_add"),

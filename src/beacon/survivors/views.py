@@ -125,6 +125,23 @@ def survivor_new(request: HttpRequest) -> HttpResponse:
     return render(request, "survivors/survivor_form.html", {"form": form})
 
 
+@require_perm(Perm.VIEW_SURVIVORS)
+def survivor_edit(request: HttpRequest, survivor_id: int) -> HttpResponse:
+    survivor = access_survivor(request.user, survivor_id, request=request, purpose="edit")
+    fields = ["preferred_name", "legal_name", "date_of_birth", "phone", "email", "address", "languages", "needs",
+              "county", "notes"]
+    form = SurvivorForm(request.POST or None, initial={f: getattr(survivor, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        changed = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            services.survivor_update(acting_user=request.user, survivor=survivor, **changed)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("survivors:survivor", survivor_id=survivor.pk)
+    return render(request, "survivors/survivor_form.html", {"form": form, "survivor": survivor})
+
+
 def _survivor_page(request: HttpRequest, survivor: Any, **forms: Any) -> HttpResponse:
     ctx = {
         "survivor": survivor, "goals": survivor.goals.all(), "received": survivor.services_received.select_related("service"),
