@@ -188,3 +188,15 @@ def test_vendored_schemas_carry_their_licence() -> None:
     assert "Attribution-ShareAlike" in (UPSTREAM / "LICENSE").read_text()
     assert "abc731c8ac11825010e9d74a0ab61dcd48e880ec" in (UPSTREAM / "README.md").read_text()
     assert shutil.which("true")  # keeps shutil import meaningful for tmp copies
+
+
+def test_reimport_never_makes_a_confidential_location_public(directory: None, tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    hsds_io.export_path(pkg)
+    confidential = set(Location.objects.filter(confidential=True).values_list("id", flat=True))
+    assert confidential
+    _rewrite(pkg / "attributes.csv", lambda rows: rows.__setitem__(
+        slice(None), [r for r in rows if r["link_entity"] != "location"]))
+    report = hsds_io.import_path(pkg)
+    assert report.rejected == []
+    assert set(Location.objects.filter(confidential=True).values_list("id", flat=True)) == confidential

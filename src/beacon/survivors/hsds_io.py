@@ -8,6 +8,8 @@ row is then validated on its own against the vendored HSDS JSON Schema of its ta
 data package's required-field constraints, then against Beacon's own rules (links to rows
 that exist, field lengths); a failing row is rejected with its reasons and the rest are kept.
 Rows are upserted by their HSDS ``id`` (a UUID), so a re-import updates and never duplicates.
+An import can make a location confidential (its confidential attribute) but never makes a
+confidential location public again: only its managers can, in the staff form.
 Tables Beacon does not store (contact, funding, program, cost_option, ...) are counted as
 skipped.
 """
@@ -399,8 +401,6 @@ def _upsert(table: str, model: type[models.Model], columns: list[str], rid: str,
         values["taxonomy_id"] = None
     if table == "taxonomy_term" and data.get("parent_id"):
         deferred_parents.append((rid, str(data["parent_id"]).lower()))
-    if table == "location":
-        values["confidential"] = False  # set again by its confidential attribute, if present
     if table == "service_area":
         fips, statewide = _resolve_area(data)
         values["county_id"] = fips if fips and County.objects.filter(pk=fips).exists() else None
