@@ -589,8 +589,9 @@ def ages_from_tokens(
     if not _AGE_WORDS.isdisjoint(lows):
         starts = sorted([*starts, *(t[1] for t, low in zip(tokens, lows, strict=True) if low in _AGE_WORDS)])
     for st in starts:
-        if st < last or text[st] == "$":
-            continue
+        c = text[st]
+        if st < last or c == "$" or (c.isdigit() and "y" not in text[st : st + 12].lower()):
+            continue  # a numeric age needs "yo"/"yrs"/"years" right after it
         m = _AGE_RE.match(text, st)
         if m is None:
             continue
