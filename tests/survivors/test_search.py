@@ -132,4 +132,5 @@ def test_staff_index_works_for_any_staff(staff_client: Any, spread: dict[str, Se
 def test_public_page_in_spanish(client: Client, spread: dict[str, Service]) -> None:
     html = client.get("/es/services/", {"need": "shelter", "near": "Jefferson City"}).content.decode()
     assert "Buscar servicios" in html and "los más cercanos primero" in html and "km" in html
+    assert "servicios encontrados" in html
     assert "Refugio y vivienda" in html
