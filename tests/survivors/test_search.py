@@ -134,3 +134,16 @@ def test_public_page_in_spanish(client: Client, spread: dict[str, Service]) -> N
     assert "Buscar servicios" in html and "los más cercanos primero" in html and "km" in html
     assert "servicios encontrados" in html
     assert "Refugio y vivienda" in html
+
+
+def test_index_never_survives_a_database_reset(spread: dict[str, Service], provider: Callable[..., Service]) -> None:
+    from beacon.survivors.models import DirectoryState
+
+    assert "KC shelter" in names(search.run(search.Query(need="shelter")))
+    version = DirectoryState.objects.get().version
+    Service.objects.filter(name="KC shelter").delete()  # as after a restore: same version number, other content
+    DirectoryState.objects.all().delete()
+    DirectoryState.objects.create(pk=1, version=version - 1)
+    provider("Another", needs=["medical"])  # bumps back to the same version number
+    assert DirectoryState.objects.get().version == version
+    assert "KC shelter" not in names(search.run(search.Query(need="shelter")))

@@ -27,9 +27,11 @@ from beacon.core.models import Agency, County
 
 # --- Directory (HSDS) ---------------------------------------------------------------------
 class DirectoryState(models.Model):
-    """One row: a version number bumped by every directory write (the search index's cache key)."""
+    """One row: bumped by every directory write.  ``stamp`` (random per bump) is the search
+    index's cache key, so a database reset or restore can never revive a stale index."""
 
     version = models.PositiveBigIntegerField(default=0)
+    stamp = models.CharField(max_length=32, default="", blank=True)
 
     def __str__(self) -> str:
         return f"{type(self).__name__} {self.pk}"

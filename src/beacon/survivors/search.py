@@ -1,7 +1,7 @@
 """Directory search: by need, county served, distance, language, hours, ages, gender and cost.
 
 The whole directory is held in memory as a compact index (one entry per service and
-location, or per service with no location) rebuilt when ``DirectoryState.version`` changes;
+location, or per service with no location) rebuilt when ``DirectoryState.stamp`` changes;
 a search costs one query for the version plus the queries that load the page of results.
 Filters intersect precomputed sets (need -> entries, county -> entries), the remaining
 conditions are checked on the candidates, and distances are computed with numpy (haversine)
@@ -71,7 +71,7 @@ def _zeros(n: int) -> np.ndarray:
 class Index:
     """Parallel arrays, one slot per (service, location) entry, in service-name order."""
 
-    version: int
+    version: str
     service_ids: list[uuid.UUID] = field(default_factory=list)
     location_ids: list[uuid.UUID | None] = field(default_factory=list)
     terms: list[frozenset[str]] = field(default_factory=list)
@@ -95,7 +95,7 @@ class Index:
         return len(self.service_ids)
 
 
-def build_index(version: int) -> Index:
+def build_index(version: str) -> Index:
     centroids = {f: (la, lo) for f, la, lo in County.objects.values_list("fips", "centroid_lat", "centroid_lon")}
     terms: dict[uuid.UUID, set[str]] = defaultdict(set)
     for sid, code in ServiceAttribute.objects.values_list("service_id", "taxonomy_term__code"):
@@ -232,7 +232,7 @@ _cache: dict[str, Index] = {}
 
 
 def current_index() -> Index:
-    version = DirectoryState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    version = DirectoryState.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
     idx = _cache.get("index")
     if idx is None or idx.version != version:
         with _lock:

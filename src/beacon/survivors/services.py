@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,9 +41,10 @@ from .tasks import send_referral_email
 # --- Directory ----------------------------------------------------------------------------
 def bump_directory() -> None:
     """Invalidate the search index everywhere (it is keyed on this version)."""
-    updated = DirectoryState.objects.filter(pk=1).update(version=F("version") + 1)
+    stamp = uuid.uuid4().hex
+    updated = DirectoryState.objects.filter(pk=1).update(version=F("version") + 1, stamp=stamp)
     if not updated:
-        DirectoryState.objects.get_or_create(pk=1, defaults={"version": 1})
+        DirectoryState.objects.get_or_create(pk=1, defaults={"version": 1, "stamp": stamp})
 
 
 def location_county_fips(location: Location, postal_code: str = "") -> str | None:
