@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from array import array
@@ -52,6 +53,25 @@ class ScanResult:
 
 
 def _scan(
+    items: Iterable[Ad | Rejected],
+    params: ClusterParams | None,
+    min_cluster_size: int,
+    progress: Progress | None,
+    region: str,
+) -> ScanResult:
+    # The scan allocates millions of long-lived, acyclic objects; the cyclic
+    # garbage collector would re-traverse all of them again and again
+    # (quadratic in corpus size), so it is paused for the duration.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan_inner(items, params, min_cluster_size, progress, region)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _scan_inner(
     items: Iterable[Ad | Rejected],
     params: ClusterParams | None,
     min_cluster_size: int,
@@ -158,6 +178,16 @@ def scan_file(
 def write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:
     """Write ``ads.jsonl``, ``clusters.jsonl``, ``rejected.jsonl`` and
     ``summary.json`` into ``out_dir`` (created if needed)."""
+    enabled = gc.isenabled()
+    gc.disable()  # see _scan: no cycles are created, avoid quadratic GC passes
+    try:
+        return _write_outputs(result, out_dir)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -168,7 +198,8 @@ def write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:
     }
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with paths["ads"].open("w", encoding="utf-8") as f:
-        f.writelines(dumps(a.to_dict()) + "\n" for a in result.ads)
+        for k in range(0, len(result.ads), 4096):
+            f.write("".join([dumps(a.to_dict()) + "\n" for a in result.ads[k : k + 4096]]))
     with paths["clusters"].open("w", encoding="utf-8") as f:
         f.writelines(dumps(o.to_dict()) + "\n" for o in result.operations)
     with paths["rejected"].open("w", encoding="utf-8") as f:
