@@ -62,7 +62,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if show:
             from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            size = max(1, args.input.stat().st_size) if args.input.exists() else 1
             with Progress(
                 SpinnerColumn(),
                 TextColumn("[bold]scanning"),
@@ -72,7 +71,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 transient=True,
             ) as bar:
                 task = bar.add_task("scan", total=None)
-                del size
                 result = scan_file(
                     args.input,
                     params,
