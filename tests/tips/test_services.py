@@ -187,3 +187,35 @@ def test_staff_changes_are_audited(submit: Any, tf_user: Any) -> None:
     services.tip_ask_reporter(tip=tip, body="Which motel?", acting_user=user)
     updates = AuditEvent.objects.filter(actor=user, object_type__in=["tip", "tip_message"]).count()
     assert updates == 4
+
+
+def test_submission_query_count_does_not_grow_with_identifiers(
+    submit: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The submission path links identifiers in bulk: 12 identifiers cost what 1 does.
+
+    Budget: savepoint, task forces, tip, routes, identifier look-up, insert, look-up, links,
+    audit, release (the county comes from the per-process list, the receipt code is not
+    looked up first)."""
+    from beacon.core.models import Identifier
+
+    phones = [f"816-555-01{n:02d}" for n in range(12)]
+    submit("Warm-up tip so the county list is cached.", county_fips=JACKSON)
+    with django_assert_max_num_queries(10):
+        tip = submit("Numbers on the flyer: " + ", ".join(phones), county_fips=JACKSON).tip
+    assert TipIdentifier.objects.filter(tip=tip).count() == 12
+    # A later tip reuses the same shared rows (no duplicates, same primary keys).
+    ids = set(TipIdentifier.objects.filter(tip=tip).values_list("identifier_id", flat=True))
+    with django_assert_max_num_queries(10):  # incl. the test's savepoint and its release
+        again = submit("Same flyer again " + " ".join(phones[:3]) + " and tips@example.com", county_fips=JACKSON).tip
+    linked = dict(TipIdentifier.objects.filter(tip=again).values_list("identifier__value", "identifier_id"))
+    assert {linked[f"+1816555010{n}"] for n in range(3)} <= ids
+    assert Identifier.objects.filter(kind="phone", value="+18165550100").count() == 1
+    assert linked["tips@example.com"] not in ids
+
+
+def test_unknown_county_is_refused_even_with_a_warm_cache(submit: Any) -> None:
+    submit(county_fips=JACKSON)  # fills the per-process county list
+    with pytest.raises(ValidationError) as err:
+        submit(county_fips="29999")
+    assert "county" in err.value.message_dict
