@@ -90,3 +90,25 @@ def test_operations_api(api_client_for: Any, ingested: IngestRun, django_assert_
     viewer, _ = api_client_for("viewer")
     assert viewer.get("/api/v1/ads/operations/").status_code == 403
     assert client.get("/api/v1/ads/operations/?min_ads=x").status_code == 400
+
+
+def test_uploads_are_capped_before_and_after_gunzip(api_client_for: Any, staff_client: Any, monkeypatch: Any) -> None:
+    """A file over the cap, a small gzip that unpacks past it, or broken gzip: a 400 with a reason, nothing stored."""
+    import gzip
+
+    monkeypatch.setattr(services, "UPLOAD_MAX_BYTES", 1000)
+    client, _ = api_client_for("analyst")
+    big = b"id,site,body\n" + b"x1,example.com," + b"a" * 2000 + b"\n"
+    response = client.post(URL, {"file": SimpleUploadedFile("big.csv", big)}, format="multipart")
+    assert response.status_code == 400 and "larger than" in response.json()["fields"]["file"][0]
+    bomb = gzip.compress(b"id,site,body\n" + b"x2,example.com,call 816-555-0181\n" * 200)
+    assert len(bomb) < 1000
+    response = client.post(URL, {"file": SimpleUploadedFile("bomb.csv.gz", bomb)}, format="multipart")
+    assert response.status_code == 400 and "unpacked file is larger" in response.json()["fields"]["file"][0]
+    broken = b"\x1f\x8b" + b"not gzip at all"
+    response = client.post(URL, {"file": SimpleUploadedFile("broken.gz", broken)}, format="multipart")
+    assert response.status_code == 400 and "not valid gzip" in response.json()["fields"]["file"][0]
+    page_client, _ = staff_client("analyst")
+    page = page_client.post("/staff/ads/ingest/", {"file": SimpleUploadedFile("bomb.csv.gz", bomb)})
+    assert page.status_code == 200 and b"unpacked file is larger" in page.content
+    assert Ad.objects.count() == 0 and IngestRun.objects.count() == 0

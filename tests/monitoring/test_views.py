@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from beacon.core.models import AuditEvent
 from beacon.monitoring import services
@@ -140,3 +143,17 @@ def test_queue_search_by_phone_written_any_way(mo: Any, ingested: IngestRun, sta
     found = list(client.get(reverse("monitoring:index"), {"q": "(417) 555-0111", "status": "open"}).context["page"])
     assert [o.pk for o in found] == [Ad.objects.get(external_id="demo-i44-01").operation_id]
     assert list(client.get(reverse("monitoring:index"), {"q": "demo_ozark"}).context["page"]) == found
+
+
+@given(text=st.text(alphabet=st.sampled_from(list("ab<>&\"' /script=")), max_size=40),
+       spans=st.lists(st.tuples(st.integers(-5, 45), st.integers(-5, 45)), max_size=5))
+def test_highlight_never_lets_markup_through(text: str, spans: list[tuple[int, int]]) -> None:
+    """Whatever the ad text and whatever spans the indicators claim, the only tags are our ``<mark>``s
+    and the text reads back exactly."""
+    import html as _html
+
+    out = str(highlight(text, [Mark(a, b, "<x>", '"t"') for a, b in spans]))
+    tags = re.findall(r"<[^>]*>", out)
+    assert all(re.fullmatch(r'<mark class="beacon-flag" data-code="&lt;x&gt;" title="&quot;t&quot;">|</mark>', t)
+               for t in tags)
+    assert _html.unescape(re.sub(r"<[^>]*>", "", out)) == text

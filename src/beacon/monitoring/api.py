@@ -48,7 +48,7 @@ class BatchCreate(APIView):
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
         if upload is not None:
             try:
-                run = services.submit_batch(acting_user=request.user, text=services.decode_upload(upload.read()),
+                run = services.submit_batch(acting_user=request.user, text=services.read_upload(upload),
                                             name=upload.name or "")
             except services.IngestError as exc:
                 raise ValidationError({"file": [str(exc)]}) from exc

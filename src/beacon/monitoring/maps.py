@@ -1,58 +1,39 @@
 """A server-side SVG map of Missouri (county outlines from ``core.County.geometry``) with a movement path.
 
-No tile server and no script: the counties are projected with a simple equirectangular
-projection scaled by cos(latitude) and drawn as paths; city points come from the
-operation's movement (adscan's place list).
+No tile server and no script: the counties are drawn with the shared projection of
+``beacon.core.svgmap``; city points come from the operation's movement (adscan's place list).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from beacon.core.models import County
+from beacon.core.svgmap import Projection, county_paths
 
 WIDTH = 640
-_LON0, _LON1, _LAT0, _LAT1 = -95.85, -89.05, 35.95, 40.65
-_KX = math.cos(math.radians((_LAT0 + _LAT1) / 2))
-SCALE = WIDTH / ((_LON1 - _LON0) * _KX)
-HEIGHT = round((_LAT1 - _LAT0) * SCALE)
+PROJECTION = Projection.fit(WIDTH, bbox=(-95.85, 35.95, -89.05, 40.65))  # a little margin for labels
+HEIGHT = round(PROJECTION.height)
 _cache: dict[str, str] = {}
 
 
 def project(lat: float, lon: float) -> tuple[float, float]:
-    return round((lon - _LON0) * _KX * SCALE, 1), round((_LAT1 - lat) * SCALE, 1)
-
-
-def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
-    if geometry.get("type") == "Polygon":
-        return list(geometry.get("coordinates", []))
-    if geometry.get("type") == "MultiPolygon":
-        return [ring for poly in geometry.get("coordinates", []) for ring in poly]
-    return []
+    x, y = PROJECTION.xy(lon, lat)
+    return round(x, 1), round(y, 1)
 
 
 def counties_svg() -> str:
     """The county outlines as SVG paths (computed once per process)."""
-    if "counties" in _cache:
-        return _cache["counties"]
-    parts = []
-    for name, geometry in County.objects.order_by("fips").values_list("name", "geometry"):
-        d = []
-        for ring in _rings(geometry or {}):
-            pts = [project(lat, lon) for lon, lat, *_ in ring]
-            if pts:
-                d.append("M" + " L".join(f"{x},{y}" for x, y in pts) + " Z")
-        if d:
-            parts.append(f'<path class="county" d="{" ".join(d)}"><title>{escape(name)}</title></path>')
-    svg = "".join(parts)
-    if parts:
-        _cache["counties"] = svg
-    return svg
+    if "counties" not in _cache:
+        parts = [f'<path class="county" d="{c.d}"><title>{escape(c.name)}</title></path>'
+                 for c in county_paths(PROJECTION) if c.d]
+        if not parts:
+            return ""
+        _cache["counties"] = "".join(parts)
+    return _cache["counties"]
 
 
 def _label(x: float, y: float, text: str, boxes: list[tuple[float, float, float, float]]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
@@ -36,6 +37,7 @@ from .models import Ad, AdBand, AdKey, AdVersion, IngestRun, Operation, Operatio
 CHUNK_SIZE = 200
 SUMMARY_EVERY = 10  # chunks between summary refreshes (an operation growing over many chunks is summarised once)
 INLINE_LIMIT = 200  # API batches above this many records are stored by a background task
+UPLOAD_MAX_BYTES = 64 * 1024 * 1024  # an uploaded file, and its text once gunzipped
 Item = ScanAd | Rejected
 Progress = Callable[[int], None]
 
@@ -265,10 +267,28 @@ def ingest_text(text: str, *, name: str, acting_user: Any, run: IngestRun | None
             raise IngestError(str(exc)) from exc
 
 
+def read_upload(upload: Any) -> str:
+    """An uploaded file (form or API) as text, refused when larger than ``UPLOAD_MAX_BYTES``."""
+    if (upload.size or 0) > UPLOAD_MAX_BYTES:
+        raise IngestError(f"The file is larger than {UPLOAD_MAX_BYTES // (1024 * 1024)} MB; split it or use "
+                          "'beacon ads ingest' on the server.")
+    return decode_upload(upload.read())
+
+
 def decode_upload(data: bytes) -> str:
-    """Upload bytes as text (gunzipped when gzip); invalid UTF-8 is replaced and then rejected per row."""
+    """Upload bytes as text (gunzipped when gzip); invalid UTF-8 is replaced and then rejected per row.
+
+    The gunzipped text is capped too (``UPLOAD_MAX_BYTES``): a small gzip file can unpack to gigabytes.
+    """
     if data[:2] == b"\x1f\x8b":
-        data = gzip.GzipFile(fileobj=io.BytesIO(data)).read()
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+                data = fh.read(UPLOAD_MAX_BYTES + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise IngestError("The file is not valid gzip.") from exc
+        if len(data) > UPLOAD_MAX_BYTES:
+            raise IngestError(f"The unpacked file is larger than {UPLOAD_MAX_BYTES // (1024 * 1024)} MB; split it or "
+                              "use 'beacon ads ingest' on the server.")
     return data.decode("utf-8", "replace")
 
 

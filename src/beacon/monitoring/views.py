@@ -84,7 +84,7 @@ def runs(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                run = services.submit_batch(acting_user=request.user, text=services.decode_upload(upload.read()),
+                run = services.submit_batch(acting_user=request.user, text=services.read_upload(upload),
                                             name=upload.name)
             except services.IngestError as exc:
                 form.add_error("file", str(exc))

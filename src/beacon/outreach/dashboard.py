@@ -11,7 +11,7 @@ subtracted from one another to reveal a small count.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import sources
-from .metrics import regions
+from .metrics import Region, regions
 from .suppression import Mark, SuppressedTable, suppress_table
 
 YEARS_SHOWN = 5
@@ -78,13 +78,12 @@ def _entry(t: SuppressedTable, i: int, j: int) -> Entry:
     return Entry(t.published(i, j), t.label(i, j), str(t.marks[i][j]))
 
 
-def _table(measure: Measure, year: int) -> PublicTable:
+def _table(measure: Measure, year: int, parts: Sequence[Region]) -> PublicTable:
     tz = timezone.get_current_timezone()
     start = dt.datetime(year, 1, 1, tzinfo=tz)
     end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
     months = tuple(f"{year:04d}-{m:02d}" for m in range(1, 13))
     data = measure.by_month(start, end)
-    parts = regions()
     cells = [[sum(data.get(f, {}).get(m, 0) for f in r.fips) for m in months] for r in parts]
     t = suppress_table(cells)
     rows = tuple(
@@ -98,7 +97,8 @@ def _table(measure: Measure, year: int) -> PublicTable:
 def public_tables(year: int) -> list[PublicTable]:
     if year not in published_years():
         raise ValueError(f"{year} is not a published year.")
-    return [_table(m, year) for m in MEASURES]
+    parts = regions()  # once for all the tables (three queries)
+    return [_table(m, year, parts) for m in MEASURES]
 
 
 __all__ = ["MEASURES", "Mark", "PublicTable", "published_years", "public_tables"]

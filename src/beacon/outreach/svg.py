@@ -1,8 +1,7 @@
 """Server-side SVG: a choropleth map of Missouri's counties and simple trend charts.
 
 No tile server, no script: the map is drawn from the simplified county boundaries shipped in
-``beacon.core`` with an equirectangular projection scaled by cos(latitude) at the state's middle,
-which keeps Missouri's shape within a few percent.  Every county is a ``<path>`` with a
+``beacon.core`` with the shared projection of ``beacon.core.svgmap``.  Every county is a ``<path>`` with a
 ``<title>`` (hover text), and pages show the same figures in a table beside the map.
 """
 
@@ -16,10 +15,11 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from beacon.core.svgmap import Projection, path_data
+
 # ColorBrewer "YlOrRd" (5 classes) and a grey for "no data".
 PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 NO_DATA = "#d9d9d9"
-LON0, LON1, LAT0, LAT1 = -95.78, -89.09, 35.99, 40.62
 MAP_WIDTH = 720
 
 
@@ -28,35 +28,6 @@ class Feature:
     fips: str
     name: str
     geometry: dict[str, Any]
-
-
-def _projector(width: float) -> tuple[Callable[[float, float], tuple[float, float]], float]:
-    k = math.cos(math.radians((LAT0 + LAT1) / 2))
-    scale = width / ((LON1 - LON0) * k)
-    height = (LAT1 - LAT0) * scale
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - LON0) * k * scale, (LAT1 - lat) * scale
-
-    return project, height
-
-
-def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
-    if geometry.get("type") == "Polygon":
-        return list(geometry["coordinates"])
-    if geometry.get("type") == "MultiPolygon":
-        return [ring for poly in geometry["coordinates"] for ring in poly]
-    return []
-
-
-def path_data(geometry: dict[str, Any], project: Callable[[float, float], tuple[float, float]]) -> str:
-    parts = []
-    for ring in _rings(geometry):
-        pts = [project(float(x), float(y)) for x, y, *_ in ring]
-        if len(pts) < 3:
-            continue
-        parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
-    return "".join(parts)
 
 
 def breaks(values: Sequence[float], classes: int = len(PALETTE)) -> list[float]:
@@ -89,7 +60,8 @@ def choropleth(
     highlight: set[str] | None = None,
     width: int = MAP_WIDTH,
 ) -> SafeString:
-    project, height = _projector(width)
+    projection = Projection.fit(width)
+    height = projection.height
     present = [v for v in values.values() if v is not None]
     cuts = breaks(present)
     legend_h = 22 * (len(cuts) + 2) + 10
@@ -103,7 +75,7 @@ def choropleth(
         text = f"{f.name}: {fmt(value) if value is not None else 'no data'}"
         extra = ' stroke="#000" stroke-width="2.2"' if highlight and f.fips in highlight else ""
         out.append(
-            f'<path d="{path_data(f.geometry, project)}" fill="{colour(value, cuts)}" data-fips="{f.fips}"{extra}>'
+            f'<path d="{path_data(f.geometry, projection)}" fill="{colour(value, cuts)}" data-fips="{f.fips}"{extra}>'
             f"<title>{escape(text)}</title></path>"
         )
     out.append("</g>")
