@@ -106,3 +106,19 @@ def test_detect_type_needs_matching_magic_and_extension(name: str, head: bytes) 
         assert name.endswith(".png") and head.startswith(b"\x89PNG")
     if name in ("a.exe", "a"):
         assert found is None
+
+
+def test_attachments_download_as_attachments_and_are_not_served_from_media(world: Any, open_case: Any,
+                                                                           staff_client: Any) -> None:
+    """A stored file is only reachable through the case door: as a download (never rendered inline,
+    no content sniffing), and not at its ``MEDIA_URL`` address."""
+    case = open_case(world.kc_inv)
+    client, _ = staff_client(user=world.kc_inv)
+    client.post(reverse("cases:attachment_add", args=[case.pk]),
+                {"file": SimpleUploadedFile('report "final".pdf', PDF)})
+    item = Attachment.objects.get()
+    download = client.get(reverse("cases:attachment", args=[case.pk, item.pk]))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff" and download["Content-Type"] == "application/pdf"
+    assert client.get("/media/" + item.file.name).status_code == 404
+    assert client.get(item.file.url).status_code == 404
