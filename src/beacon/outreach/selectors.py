@@ -112,7 +112,7 @@ MAP_METRICS: dict[str, tuple[str, Any, str]] = {
 def map_features() -> list[Any]:
     from .svg import Feature
 
-    return [Feature(f, n, g) for f, n, g in County.objects.order_by("fips").values_list("fips", "name", "geometry")]
+    return [Feature(f, n) for f, n in County.objects.order_by("fips").values_list("fips", "name")]
 
 
 # --- campaigns ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from beacon.core.svgmap import Projection, path_data
+from beacon.core.svgmap import Projection, county_paths, path_data
 
 # ColorBrewer "YlOrRd" (5 classes) and a grey for "no data".
 PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
@@ -27,7 +27,7 @@ MAP_WIDTH = 720
 class Feature:
     fips: str
     name: str
-    geometry: dict[str, Any]
+    geometry: dict[str, Any] | None = None  # None: the county's shared outline (``core.svgmap.county_paths``)
 
 
 def breaks(values: Sequence[float], classes: int = len(PALETTE)) -> list[float]:
@@ -62,6 +62,7 @@ def choropleth(
 ) -> SafeString:
     projection = Projection.fit(width)
     height = projection.height
+    outlines = {c.fips: c.d for c in county_paths(projection)}
     present = [v for v in values.values() if v is not None]
     cuts = breaks(present)
     legend_h = 22 * (len(cuts) + 2) + 10
@@ -75,7 +76,7 @@ def choropleth(
         text = f"{f.name}: {fmt(value) if value is not None else 'no data'}"
         extra = ' stroke="#000" stroke-width="2.2"' if highlight and f.fips in highlight else ""
         out.append(
-            f'<path d="{path_data(f.geometry, projection)}" fill="{colour(value, cuts)}" data-fips="{f.fips}"{extra}>'
+            f'<path d="{path_data(f.geometry, projection) if f.geometry else outlines.get(f.fips, "")}" fill="{colour(value, cuts)}" data-fips="{f.fips}"{extra}>'
             f"<title>{escape(text)}</title></path>"
         )
     out.append("</g>")
