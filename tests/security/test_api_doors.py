@@ -4,6 +4,7 @@ every other one refuses anonymous callers (401/403) and every role without its p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,6 +31,16 @@ PROTECTED = [e for e in API if e.name not in PUBLIC]
 
 def _kind(role: str) -> str:
     return "ngo" if role == Role.ADVOCATE else "law_enforcement"
+
+
+def _permitted(endpoint: Endpoint, user_factory: Any, api_client_for: Any) -> Iterator[tuple[str, Any, Any, str]]:
+    """(role, user, token client, method) for every role that holds what ``method`` declares."""
+    for role in Role.values:
+        user = user_factory(role, kind=_kind(role))
+        client, _ = api_client_for(user=user)
+        for method in endpoint.methods():
+            if all(has_perm(user, p) for p in endpoint.required_perms(method)):
+                yield role, user, client, method
 
 
 def test_the_public_api_is_exactly_the_reviewed_list() -> None:
@@ -84,16 +95,11 @@ def test_roles_without_the_permission_are_refused_and_audited(endpoint: Endpoint
 def test_roles_with_the_permission_never_meet_a_server_error(endpoint: Endpoint, api_client_for: Any,
                                                              user_factory: Any) -> None:
     """An empty body and ids that name nothing: an answer in the shared error shape, never a 500."""
-    for role in Role.values:
-        user = user_factory(role, kind=_kind(role))
-        client, _ = api_client_for(user=user)
-        for method in endpoint.methods():
-            if not all(has_perm(user, p) for p in endpoint.required_perms(method)):
-                continue
-            response = getattr(client, method)(endpoint.path, {}, format="json")
-            assert response.status_code < 500, (endpoint.name, method, role)
-            if response.status_code >= 400:
-                assert set(response.json()) == {"error", "fields"}, (endpoint.name, method, role)
+    for role, _user, client, method in _permitted(endpoint, user_factory, api_client_for):
+        response = getattr(client, method)(endpoint.path, {}, format="json")
+        assert response.status_code < 500, (endpoint.name, method, role)
+        if response.status_code >= 400:
+            assert set(response.json()) == {"error", "fields"}, (endpoint.name, method, role)
 
 
 # Objects without a per-object door, by design (docs/outreach.md: campaigns hold no personal data).
@@ -117,17 +123,12 @@ def test_an_object_behind_a_door_that_names_nothing_is_a_404_with_a_denied_row(
     """The door answers 'not found' for an id that names nothing and audits the refusal, for every role
     that passes the declared permission (so existence is never revealed by a different answer)."""
     tried = 0
-    for role in Role.values:
-        user = user_factory(role, kind=_kind(role))
-        client, _ = api_client_for(user=user)
-        for method in endpoint.methods():
-            if not all(has_perm(user, p) for p in endpoint.required_perms(method)):
-                continue
-            before = state()
-            response = getattr(client, method)(endpoint.path, {}, format="json")
-            assert response.status_code == 404, (endpoint.name, method, role, response.status_code)
-            assert state() == before
-            assert AuditEvent.objects.filter(actor=user, action=AuditEvent.Action.DENIED).exists(), (
-                endpoint.name, method, role)
-            tried += 1
+    for role, user, client, method in _permitted(endpoint, user_factory, api_client_for):
+        before = state()
+        response = getattr(client, method)(endpoint.path, {}, format="json")
+        assert response.status_code == 404, (endpoint.name, method, role, response.status_code)
+        assert state() == before
+        assert AuditEvent.objects.filter(actor=user, action=AuditEvent.Action.DENIED).exists(), (
+            endpoint.name, method, role)
+        tried += 1
     assert tried
