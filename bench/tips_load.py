@@ -12,6 +12,9 @@ rate) for ``--duration`` seconds, records each answer's latency and receipt code
 the database the server uses (same ``DATABASE_URL``) and checks every acknowledged (201)
 receipt code is stored.  ``--in-process`` skips HTTP and times ``services.tip_submit`` alone
 (placement, routing, identifier linking, triage, audit: what happens before the 201).
+
+The summary ends with the verdict against the issue's target (``--target-rate`` 200 tips/s,
+``--target-p99-ms`` 100, zero lost) and the machine's load average before and after.
 """
 
 from __future__ import annotations
@@ -148,6 +151,10 @@ def run_in_process(n: int) -> list[float]:
     return latencies
 
 
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -155,7 +162,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds")
     parser.add_argument("--workers", type=int, default=32, help="concurrent connections")
     parser.add_argument("--in-process", type=int, metavar="N", help="time N tip_submit calls without HTTP")
+    parser.add_argument("--warmup", type=int, default=200, metavar="N",
+                        help="tips sent first (at a quarter of --rate) and left out of the figures; "
+                             "they are still checked in the database")
     parser.add_argument("--no-verify", action="store_true", help="do not open the database afterwards")
+    parser.add_argument("--target-rate", type=float, default=200.0, help="tips/s the run must sustain to pass")
+    parser.add_argument("--target-p99-ms", type=float, default=100.0, help="p99 latency the run must stay under")
     args = parser.parse_args()
     django_setup()
     from django.db import connection
@@ -163,24 +175,49 @@ def main() -> None:
     if args.in_process:
         lat = run_in_process(args.in_process)
         print(f"in-process tip_submit on {connection.vendor}: n={len(lat)} "
-              f"p50={percentile(lat, 50) * 1000:.1f} ms p99={percentile(lat, 99) * 1000:.1f} ms "
-              f"max={max(lat) * 1000:.1f} ms ({len(lat) / sum(lat):.0f} tips/s on one thread)")
+              f"p50={_ms(percentile(lat, 50))} p99={_ms(percentile(lat, 99))} "
+              f"max={_ms(max(lat))} ({len(lat) / sum(lat):.0f} tips/s on one thread)")
         return
+    warm_codes: list[str] = []
+    if args.warmup:  # first requests open connections, load the county lists, fill the workers' caches
+        warm_rate = max(args.rate / 4, 1.0)
+        _, warm_codes, warm_statuses, _ = run_http(args.url, warm_rate, args.warmup / warm_rate, args.workers)
+        print(f"warm-up: {args.warmup} tips at {warm_rate:.0f}/s, answers {dict(sorted(warm_statuses.items()))}")
+    load_before = os.getloadavg()
     latencies, codes, statuses, wall = run_http(args.url, args.rate, args.duration, args.workers)
+    load_after = os.getloadavg()
     acknowledged = len(codes)
-    print(f"offered {args.rate:.0f} tips/s for {args.duration:.0f} s with {args.workers} connections to {args.url}")
-    print(f"answers: {dict(sorted(statuses.items()))}")
-    print(f"sustained: {acknowledged / wall:.1f} acknowledged tips/s over {wall:.1f} s")
+    sustained = acknowledged / wall
+    missing = None if args.no_verify else verify(codes + warm_codes)
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    ok_rate = sustained >= args.target_rate * 0.98  # open loop: the last answers arrive after the schedule
+    ok_p99 = bool(latencies) and p99 * 1000 < args.target_p99_ms
+    ok_lost = missing == 0
+    rows = [
+        ("server", args.url),
+        ("offered", f"{args.rate:.0f} tips/s for {args.duration:.0f} s ({int(args.rate * args.duration)} tips), "
+                    f"{args.workers} connections, open loop"),
+        ("answers", ", ".join(f"{code or 'error'}: {n}" for code, n in sorted(statuses.items()))),
+        ("sustained", f"{sustained:.1f} acknowledged tips/s ({acknowledged} in {wall:.1f} s)"),
+    ]
     if latencies:
-        print(f"latency: p50={percentile(latencies, 50) * 1000:.1f} ms p90={percentile(latencies, 90) * 1000:.1f} ms "
-              f"p99={percentile(latencies, 99) * 1000:.1f} ms max={max(latencies) * 1000:.1f} ms "
-              f"mean={statistics.fmean(latencies) * 1000:.1f} ms")
-    if not args.no_verify:
-        missing = verify(codes)
-        print(f"database ({connection.vendor}): {acknowledged - missing} of {acknowledged} acknowledged tips found, "
-              f"{missing} lost")
-        if missing:
-            sys.exit(1)
+        rows.append(("latency", f"p50 {_ms(p50)}, p90 {_ms(percentile(latencies, 90))}, p99 {_ms(p99)}, "
+                                f"max {_ms(max(latencies))}, mean {_ms(statistics.fmean(latencies))} "
+                                "(from when each request was due)"))
+    rows.append(("database", "not checked (--no-verify)" if missing is None else
+                 f"{connection.vendor}: {acknowledged + len(warm_codes) - missing} of "
+                 f"{acknowledged + len(warm_codes)} acknowledged tips found (incl. {len(warm_codes)} warm-up), "
+                 f"{missing} lost"))
+    rows.append(("machine", f"{os.cpu_count()} CPUs, load average {load_before[0]:.2f} before, "
+                            f"{load_after[0]:.2f} after (1 min)"))
+    verdict = (f"rate {'PASS' if ok_rate else 'FAIL'} (>= {args.target_rate:.0f}/s), "
+               f"p99 {'PASS' if ok_p99 else 'FAIL'} (< {args.target_p99_ms:.0f} ms), "
+               f"lost {'PASS' if ok_lost else 'FAIL' if missing else 'n/a'} (zero)")
+    rows.append(("target", verdict))
+    width = max(len(k) for k, _ in rows)
+    print("\n".join(["== tip line load test ==", *(f"{k:<{width}}  {v}" for k, v in rows)]))
+    if missing:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
