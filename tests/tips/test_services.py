@@ -165,6 +165,9 @@ def test_reporter_adds_information_with_new_identifier(submit: Any) -> None:
     services.tip_add_reporter_info(tip=tip, body="His number is 314-555-0123")
     assert tip.messages.get().kind == "reporter"
     assert tip.identifiers.filter(kind="phone", value="+13145550123").exists()
+    # Repeating a linked number (and adding a new one) links only the new one.
+    services.tip_add_reporter_info(tip=tip, body="Again 314 555 0123, and his friend 314-555-0199")
+    assert sorted(tip.tip_identifiers.values_list("identifier__value", flat=True)) == ["+13145550123", "+13145550199"]
     with pytest.raises(ValidationError):
         services.tip_add_reporter_info(tip=tip, body="  ")
 

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beacon.core import audit, geo, ratelimit
-from beacon.core.identifiers import identifier_for
 from beacon.core.models import County, Identifier, TaskForce, User
 from beacon.core.selectors import task_forces_covering
 
@@ -160,7 +159,7 @@ def route(fips: str | None) -> list[TaskForce]:
     return task_forces_covering(County(fips=fips) if fips else None)
 
 
-def link_identifiers(tip: Tip, candidates: list[Candidate]) -> list[TipIdentifier]:
+def link_identifiers(tip: Tip, candidates: list[Candidate], *, skip: set[int] | None = None) -> list[TipIdentifier]:
     """Link the tip to the shared ``core.Identifier`` rows of its candidates, in four queries at most.
 
     The same rows ``core.identifiers.identifier_for`` would give, without one get-or-create
@@ -168,6 +167,7 @@ def link_identifiers(tip: Tip, candidates: list[Candidate]) -> list[TipIdentifie
     insert the missing ones in one ``INSERT ... ON CONFLICT DO NOTHING`` (a concurrent
     submission that inserted the same pair first wins, the unique constraint on
     ``(kind, value)`` holds), read those back, then write the links in one insert.
+    Identifiers whose id is in ``skip`` (already linked) are not linked again.
     """
     if not candidates:
         return []
@@ -182,9 +182,10 @@ def link_identifiers(tip: Tip, candidates: list[Candidate]) -> list[TipIdentifie
     if missing:
         Identifier.objects.bulk_create([Identifier(kind=k, value=v) for k, v in missing], ignore_conflicts=True)
         ids.update(lookup(missing))
+    skip = skip or set()
     return TipIdentifier.objects.bulk_create([
         TipIdentifier(tip=tip, identifier_id=ids[(c.kind, c.value)], source=c.source, raw=c.raw[:300])
-        for c in candidates
+        for c in candidates if ids[(c.kind, c.value)] not in skip
     ])
 
 
@@ -299,13 +300,7 @@ def tip_add_reporter_info(*, tip: Tip, body: str) -> TipMessage:
     message.save()
     # New identifiers in what the reporter added link the tip like the original text does.
     existing = set(tip.tip_identifiers.values_list("identifier_id", flat=True))
-    new_links = []
-    for c in identifiers_in_tip(narrative=text, place_text="", subjects={}):
-        ident = identifier_for(c.kind, c.value)
-        if ident.pk not in existing:
-            existing.add(ident.pk)
-            new_links.append(TipIdentifier(tip=tip, identifier=ident, source=c.source, raw=c.raw[:300]))
-    TipIdentifier.objects.bulk_create(new_links)
+    link_identifiers(tip, identifiers_in_tip(narrative=text, place_text="", subjects={}), skip=existing)
     Tip.objects.filter(pk=tip.pk).update(updated_at=timezone.now())
     audit.record(actor=None, action=audit.Action.CREATE, object_type="tip_message", object_id=message.pk,
                  summary=f"Reporter added information to tip #{tip.pk}", detail={"tip": tip.pk})
