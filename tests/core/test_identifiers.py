@@ -62,6 +62,11 @@ def test_rate_limit_counts_per_client_and_keeps_no_address(db: Any, settings: An
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("SELECT cache_key, value FROM beacon_cache")
+        cur.execute("SELECT key, count, expires_at FROM core_ratecounter")
         rows = cur.fetchall()
     assert rows and all("203.0.113" not in str(r) for r in rows)
+    assert ratelimit.count(a, "public_form") == 4 and ratelimit.blocked(a, "public_form")
+    assert not ratelimit.blocked(b, "public_form")
+    # Once the window has ended the counters are deleted.
+    assert ratelimit.purge(now=max(r[2] for r in rows)) == len(rows)
+    assert ratelimit.count(a, "public_form") == 0

@@ -246,3 +246,17 @@ class Identifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+
+class RateCounter(models.Model):
+    """One client's request count in one rate-limit window (see ``beacon.core.ratelimit``).
+
+    The key is a keyed hash that changes every window; rows are purged once the window ends.
+    """
+
+    key = models.CharField(primary_key=True, max_length=80)
+    count = models.PositiveIntegerField()
+    expires_at = models.BigIntegerField(db_index=True, help_text="Unix time the window ends")
+
+    def __str__(self) -> str:
+        return self.key

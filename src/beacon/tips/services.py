@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import math
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -245,11 +242,7 @@ def followup_blocked(request: Any) -> bool:
     Only wrong passphrases are counted (``ratelimit.hit`` after a refusal), so a reporter who
     checks and adds information several times is never throttled.
     """
-    count, _, seconds = settings.BEACON_RATE_LIMITS["tip_followup"].partition("/")
-    limit, window = int(count), int(seconds or 900)
-    now = int(time.time())
-    key = ratelimit.client_key(request, "tip_followup", now - now % window)
-    return int(cache.get(key, 0)) >= limit
+    return ratelimit.blocked(request, "tip_followup")
 
 
 class FollowupRefused(Exception):
