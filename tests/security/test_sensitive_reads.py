@@ -23,10 +23,8 @@ LISTS = [
     (Role.ANALYST, "law_enforcement", "/api/v1/ads/operations/", "api"),
     (Role.ADVOCATE, "ngo", "/staff/survivors/records/", "page"),
     (Role.ADVOCATE, "ngo", "/api/v1/survivors/", "api"),
-    pytest.param(Role.ADVOCATE, "ngo", "/staff/survivors/referrals/", "page",
-                 marks=pytest.mark.xfail(strict=True, reason="survivors: the referral list is not audited (reported)")),
-    pytest.param(Role.ADVOCATE, "ngo", "/api/v1/referrals/", "api",
-                 marks=pytest.mark.xfail(strict=True, reason="survivors: the referral list is not audited (reported)")),
+    (Role.ADVOCATE, "ngo", "/staff/survivors/referrals/", "page"),
+    (Role.ADVOCATE, "ngo", "/api/v1/referrals/", "api"),
     (Role.ADMIN, "law_enforcement", "/staff/audit/", "page"),
     (Role.ADMIN, "law_enforcement", "/api/v1/audit/", "api"),
 ]

@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from beacon.core.access import AccessDenied, PermissionRequired
+from beacon.core import audit
+from beacon.core.access import AccessDenied, PermissionRequired, deny
 from beacon.core.api import Pagination
 from beacon.core.models import Agency
 from beacon.core.permissions import Perm
@@ -174,6 +175,7 @@ class ConsentRevoke(APIView):
     def post(self, request: Request, consent_id: int) -> Response:
         consent = Consent.objects.filter(pk=consent_id).first()
         if consent is None:
+            deny(request, object_type="consent", object_id=consent_id, reason="no such consent")
             raise AccessDenied("Not found.")
         access_survivor(request.user, consent.survivor_id, request=request, purpose="revoke consent")  # type: ignore[arg-type]
         ser = RevokeSerializer(data=request.data)
@@ -221,6 +223,9 @@ class ReferralList(APIView):
         qs = selectors.referrals_sent(user=request.user) if box == "sent" else selectors.referrals_received(user=request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)  # type: ignore[arg-type]
+        audit.record(actor=request.user, action=audit.Action.READ, object_type="referral_list",
+                     summary=f"referral list ({box}) via API", request=request,  # type: ignore[arg-type]
+                     detail={"ids": [r.pk for r in page or []]})
         return paginator.get_paginated_response(ReferralSerializer(page, many=True).data)
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})

@@ -256,8 +256,12 @@ def referral_new(request: HttpRequest, survivor_id: int) -> HttpResponse:
 @require_perm(Perm.VIEW_SURVIVORS)
 def referral_list(request: HttpRequest) -> HttpResponse:
     notes = list(selectors.unread_notifications(user=request.user)[:50])
-    ctx = {"received": selectors.referrals_received(user=request.user)[:100],
-           "sent": selectors.referrals_sent(user=request.user)[:100], "notifications": notes}
+    received = list(selectors.referrals_received(user=request.user)[:100])
+    sent = list(selectors.referrals_sent(user=request.user)[:100])
+    audit.record(actor=request.user, action=audit.Action.READ, object_type="referral_list",
+                 summary="referral list", request=request,
+                 detail={"received": [r.pk for r in received], "sent": [r.pk for r in sent]})
+    ctx = {"received": received, "sent": sent, "notifications": notes}
     if notes:
         services.notifications_mark_read(acting_user=request.user, agency_id=_agency_id(request) or 0)
     return render(request, "survivors/referral_list.html", ctx)
