@@ -15,7 +15,7 @@ from .extract import (
     numeric_starts,
     phones_from_tokens,
     prices_from_tokens,
-    tokens_of,
+    tokenise,
 )
 from .indicators import AD_INDICATORS, ad_lexicon
 from .lexicon import Lexicon
@@ -28,7 +28,19 @@ __all__ = ["analyse_ad"]
 _LEX: Lexicon[str | Place] = Lexicon()
 _LEX.add_entries(ad_lexicon().entries())
 _LEX.add_entries(place_lexicon().entries())
-_URL_HINT = re.compile(r"www|https?:|\.(?:com|net|org|me|io|co|us|xxx|ly|to|tv)\b", re.IGNORECASE)
+# a URL (see extract._URL_RE) has one of these tokens, or ".tld" + a TLD token
+_URL_START = frozenset({"www", "http", "https"})
+_URL_TLDS = frozenset("com net org me io co us xxx ly to tv".split())
+
+
+def _url_hint(text: str, lowset: set[str]) -> bool:
+    if not _URL_START.isdisjoint(lowset):
+        return True
+    tlds = _URL_TLDS.intersection(lowset)
+    if not tlds:
+        return False
+    low = text.lower()
+    return any("." + t in low for t in tlds)
 
 
 def _field_span(span: Span, title_len: int) -> tuple[str, Span]:
@@ -61,9 +73,10 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
             ev = evidence or ""
         indicators.append(Indicator(code, evidence or ev, AD_INDICATORS[code].weight, fieldname, span))
 
-    tokens = tokens_of(text)
-    lows = [t[0].lower() for t in tokens]
-    phones = phones_from_tokens(text, tokens, region)
+    tokens, toks = tokenise(text)
+    lows = list(map(str.lower, toks))
+    lowset = set(lows)
+    phones = phones_from_tokens(text, tokens, region, toks)
     phone_field = extract_phones(ad.phone, region) if ad.phone else []
     e164s: list[str] = []
     for p in (*phone_field, *phones):
@@ -79,8 +92,8 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
                 flag("AD_OBSCURED_PHONE", p.span, "phone", p.raw)
                 break
 
-    emails = extract_emails(text) if "@" in text or ("dot" in lows and "at" in lows) else []
-    urls = extract_urls(text, emails) if _URL_HINT.search(text) else []
+    emails = extract_emails(text) if "@" in text or ("dot" in lowset and "at" in lowset) else []
+    urls = extract_urls(text, emails) if _url_hint(text, lowset) else []
     handles = extract_handles(text, tokens, lows, emails)
     starts = numeric_starts(text, tokens)
     prices = prices_from_tokens(text, tokens, starts)
@@ -101,7 +114,7 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
             break
 
     place: Place | None = normalise_city(ad.city, ad.state) if ad.city else None
-    for lm in _LEX.scan(tokens, lows):
+    for lm in _LEX.scan(tokens, lows, lowset):
         if isinstance(lm.payload, str):
             flag(lm.payload, (lm.start, lm.end))
         elif place is None:
@@ -119,11 +132,11 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
         pos = 0
         for cs, ce in cut:
             lo = bisect_left(tstarts, cs, pos)
-            words.extend(w for w in lows[pos:lo] if w.isalpha())
+            words.extend(filter(str.isalpha, lows[pos:lo]))
             pos = max(pos, bisect_left(tstarts, ce, lo))
-        words.extend(w for w in lows[pos:] if w.isalpha())
+        words.extend(filter(str.isalpha, lows[pos:]))
     else:
-        words = [w for w in lows if w.isalpha()]
+        words = list(filter(str.isalpha, lows))
 
     idents = [f"tel:{p}" for p in e164s]
     idents.extend(f"email:{e.value}" for e in emails)
@@ -143,5 +156,5 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
         risk=risk,
         shingle_text=" ".join(words),
         identifiers=list(dict.fromkeys(idents)),
-        names=names_from_tokens(text, tokens, lows),
+        names=names_from_tokens(text, tokens, lows, lowset),
     )

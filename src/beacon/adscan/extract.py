@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate, compress, count
 
 import phonenumbers
 
@@ -61,9 +62,24 @@ _ALNUM_RE = re.compile(r"[^\W_]+")
 Token = tuple[str, int, int]
 
 
+_SPLIT_RE = re.compile(r"([^\W_]+)")
+
+
+def tokenise(text: str) -> tuple[list[Token], list[str]]:
+    """Tokens ``(token, start, end)`` and the bare token strings.
+
+    ``re.split`` with a capturing group alternates separators and tokens;
+    the offsets are the running sum of the piece lengths, so the whole
+    tokenisation runs in C (no per-token Python call)."""
+    parts = _SPLIT_RE.split(text)
+    offs = list(accumulate(map(len, parts), initial=0))
+    toks = parts[1::2]
+    return list(zip(toks, offs[1::2], offs[2::2], strict=False)), toks
+
+
 def tokens_of(text: str) -> list[Token]:
     """Alphanumeric tokens ``(token, start, end)`` (shared by all extractors)."""
-    return [(m.group(), m.start(), m.end()) for m in _ALNUM_RE.finditer(text)]
+    return tokenise(text)[0]
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -184,41 +200,54 @@ def _digit_group(tok: str, s: int, e: int) -> _Group | None:
     return None
 
 
-_NOT_DIGITS: set[str] = set()
+# token -> (digits, fancy, start offset, end offset) or False for a word
+_DECODED: dict[str, tuple[str, bool, int, int] | bool] = {}
 
 
-def _runs(text: str, tokens: list[Token], blocked: list[tuple[int, int]] | None = None) -> list[list[_Group]]:
+def _decode(tok: str) -> tuple[str, bool, int, int] | bool:
+    g = _digit_group(tok, 0, len(tok))
+    d: tuple[str, bool, int, int] | bool = False if g is None else (g.digits, g.fancy, g.start, g.end)
+    if len(_DECODED) > 500_000:
+        _DECODED.clear()
+    _DECODED[tok] = d
+    return d
+
+
+def _runs(
+    text: str,
+    tokens: list[Token],
+    blocked: list[tuple[int, int]] | None = None,
+    toks: list[str] | None = None,
+) -> list[list[_Group]]:
+    """Runs of consecutive digit-like tokens with at least 10 digits in all.
+
+    Each distinct token is decoded once (cached); only the digit-like tokens
+    of a text are visited in Python."""
+    dec = list(map(_DECODED.get, [t[0] for t in tokens] if toks is None else toks))
+    if None in dec:
+        for k, d in enumerate(dec):
+            if d is None:
+                dec[k] = _decode(tokens[k][0])
     runs: list[list[_Group]] = []
     cur: list[_Group] = []
-    not_digits = _NOT_DIGITS
-    for idx, (tok, s, e) in enumerate(tokens):
-        if tok in not_digits:
-            if cur:
-                runs.append(cur)
-                cur = []
-            continue
-        g = _digit_group(tok, s, e)
-        if g is None:
-            if len(not_digits) > 500_000:
-                not_digits.clear()
-            not_digits.add(tok)
-        else:
-            g.index = idx
-            if blocked and any(bs < g.end and g.start < be for bs, be in blocked):
-                g = None
-        if g is None:
-            if cur:
-                runs.append(cur)
-                cur = []
-            continue
+    prev = -2
+    for idx in compress(count(), dec):
+        d = dec[idx]
+        assert isinstance(d, tuple)
+        s = tokens[idx][1]
+        g = _Group(s + d[2], s + d[3], d[0], d[1])
+        g.index = idx
+        if blocked and any(bs < g.end and g.start < be for bs, be in blocked):
+            continue  # the next group is not adjacent: the run is cut
         if cur:
             gap = text[cur[-1].end : g.start]
-            if len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
+            if idx != prev + 1 or len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
                 runs.append(cur)
                 cur = []
             elif not _PLAIN_GAP_CHARS.issuperset(gap):
                 g.gap_fancy = True
         cur.append(g)
+        prev = idx
     if cur:
         runs.append(cur)
     return [r for r in runs if sum(len(g.digits) for g in r) >= 10]
@@ -266,11 +295,14 @@ def _validate_slow(digits: str, plus: bool, region: str) -> str | None:
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
-def phones_from_tokens(text: str, tokens: list[Token], region: str = "US") -> list[PhoneMatch]:
-    """:func:`extract_phones` on a pre-tokenised text (see :func:`tokens_of`)."""
+def phones_from_tokens(
+    text: str, tokens: list[Token], region: str = "US", toks: list[str] | None = None
+) -> list[PhoneMatch]:
+    """:func:`extract_phones` on a pre-tokenised text (see :func:`tokenise`;
+    ``toks`` are the bare token strings, if at hand)."""
     out: list[PhoneMatch] = []
     windows: list[tuple[int, int, int, int, list[list[_Group]]]] = []
-    for run in _runs(text, tokens):
+    for run in _runs(text, tokens, None, toks):
         ws = max(0, run[0].start - 30)
         we = min(len(text), run[-1].end + 20)
         if windows and ws <= windows[-1][1]:
@@ -622,12 +654,14 @@ _NAME_STOP = frozenset(
 _NAME_WORDS = frozenset({"i", "im", "my", "name", "names", "ask", "call", "it", "its", "this"})
 
 
-def names_from_tokens(text: str, tokens: list[Token], lows: list[str] | None = None) -> list[str]:
+def names_from_tokens(
+    text: str, tokens: list[Token], lows: list[str] | None = None, lowset: set[str] | None = None
+) -> list[str]:
     """:func:`extract_names` on a pre-tokenised text."""
     out: list[str] = []
     if lows is None:
         lows = [t[0].lower() for t in tokens]
-    hit = _NAME_WORDS.intersection(lows)
+    hit = _NAME_WORDS.intersection(lows if lowset is None else lowset)
     if not hit:
         return out
     for i in [i for i, w in enumerate(lows) if w in hit]:

@@ -68,13 +68,16 @@ class Lexicon(Generic[T]):
             lst.append((key, payload, mode))
             lst.sort(key=lambda e: -len(e[0]))
 
-    def scan(self, tokens: list[Token], lows: list[str] | None = None) -> list[LexMatch[T]]:
-        """Longest-first, non-overlapping matches in token order."""
+    def scan(
+        self, tokens: list[Token], lows: list[str] | None = None, lowset: set[str] | None = None
+    ) -> list[LexMatch[T]]:
+        """Longest-first, non-overlapping matches in token order (``lowset``:
+        the set of ``lows``, if at hand)."""
         if lows is None:
             lows = [t[0].lower() for t in tokens]
         out: list[LexMatch[T]] = []
         first = self._first
-        hit = first.keys() & set(lows)
+        hit = first.keys() & (set(lows) if lowset is None else lowset)
         if not hit:
             return out
         nxt = 0
