@@ -25,7 +25,11 @@ def test_county_metrics_api(api_client_for: Any, django_assert_max_num_queries: 
     assert first["rank"] == 1
     assert first["gap_score"] == pytest.approx(sum(t["contribution"] for t in first["terms"]), abs=0.1)
     jackson = next(r for r in body["results"] if r["fips"] == "29095")
-    assert jackson["tips"] == 120 and jackson["open_cases"] == 7 and jackson["service_km"]["shelter"] > 0
+    # Open-case counts are for case workers only: a viewer gets none.
+    assert jackson["tips"] == 120 and jackson["open_cases"] is None and jackson["service_km"]["shelter"] > 0
+    investigator, _ = api_client_for("investigator")
+    rows = investigator.get("/api/v1/outreach/counties/", {"start": "2025-01-01", "end": "2025-12-31"}).json()["results"]
+    assert next(r for r in rows if r["fips"] == "29095")["open_cases"] == 7
     filtered = client.get("/api/v1/outreach/counties/", {"task_force": "kansas-city"}).json()
     assert filtered["count"] == 7
 

@@ -121,7 +121,7 @@ def test_gap_extremes() -> None:
 
 
 def test_ranking_and_filters(user_factory: Any) -> None:
-    user = user_factory("viewer")
+    user = user_factory("supervisor")
     ranking = county_gap_ranking(user=user, filters=Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
     assert len(ranking) == 115 and [g.rank for g in ranking] == list(range(1, 116))
     assert all(a.score >= b.score for a, b in zip(ranking, ranking[1:], strict=False))

@@ -64,7 +64,7 @@ def test_anonymous_is_sent_to_login(client: Any) -> None:
 
 
 def test_gap_csv_opens_in_a_spreadsheet(staff_client: Any) -> None:
-    client, user = staff_client("analyst")
+    client, user = staff_client("supervisor")
     response = client.get("/staff/outreach/export.csv", {"start": "2025-01-01", "end": "2025-12-31"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

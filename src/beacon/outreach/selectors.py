@@ -65,10 +65,10 @@ def filter_fips(filters: Filters) -> set[str] | None:
 def county_gap_ranking(*, user: Any, filters: Filters) -> list[gap.GapScore]:
     """Every county's metrics and gap score, ranked (largest gap first), after the filters.
 
-    Open-case counts are a staff-only figure: included for users with the analytics permission.
+    Open-case counts are a case-work figure: included only for users who work cases.
     """
     metrics = county_metrics(day_start(filters.start), day_start(filters.end + dt.timedelta(days=1)),
-                             include_cases=has_perm(user, Perm.VIEW_ANALYTICS))
+                             include_cases=has_perm(user, Perm.WORK_CASES))
     keep = filter_fips(filters)
     if keep is not None:
         metrics = [m for m in metrics if m.fips in keep]
