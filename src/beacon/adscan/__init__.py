@@ -5,8 +5,9 @@ Turns a raw ad feed into explained, ranked operations:
 * extraction (:func:`extract`, :func:`extract_phones`, :func:`normalise_phone`...)
   reusable by the tip line and case management;
 * ad-level indicators with evidence spans and weights (:func:`analyse_ad`);
-* operation clustering, batch (:func:`scan_records`, :func:`scan_file`) or
-  incremental (:class:`OperationIndex`);
+* operation clustering, batch (:func:`scan_records`, :func:`scan_file`),
+  streaming with flat memory per ad (:func:`scan_to_dir`, used by the
+  command line) or incremental (:class:`OperationIndex`);
 * operation summaries with movement, template and an explainable risk.
 
 Command line: ``python -m beacon.adscan scan INPUT --out DIR``.
@@ -49,6 +50,7 @@ from .operations import build_operation
 from .places import PLACES, distance_km, find_places, normalise_city, normalise_state
 from .records import InputError, iter_file, parse_record
 from .scan import ScanResult, scan_file, scan_records, write_outputs
+from .stream import StreamResult, scan_to_dir
 
 __all__ = [
     "AD_INDICATORS",
@@ -73,6 +75,7 @@ __all__ = [
     "PriceMatch",
     "Rejected",
     "ScanResult",
+    "StreamResult",
     "TextMatch",
     "analyse_ad",
     "build_operation",
@@ -95,5 +98,6 @@ __all__ = [
     "parse_record",
     "scan_file",
     "scan_records",
+    "scan_to_dir",
     "write_outputs",
 ]

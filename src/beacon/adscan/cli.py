@@ -16,7 +16,7 @@ from pathlib import Path
 from .cluster import ClusterParams
 from .minhash import MinHashParams
 from .records import InputError
-from .scan import scan_file, write_outputs
+from .stream import scan_to_dir
 
 __all__ = ["main"]
 
@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--min-cluster-size", type=int, default=2)
     s.add_argument("--region", default="US", help="default phone region")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes analysing ads (default 1; results do not depend on it)",
+    )
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     return p
@@ -71,28 +77,32 @@ def main(argv: Sequence[str] | None = None) -> int:
                 transient=True,
             ) as bar:
                 task = bar.add_task("scan", total=None)
-                result = scan_file(
+                result = scan_to_dir(
                     args.input,
+                    args.out,
                     params,
                     args.min_cluster_size,
                     lambda n: bar.update(task, completed=n),
                     args.region,
+                    workers=args.workers,
                 )
         else:
-            result = scan_file(args.input, params, args.min_cluster_size, None, args.region)
+            result = scan_to_dir(
+                args.input, args.out, params, args.min_cluster_size, None, args.region, workers=args.workers
+            )
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except OSError as e:
         print(f"error: cannot read {args.input}: {e}", file=sys.stderr)
         return 2
-    paths = write_outputs(result, args.out)
+    paths = result.paths
     s = result.summary()
     if args.json:
         print(json.dumps(s, indent=2, ensure_ascii=False))
     else:
         secs = s["seconds"].get("total", 0.0)
-        rate = f" ({len(result.ads) / secs:,.0f} ads/s)" if secs > 0 else ""
+        rate = f" ({result.ads / secs:,.0f} ads/s)" if secs > 0 else ""
         print(
             f"scanned {s['ads']:,} ads in {secs:.1f}s{rate}; rejected {s['rejected']:,} (see {paths['rejected']})"
         )

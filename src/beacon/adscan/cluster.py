@@ -41,6 +41,7 @@ __all__ = [
     "cluster_batch",
     "cluster_hashed",
     "cluster_id_for",
+    "cluster_signed",
 ]
 
 HOTLINES: frozenset[str] = frozenset(
@@ -145,13 +146,7 @@ def cluster_hashed(
     """:func:`cluster_batch` on pre-hashed words (see :class:`WordHasher`):
     ``word_hashes`` concatenated, ``offsets`` of length n+1."""
     params = params or ClusterParams()
-    n = len(offsets) - 1
     sig, ok = signatures(word_hashes, offsets, params.minhash)
-    src, dst = lsh_edges(sig, ok, params.minhash)
-    text_labels = _components(n, src, dst)
-    hubs: dict[str, int] = {}
-    if not params.use_identifiers:
-        return BatchClusters(text_labels, text_labels, hubs, len(src))
     # identifier -> ads
     ident_index: dict[str, int] = {}
     e_ad: list[int] = []
@@ -167,19 +162,40 @@ def cluster_hashed(
                 ident_index[ident] = k
             e_ad.append(i)
             e_id.append(k)
-    m = len(ident_index)
+    return cluster_signed(
+        sig, ok, np.asarray(e_ad, dtype=np.int64), np.asarray(e_id, dtype=np.int64), list(ident_index), params
+    )
+
+
+def cluster_signed(
+    sig: npt.NDArray[np.uint32],
+    ok: npt.NDArray[np.bool_],
+    ea: npt.NDArray[np.int64],
+    ei: npt.NDArray[np.int64],
+    ident_names: Sequence[str],
+    params: ClusterParams | None = None,
+) -> BatchClusters:
+    """:func:`cluster_batch` on MinHash signatures (see
+    :func:`beacon.adscan.minhash.signatures`) and identifier links given as
+    parallel arrays (ad index, identifier index into ``ident_names``, the
+    identifiers numbered in order of first appearance, stop-list removed)."""
+    params = params or ClusterParams()
+    n = sig.shape[0]
+    src, dst = lsh_edges(sig, ok, params.minhash)
+    text_labels = _components(n, src, dst)
+    hubs: dict[str, int] = {}
+    if not params.use_identifiers:
+        return BatchClusters(text_labels, text_labels, hubs, len(src))
+    m = len(ident_names)
     if m == 0:
         return BatchClusters(text_labels, text_labels, hubs, len(src))
-    ea = np.asarray(e_ad, dtype=np.int64)
-    ei = np.asarray(e_id, dtype=np.int64)
     # distinct text groups per identifier
     pairs = np.unique(ei * (n + 1) + text_labels[ea])
     groups_per_ident = np.bincount(pairs // (n + 1), minlength=m)
     hub_mask = groups_per_ident > params.max_identifier_groups
     if hub_mask.any():
-        names = list(ident_index)
         for hk in np.nonzero(hub_mask)[0].tolist():
-            hubs[names[hk]] = int(groups_per_ident[hk])
+            hubs[ident_names[hk]] = int(groups_per_ident[hk])
         keep = ~hub_mask[ei]
         ea, ei = ea[keep], ei[keep]
     all_src = np.concatenate([src, ea])

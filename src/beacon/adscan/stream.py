@@ -1,0 +1,424 @@
+"""Streaming scan of a file: flat memory per ad, output written as it goes.
+
+:func:`beacon.adscan.scan_file` keeps every :class:`AnalysedAd` in memory
+(about 6 KB per ad), which is fine for a few hundred thousand ads but not for
+millions.  :func:`scan_to_dir` produces the same output files with only
+compact per-ad state kept in memory:
+
+* the MinHash signature (64 x uint32), computed every 8,192 ads;
+* the linking identifiers as integers (interned strings);
+* a small summary tuple for the operation summaries (time, place, phones,
+  names, ages, indicator codes, risk, image keys);
+* the ``ads.jsonl`` line (without its cluster id) and the template text are
+  spilled to temporary files in the output directory.
+
+After clustering, ``ads.jsonl`` is written from the spill with the cluster
+ids filled in, and each operation's summary is built from the compact state
+(reading back only the few texts a template needs).  The files are identical
+to those of ``scan_file`` + ``write_outputs``.
+
+``workers > 1`` analyses ads in that many processes (the parent reads,
+validates and clusters); results do not depend on it.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import time
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .analyse import analyse_ad
+from .cluster import ClusterParams, cluster_id_for, cluster_signed
+from .indicators import AD_INDICATORS
+from .minhash import WordHasher, signatures
+from .models import Ad, AnalysedAd, Indicator, Operation, Place, Rejected
+from .operations import build_operation
+from .records import iter_file
+
+__all__ = ["StreamResult", "scan_to_dir"]
+
+Progress = Callable[[int], None]
+_CHUNK = 8192
+_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_NULL_TAIL = "null}"
+_SPILLS = (".ads.spill", ".text.spill")
+
+# what one analysed ad leaves behind:
+# (ads.jsonl line without cluster id, word hashes, identifiers, summary)
+Summary = tuple[
+    datetime | None,  # posted_at
+    Place | None,
+    tuple[str, ...],  # phones (E.164, in order)
+    tuple[str, ...],  # emails
+    tuple[str, ...],  # handles
+    tuple[str, ...],  # images
+    tuple[str, ...],  # names
+    tuple[int, ...],  # ages
+    tuple[str, ...],  # indicator codes
+    float,  # risk
+]
+Digest = tuple[str, bytes, list[str], Summary]
+
+
+@dataclass(slots=True)
+class StreamResult:
+    ads: int
+    ad_ids: list[str]
+    cluster_ids: list[str | None]
+    """Cluster id of each scanned ad (same order as ``ad_ids``)."""
+    operations: list[Operation]
+    rejected: int
+    hubs: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "ads": self.ads,
+            "rejected": self.rejected,
+            "operations": len(self.operations),
+            "ads_in_operations": sum(len(o.ad_ids) for o in self.operations),
+            "hub_identifiers": len(self.hubs),
+            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
+            "top": [
+                {"cluster_id": o.cluster_id, "risk": o.risk, "ads": len(o.ad_ids), "phones": o.phones[:3]}
+                for o in self.operations[:5]
+            ],
+        }
+
+
+_HASHER = WordHasher()
+_INTERN: dict[str, str] = {}
+
+
+def _intern(values: Iterable[str]) -> tuple[str, ...]:
+    it = _INTERN
+    if len(it) > 4_000_000:
+        it.clear()
+    return tuple([it.setdefault(v, v) for v in values])
+
+
+def digest(ad: Ad, region: str = "US") -> Digest:
+    """Analyse one ad and keep only what the streaming scan needs."""
+    a = analyse_ad(ad, region)
+    line = _DUMPS(a.to_dict())
+    wh = array("I", _HASHER(a.shingle_text.split())).tobytes()
+    summary: Summary = (
+        ad.posted_at,
+        a.place,
+        tuple(a.phones),
+        tuple(a.emails),
+        tuple(a.handles),
+        ad.images,
+        tuple(a.names),
+        tuple(a.ages),
+        tuple([i.code for i in a.indicators]),
+        a.risk,
+    )
+    return line, wh, a.identifiers, summary
+
+
+def _digest_batch(batch: list[Ad], region: str) -> list[Digest]:
+    gc.disable()  # acyclic objects only (see scan._scan)
+    return [digest(ad, region) for ad in batch]
+
+
+def _digests(
+    items: Iterable[Ad | Rejected], region: str, workers: int
+) -> Iterator[tuple[Ad | Rejected, Digest | None]]:
+    if workers <= 1:
+        for item in items:
+            yield item, (None if isinstance(item, Rejected) else digest(item, region))
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    pending: list[tuple[list[Ad | Rejected], Future[list[Digest]]]] = []
+    with ProcessPoolExecutor(workers) as pool:
+
+        def drain(limit: int) -> Iterator[tuple[Ad | Rejected, Digest | None]]:
+            while len(pending) > limit:
+                group, fut = pending.pop(0)
+                results = iter(fut.result())
+                for it in group:
+                    yield it, (None if isinstance(it, Rejected) else next(results))
+
+        group: list[Ad | Rejected] = []
+        for item in items:
+            group.append(item)
+            if len(group) >= 512:
+                ads = [g for g in group if isinstance(g, Ad)]
+                pending.append((group, pool.submit(_digest_batch, ads, region)))
+                group = []
+                yield from drain(workers * 3)
+        if group:
+            ads = [g for g in group if isinstance(g, Ad)]
+            pending.append((group, pool.submit(_digest_batch, ads, region)))
+        yield from drain(0)
+
+
+def _light_ad(ad_id: str, s: Summary, text: str) -> AnalysedAd:
+    """An :class:`AnalysedAd` carrying just what :func:`build_operation` reads."""
+    inds = [Indicator(c, "", AD_INDICATORS[c].weight) for c in s[8]]
+    return AnalysedAd(
+        ad=Ad(id=ad_id, posted_at=s[0], body=text, images=s[5]),
+        phones=list(s[2]),
+        emails=list(s[3]),
+        urls=[],
+        handles=list(s[4]),
+        prices=[],
+        ages=list(s[7]),
+        place=s[1],
+        indicators=inds,
+        risk=s[9],
+        shingle_text="",
+        identifiers=[],
+        names=list(s[6]),
+    )
+
+
+def scan_to_dir(
+    path: str | Path,
+    out_dir: str | Path,
+    params: ClusterParams | None = None,
+    min_cluster_size: int = 2,
+    progress: Progress | None = None,
+    region: str = "US",
+    hash_images: bool = True,
+    workers: int = 1,
+) -> StreamResult:
+    """Scan a JSONL/CSV file (gzip allowed) and write ``ads.jsonl``,
+    ``clusters.jsonl``, ``rejected.jsonl`` and ``summary.json`` into
+    ``out_dir`` with flat memory per ad (see the module docstring)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan_to_dir(path, out_dir, params, min_cluster_size, progress, region, hash_images, workers)
+    except BaseException:
+        for spill in _SPILLS:
+            (Path(out_dir) / spill).unlink(missing_ok=True)
+        raise
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _scan_to_dir(
+    path: str | Path,
+    out_dir: str | Path,
+    params: ClusterParams | None,
+    min_cluster_size: int,
+    progress: Progress | None,
+    region: str,
+    hash_images: bool,
+    workers: int,
+) -> StreamResult:
+    params = params or ClusterParams()
+    mh = params.minhash
+    t0 = time.perf_counter()
+    hasher = None
+    if hash_images:
+        from .images import image_key
+
+        base = str(Path(path).parent)
+
+        def hasher(v: str) -> str:
+            return image_key(v, base)
+
+    # read the first record before creating anything: an unreadable input
+    # raises InputError / OSError here
+    items: Iterator[Ad | Rejected] = iter_file(path, hasher)
+    first = next(items, None)
+    if first is not None:
+        items = chain([first], items)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "ads": out / "ads.jsonl",
+        "clusters": out / "clusters.jsonl",
+        "rejected": out / "rejected.jsonl",
+        "summary": out / "summary.json",
+    }
+    spill_lines, spill_text = (out / name for name in _SPILLS)
+    ad_ids: list[str] = []
+    summaries: list[Summary] = []
+    text_off = array("q", [0])
+    sig_parts: list[npt.NDArray[np.uint32]] = []
+    ok_parts: list[npt.NDArray[np.bool_]] = []
+    chunk_words = array("I")
+    chunk_offs = array("q", [0])
+    ident_index: dict[str, int] = {}
+    e_ad = array("q")
+    e_id = array("q")
+    stop = params.stop_identifiers
+    n_rej = 0
+
+    def flush() -> None:
+        if len(chunk_offs) == 1:
+            return
+        sig, ok = signatures(
+            np.frombuffer(chunk_words, dtype=np.uint32).astype(np.uint64),
+            np.frombuffer(chunk_offs, dtype=np.int64),
+            mh,
+        )
+        sig_parts.append(sig)
+        ok_parts.append(ok)
+        del chunk_words[:]
+        del chunk_offs[1:]
+
+    count = 0
+    with (
+        paths["rejected"].open("w", encoding="utf-8") as frej,
+        spill_lines.open("w", encoding="utf-8") as flines,
+        spill_text.open("wb") as ftext,
+    ):
+        for item, dg in _digests(items, region, workers):
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+            if dg is None:
+                assert isinstance(item, Rejected)
+                frej.write(_DUMPS(item.to_dict()) + "\n")
+                n_rej += 1
+                continue
+            assert isinstance(item, Ad)
+            line, wh, idents, summ = dg
+            i = len(ad_ids)
+            ad_ids.append(item.id)
+            s = summ
+            summaries.append(
+                (s[0], s[1], _intern(s[2]), _intern(s[3]), _intern(s[4]), _intern(s[5]), _intern(s[6]),
+                 s[7], _intern(s[8]), s[9])
+            )  # fmt: skip
+            flines.write(line)
+            flines.write("\n")
+            tb = (item.body or item.title).encode("utf-8")
+            ftext.write(tb)
+            text_off.append(text_off[-1] + len(tb))
+            chunk_words.frombytes(wh)
+            chunk_offs.append(len(chunk_words))
+            for ident in idents:
+                if ident in stop:
+                    continue
+                k = ident_index.get(ident)
+                if k is None:
+                    k = len(ident_index)
+                    ident_index[ident] = k
+                e_ad.append(i)
+                e_id.append(k)
+            if len(chunk_offs) > _CHUNK:
+                flush()
+        flush()
+    if progress is not None:
+        progress(count)
+    t1 = time.perf_counter()
+    n = len(ad_ids)
+    sig = np.concatenate(sig_parts) if sig_parts else np.zeros((0, mh.num_perm), dtype=np.uint32)
+    ok = np.concatenate(ok_parts) if ok_parts else np.zeros(0, dtype=bool)
+    sig_parts.clear()
+    ok_parts.clear()
+    bc = cluster_signed(
+        sig,
+        ok,
+        np.frombuffer(e_ad, dtype=np.int64),
+        np.frombuffer(e_id, dtype=np.int64),
+        list(ident_index),
+        params,
+    )
+    del sig, ok, ident_index
+    t2 = time.perf_counter()
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, lab in enumerate(bc.labels.tolist()):
+        members[lab].append(i)
+    text_labels: list[int] = bc.text_labels.tolist()
+    cluster_ids: list[str | None] = [None] * n
+    ops: list[Operation] = []
+    with spill_text.open("rb") as fread:
+
+        def texts_of(idx: list[int]) -> list[str]:
+            out: list[str] = []
+            found = 0
+            for i in idx:
+                lo, hi = text_off[i], text_off[i + 1]
+                if hi > lo and found < 6:
+                    fread.seek(lo)
+                    out.append(fread.read(hi - lo).decode("utf-8"))
+                    found += 1
+                else:
+                    out.append("")
+            return out
+
+        def op_for(cid: str, idx: list[int], groups: list[int]) -> Operation:
+            texts = texts_of(idx)
+            return build_operation(
+                cid, [_light_ad(ad_ids[i], summaries[i], t) for i, t in zip(idx, texts, strict=True)], groups
+            )
+
+        for lab, idx in members.items():
+            if len(idx) < max(2, min_cluster_size):
+                continue
+            cid = cluster_id_for(ad_ids[lab])
+            for i in idx:
+                cluster_ids[i] = cid
+            ops.append(op_for(cid, idx, [text_labels[i] for i in idx]))
+        if min_cluster_size <= 1:
+            for lab, idx in members.items():
+                if len(idx) == 1:
+                    cid = cluster_id_for(ad_ids[lab])
+                    cluster_ids[lab] = cid
+                    ops.append(op_for(cid, [lab], [lab]))
+    ops.sort(key=lambda o: (-o.risk, -len(o.ad_ids), o.cluster_id))
+    summaries.clear()
+    members.clear()
+    t3 = time.perf_counter()
+    tail = len(_NULL_TAIL)
+    with spill_lines.open("r", encoding="utf-8") as fin, paths["ads"].open("w", encoding="utf-8") as fout:
+        buf: list[str] = []
+        for i, line in enumerate(fin):
+            c = cluster_ids[i]
+            if c is None:
+                buf.append(line)
+            else:
+                buf.append(f'{line[: -tail - 1]}"{c}"}}\n')
+            if len(buf) >= 4096:
+                fout.write("".join(buf))
+                buf.clear()
+        fout.write("".join(buf))
+    spill_lines.unlink()
+    spill_text.unlink()
+    with paths["clusters"].open("w", encoding="utf-8") as f:
+        f.writelines(_DUMPS(o.to_dict()) + "\n" for o in ops)
+    t4 = time.perf_counter()
+    res = StreamResult(
+        n,
+        ad_ids,
+        cluster_ids,
+        ops,
+        n_rej,
+        bc.hubs,
+        {"analyse": t1 - t0, "cluster": t2 - t1, "operations": t3 - t2, "total": t3 - t0, "write": t4 - t3},
+        paths,
+    )
+    summary = res.summary()
+    summary["hubs"] = dict(sorted(res.hubs.items(), key=lambda kv: -kv[1])[:50])
+    paths["summary"].write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return res
+
+
+def default_workers() -> int:
+    """One worker per available core (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
