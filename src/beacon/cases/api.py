@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from beacon.core import audit
 from beacon.core.access import AccessDenied, PermissionRequired
-from beacon.core.api import Pagination
+from beacon.core.api import Pagination, api_validation_error
 from beacon.core.identifiers import Kind
 from beacon.core.models import County
 from beacon.core.permissions import Perm
@@ -42,9 +42,6 @@ def _choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
     cls = extend_schema_field({"anyOf": [{"type": "string", "enum": values}]})(type("InlineChoiceField", (serializers.ChoiceField,), {}))
     return cls(choices=choices, **kwargs)
 
-
-def _django_errors(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -211,7 +208,7 @@ class CaseListCreate(generics.ListCreateAPIView):
             else:
                 case = services.case_create(acting_user=request.user, request=request, **d)  # type: ignore[arg-type]
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -246,7 +243,7 @@ class CaseIdentifierCreate(APIView):
             ci = services.identifier_add(case=case, acting_user=request.user, kind=s.validated_data["kind"],  # type: ignore[arg-type]
                                          raw=s.validated_data["value"], person=person, request=request)  # type: ignore[arg-type]
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response({"id": ci.pk, "kind": ci.identifier.kind, "value": ci.identifier.value,
                          "person": ci.person_id, "source": ci.source}, status=status.HTTP_201_CREATED)
 
@@ -264,7 +261,7 @@ class CasePersonCreate(APIView):
         try:
             person = services.person_add(case=case, acting_user=request.user, request=request, **s.validated_data)  # type: ignore[arg-type]
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise api_validation_error(exc) from exc
         ctx = {"show_identity": can_see_victim_identity(request.user, case)}
         return Response(PersonSerializer(person, context=ctx).data, status=status.HTTP_201_CREATED)
 

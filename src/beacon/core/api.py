@@ -27,10 +27,15 @@ def _flatten(detail: Any) -> Any:
     return str(detail)
 
 
+def api_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A model/service ``ValidationError`` as the API's field-by-field 400."""
+    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error is ``{"error": "...", "fields": {...}}``."""
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = api_validation_error(exc)
     if isinstance(exc, Http404):
         message = str(exc) if str(exc) and "matches the given query" not in str(exc) else "Not found."
         return Response({"error": message, "fields": {}}, status=status.HTTP_404_NOT_FOUND)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.core.access import PermissionRequired
-from beacon.core.api import Pagination
+from beacon.core.api import Pagination, api_validation_error
 from beacon.core.permissions import Perm
 
 from . import dashboard, gap, selectors, services
@@ -208,7 +208,7 @@ def _service_call(fn: Any, **kwargs: Any) -> Any:
     try:
         return fn(**kwargs)
     except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+        raise api_validation_error(exc) from exc
 
 
 class CampaignListCreate(APIView):

@@ -16,17 +16,13 @@ from rest_framework.views import APIView
 
 from beacon.core import audit
 from beacon.core.access import AccessDenied, PermissionRequired, deny
-from beacon.core.api import Pagination
+from beacon.core.api import Pagination, api_validation_error
 from beacon.core.models import Agency
 from beacon.core.permissions import Perm
 
 from . import search, selectors, services, taxonomy
 from .access import access_referral, access_survivor
 from .models import SHAREABLE_FIELDS, Consent, Referral, Service, Survivor
-
-
-def _django_errors(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
 
 
 # --- Search -------------------------------------------------------------------------------
@@ -118,7 +114,7 @@ class SurvivorList(APIView):
         try:
             survivor = services.survivor_create(acting_user=request.user, **ser.validated_data)
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(SurvivorSerializer(survivor).data, status=201)
 
 
@@ -160,7 +156,7 @@ class ConsentCreate(APIView):
         try:
             consent = services.consent_record(acting_user=request.user, survivor=survivor, **ser.validated_data)
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(ConsentSerializer(consent).data, status=201)
 
 
@@ -243,7 +239,7 @@ class ReferralList(APIView):
                                                 consent=consent, shared_fields=data["shared_fields"],
                                                 message=data.get("message", ""))
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(ReferralSerializer(referral).data, status=201)
 
 
@@ -280,5 +276,5 @@ class ReferralStatus(APIView):
             services.referral_set_status(acting_user=request.user, referral=referral, side=side,
                                          status=ser.validated_data["status"], reason=ser.validated_data.get("reason", ""))
         except DjangoValidationError as exc:
-            raise _django_errors(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(_detail(referral, side))

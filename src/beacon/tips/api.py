@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from beacon.core import audit, ratelimit
 from beacon.core.access import PermissionRequired
+from beacon.core.api import api_validation_error
 from beacon.core.models import User
 from beacon.core.permissions import Perm
 
@@ -101,9 +102,6 @@ class PublicStatusSerializer(serializers.Serializer):
     messages = PublicMessageSerializer(many=True)
 
 
-def _convert(exc: DjangoValidationError) -> exceptions.ValidationError:
-    return exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
-
 
 def _throttled(scope: str) -> exceptions.Throttled:
     return exceptions.Throttled(wait=ratelimit.retry_after(scope), detail="Too many requests; try again later.")
@@ -124,7 +122,7 @@ class TipSubmit(APIView):
         try:
             submitted = services.tip_submit(data=serializer.to_input())
         except DjangoValidationError as exc:
-            raise _convert(exc) from exc
+            raise api_validation_error(exc) from exc
         body = {"receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase,
                 "status": submitted.tip.public_status}
         return Response(ReceiptSerializer(body).data, status=status.HTTP_201_CREATED)
@@ -174,7 +172,7 @@ class TipFollowupMessage(APIView):
         try:
             services.tip_add_reporter_info(tip=tip, body=serializer.validated_data["body"])
         except DjangoValidationError as exc:
-            raise _convert(exc) from exc
+            raise api_validation_error(exc) from exc
         return Response(_public_status(tip), status=status.HTTP_201_CREATED)
 
 
@@ -347,7 +345,7 @@ class _TipAction(APIView):
         try:
             self.apply(tip, serializer.validated_data, request)
         except DjangoValidationError as exc:
-            raise _convert(exc) from exc
+            raise api_validation_error(exc) from exc
         tip.refresh_from_db()
         return Response(TipDetailSerializer(tip, context={"request": request}).data)
 
