@@ -27,9 +27,9 @@ def test_public_tip_in_spanish_without_javascript(live_server: Any, no_js_page: 
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_role("heading", level=1).inner_text() == "Reportar una pista"
     page.get_by_label("¿Qué pasó?").fill("Hay dos chicas que no pueden salir del motel; el hombre contesta al 816 555 0101.")
-    page.locator("#id_minor_1").check()
+    page.locator('label[for="id_minor_1"]').click()  # USWDS hides the input; people click the label
     page.get_by_label("¿Dónde? Dirección, negocio, ciudad o pueblo").fill("Independence")
-    page.get_by_label("Alguien parece no poder irse").check()
+    page.locator("label", has_text="Alguien parece no poder irse").click()
     page.get_by_role("button", name="Enviar reporte").click()
     page.wait_for_selector("#receipt-code")
     assert "Gracias. Recibimos su reporte." in page.content()
@@ -51,7 +51,7 @@ def test_public_tip_in_english(live_server: Any, page: Any, mo: Any) -> None:
     page.get_by_label("What happened?").fill("Workers at the farm say the boss keeps their passports and they owe him money.")
     page.locator('#tip-map path[data-fips="29077"]').click()  # Greene County on the map
     assert page.get_by_label("Latitude").input_value() != ""
-    page.get_by_label("Someone else holds their ID").check()
+    page.locator("label", has_text="Someone else holds their ID").click()
     page.get_by_label("Licence plate").fill("ABC 1234")
     page.get_by_label("Plate state").fill("MO")
     page.get_by_role("button", name="Send report").click()
