@@ -89,3 +89,32 @@ def test_report_permissions_and_api(fixture_cases: None, world: Any, staff_clien
     data = api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city", "quarter": "2026Q3"}).json()
     assert {"measure": "charges", "breakdown": "", "count": 1} in data["rows"]
     assert api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city"}).status_code == 400
+
+
+def test_report_includes_advocates_referrals_and_services_by_type(mo: Any, user_factory: Any, agency_factory: Any) -> None:
+    """Referral and service counts by type come from survivor support, for the task force's agencies only."""
+    from django.utils import timezone
+
+    from beacon.survivors import services as survivor_services
+    from beacon.survivors.models import Organization
+    from beacon.survivors.services import ServiceInput, service_save
+
+    kc = TaskForce.objects.get(slug="kansas-city")
+    ours = agency_factory(kind="ngo", task_force="kansas-city")
+    outside = agency_factory(kind="ngo")
+    theirs = agency_factory(kind="ngo")
+    org = Organization.objects.create(name="Receiving org", description="Test organisation", agency=theirs)
+    service = service_save(acting_user=None, organization=org, data=ServiceInput(name="Shelter", needs=["shelter"]))
+    for advocate_agency in (ours, outside):
+        advocate = user_factory("advocate", agency=advocate_agency)
+        survivor = survivor_services.survivor_create(acting_user=advocate, preferred_name="Z")
+        consent = survivor_services.consent_record(
+            acting_user=advocate, survivor=survivor, recipient_agency=theirs, fields=["needs"], purpose="shelter",
+            method="written", expires_at=timezone.now() + dt.timedelta(days=30))
+        survivor_services.referral_create(acting_user=advocate, survivor=survivor, service=service, consent=consent,
+                                          shared_fields=["needs"])
+    today = timezone.localdate()
+    report = federal_report(kc, today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    assert report.referrals_by_need == {"shelter": 1}
+    assert report.services_by_need.get("shelter") == 1
+    assert ("advocate_referrals_by_service_type", "need:shelter", 1) in report.rows()

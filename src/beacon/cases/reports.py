@@ -6,7 +6,9 @@ A task force's cases are those whose lead agency belongs to it.  Within [start, 
   period, broken down by the case's trafficking type (sex, labor, both, unknown), age group
   (minor, adult, unknown) and sex;
 - arrests, charges, referrals to services: the ``count`` of timeline events of that kind with
-  ``occurred_on`` in the period.
+  ``occurred_on`` in the period;
+- advocates' referrals by service type (survivor support, sent in the period by the task force's
+  agencies) and the directory's active services by type come from ``beacon.survivors.stats``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.access import AccessDenied
@@ -40,6 +43,8 @@ class FederalReport:
     arrests: int = 0
     charges: int = 0
     service_referrals: int = 0
+    referrals_by_need: dict[str, int] = field(default_factory=dict)
+    services_by_need: dict[str, int] = field(default_factory=dict)
 
     @property
     def last_day(self) -> dt.date:
@@ -56,6 +61,8 @@ class FederalReport:
         out += [("potential_victims_identified", f"sex:{k}", self.victims_by_sex.get(k, 0)) for k in Person.Sex.values]
         out += [("arrests", "", self.arrests), ("charges", "", self.charges),
                 ("referrals_to_services", "", self.service_referrals)]
+        out += [("advocate_referrals_by_service_type", f"need:{k}", n) for k, n in sorted(self.referrals_by_need.items())]
+        out += [("services_available_by_type", f"need:{k}", n) for k, n in sorted(self.services_by_need.items())]
         return out
 
     def csv(self) -> str:
@@ -119,4 +126,11 @@ def federal_report(task_force: TaskForce, start: dt.date, end: dt.date) -> Feder
     report.arrests = sums.get(CaseEvent.Kind.ARREST, 0)
     report.charges = sums.get(CaseEvent.Kind.CHARGE, 0)
     report.service_referrals = sums.get(CaseEvent.Kind.SERVICE_REFERRAL, 0)
+    from beacon.survivors import stats as survivor_stats  # counts only; no survivor data leaves survivors
+
+    tz = timezone.get_current_timezone()
+    report.referrals_by_need = survivor_stats.referrals_by_need(
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz), dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+        from_agency_ids=task_force.agencies.values_list("pk", flat=True))
+    report.services_by_need = survivor_stats.services_by_need()
     return report

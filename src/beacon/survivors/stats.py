@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -74,13 +75,15 @@ def services_by_need() -> dict[str, int]:
     return dict(counts)
 
 
-def referrals_by_need(start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+def referrals_by_need(start: dt.datetime, end: dt.datetime, *, from_agency_ids: Iterable[int] | None = None) -> dict[str, int]:
     """Referrals sent in [start, end) per need term of the receiving service (a referral to a
-    service with two needs counts under both)."""
+    service with two needs counts under both); ``from_agency_ids`` keeps those sent by these agencies."""
     counts: dict[str, int] = defaultdict(int)
-    rows = (Referral.objects.filter(sent_at__gte=start, sent_at__lt=end,
-                                    service__attributes__taxonomy_term__code__in=list(taxonomy.NEEDS))
-            .values_list("service__attributes__taxonomy_term__code"))
+    referrals = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end,
+                                        service__attributes__taxonomy_term__code__in=list(taxonomy.NEEDS))
+    if from_agency_ids is not None:
+        referrals = referrals.filter(from_agency_id__in=list(from_agency_ids))
+    rows = referrals.values_list("service__attributes__taxonomy_term__code")
     for (code,) in rows:
         counts[code] += 1
     return dict(counts)
