@@ -3,14 +3,18 @@
     PYTHONPATH=src .venv/bin/python bench/adscan.py --n 10000
     PYTHONPATH=src .venv/bin/python bench/adscan.py --n 100000
     PYTHONPATH=src .venv/bin/python bench/adscan.py --n 1000000 --no-baseline
+    ... --workers 2          # analyse in 2 processes (default: 1, the target)
+    ... --cache DIR          # keep/reuse the generated corpus and truth in DIR
 
 Generates a synthetic corpus (``beacon.adscan.synth``) with planted
-operations and ground truth, writes it as gzip JSONL, scans it end to end
-(read + extract + cluster + write outputs) and reports ads/s, peak memory
-(``ru_maxrss`` of this process) and pairwise precision / recall / F1 against
-ground truth.  In the same run, a baseline of datasketch's ``MinHashLSH``
-with the same word shingles (text only, as in Memex-style clustering) is
-scored on the same corpus.
+operations and ground truth in a child process (so this process's peak
+memory is the scan's, not the generator's), writes it as gzip JSONL, scans
+it end to end with the streaming ``scan_to_dir`` (read + extract + cluster +
+write outputs, as the command line does) and reports ads/s, peak memory
+(``ru_maxrss`` of this process, plus the workers' when ``--workers`` > 1) and
+pairwise precision / recall / F1 against ground truth.  In the same run, a
+baseline of datasketch's ``MinHashLSH`` with the same word shingles (text
+only, as in Memex-style clustering) is scored on the same corpus.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import gzip
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,11 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-from beacon.adscan import scan_file, write_outputs
+from beacon.adscan import scan_to_dir
 from beacon.adscan.analyse import analyse_ad
 from beacon.adscan.cluster import UnionFind
 from beacon.adscan.records import parse_record
-from beacon.adscan.synth import generate
 
 
 def pairwise_prf(pred: Sequence[str], truth: Sequence[str]) -> tuple[float, float, float]:
@@ -51,8 +55,36 @@ def pairwise_prf(pred: Sequence[str], truth: Sequence[str]) -> tuple[float, floa
     return p, r, f
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0
+
+
+def make_corpus(n: int, seed: int, work: Path) -> tuple[Path, Path, float]:
+    """Write ``corpus-N-SEED.jsonl.gz`` and its truth (JSON: labels in record
+    order, planted labels) into ``work`` in a child process; reuse them if
+    present.  Returns the paths and the generation time."""
+    src = work / f"corpus-{n}-{seed}.jsonl.gz"
+    truth = work / f"truth-{n}-{seed}.json"
+    if src.exists() and truth.exists():
+        return src, truth, 0.0
+    code = (
+        "import gzip, json, sys\n"
+        "from beacon.adscan.synth import generate\n"
+        "n, seed, src, truth = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]\n"
+        "c = generate(n, seed=seed)\n"
+        "with gzip.open(src, 'wt', encoding='utf-8', compresslevel=1) as f:\n"
+        "    for r in c.records: f.write(json.dumps(r, ensure_ascii=False) + '\\n')\n"
+        "json.dump({'labels': [c.truth[str(r['id'])] for r in c.records], 'planted': sorted(c.planted)},"
+        " open(truth, 'w'))\n"
+    )
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(n), str(seed), str(src), str(truth)], check=True)
+    return src, truth, time.perf_counter() - t
+
+
+def read_records(src: Path) -> list[dict[str, object]]:
+    with gzip.open(src, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
 
 
 def datasketch_baseline(
@@ -92,56 +124,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-baseline", action="store_true", help="skip the datasketch baseline")
     ap.add_argument("--keep", type=Path, default=None, help="keep corpus and outputs in this directory")
+    ap.add_argument(
+        "--cache", type=Path, default=None, help="reuse a corpus generated earlier in this directory"
+    )
+    ap.add_argument("--workers", type=int, default=1, help="processes analysing ads (the target is 1)")
     args = ap.parse_args(argv)
 
-    t = time.perf_counter()
-    corpus = generate(args.n, seed=args.seed)
-    gen_s = time.perf_counter() - t
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="adscan-bench-"))
+    work = Path(args.keep or args.cache or tempfile.mkdtemp(prefix="adscan-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    src = work / "corpus.jsonl.gz"
-    with gzip.open(src, "wt", encoding="utf-8", compresslevel=1) as f:
-        for r in corpus.records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    truth = [corpus.truth[str(r["id"])] for r in corpus.records]
-    n_groups = len(set(truth))
+    src, truth_path, gen_s = make_corpus(args.n, args.seed, work)
+    tj = json.loads(truth_path.read_text())
+    truth: list[str] = tj["labels"]
+    planted = set(tj["planted"])
+    del tj
     print(
-        f"corpus: {args.n:,} ads, {len(corpus.planted):,} planted operations, {n_groups:,} true groups "
-        f"(generated in {gen_s:.1f}s) -> {src}"
+        f"corpus: {len(truth):,} ads, {len(planted):,} planted operations, {len(set(truth)):,} true groups "
+        f"(generated in {gen_s:.1f}s in a child process) -> {src}"
     )
 
     rss0 = peak_rss_mb()
+    load0 = os.getloadavg()[0]
     t0 = time.perf_counter()
     c0 = time.process_time()
-    result = scan_file(src)
-    write_outputs(result, work / "out")
+    result = scan_to_dir(src, work / "out", workers=args.workers)
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
     rss1 = peak_rss_mb()
-    label_of = {a.ad.id: (a.cluster_id or "solo:" + a.ad.id) for a in result.ads}
-    pred = [label_of[str(r["id"])] for r in corpus.records]
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pred = [c or "solo:" + i for i, c in zip(result.ad_ids, result.cluster_ids, strict=True)]
     p, r, f1 = pairwise_prf(pred, truth)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
-    print(f"beacon:   {args.n / elapsed:,.0f} ads/s end to end ({elapsed:.1f}s: {timing}; write included)")
+    n = result.ads
+    print(f"beacon:   {n / elapsed:,.0f} ads/s end to end ({elapsed:.1f}s: {timing})")
+    if args.workers > 1:
+        print(
+            f"          {args.workers} worker processes; CPU time: this process {cpu:.1f}s, "
+            f"workers {kids.ru_utime + kids.ru_stime:.1f}s (all children of this run)"
+        )
+    else:
+        print(f"          one process; CPU time {cpu:.1f}s ({n / cpu:,.0f} ads per CPU-second)")
     print(
-        f"          CPU time {cpu:.1f}s ({args.n / cpu:,.0f} ads per CPU-second; load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        f"          load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
     )
-    print(f"          peak RSS {rss1:,.0f} MB (before scan {rss0:,.0f} MB)")
+    print(f"          peak RSS {rss1:,.0f} MB (before scan {rss0:,.0f} MB)", end="")
+    print(f"; largest worker {kids.ru_maxrss / 1024:,.0f} MB" if args.workers > 1 else "")
     print(
         f"          pairwise precision {p:.4f} recall {r:.4f} F1 {f1:.4f}; "
         f"{len(result.operations):,} operations, hubs: {len(result.hubs)}"
     )
     # risk ranking: how many of the top-100 operations are planted?
+    truth_of = dict(zip(result.ad_ids, truth, strict=True))
     planted_ops = 0
     top = result.operations[:100]
     for o in top:
-        lab = Counter(corpus.truth[i] for i in o.ad_ids).most_common(1)[0][0]
-        planted_ops += lab in corpus.planted
+        lab = Counter(truth_of[i] for i in o.ad_ids).most_common(1)[0][0]
+        planted_ops += lab in planted
     print(f"          top-{len(top)} operations by risk that are planted: {planted_ops}/{len(top)}")
+    del truth_of, result, pred
 
     if not args.no_baseline:
-        labels, secs, sig_s = datasketch_baseline(corpus.records, 0.5, 64)
+        records = read_records(src)
+        labels, secs, sig_s = datasketch_baseline(records, 0.5, 64)
         bp, br, bf = pairwise_prf(labels, truth)
         print(
             f"baseline: datasketch MinHashLSH (threshold 0.5, 64 perms, text only): "
@@ -154,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         h = WordHasher()
         flat: list[int] = []
         offs = [0]
-        for rec in corpus.records:
+        for rec in records:
             flat.extend(h(analyse_ad(parse_record(rec)).shingle_text.split()))
             offs.append(len(flat))
         ts = time.perf_counter()

@@ -619,7 +619,14 @@ def ages_from_tokens(
     if lows is None:
         lows = [t[0].lower() for t in tokens]
     if not _AGE_WORDS.isdisjoint(lows):
-        starts = sorted([*starts, *(t[1] for t, low in zip(tokens, lows, strict=True) if low in _AGE_WORDS)])
+        # "i"/"im" can only start an age when a number follows within 3 tokens
+        words = [
+            tokens[k][1]
+            for k, low in enumerate(lows)
+            if low in _AGE_WORDS and (low[0] == "a" or any(t[0][0].isdigit() for t in tokens[k + 1 : k + 4]))
+        ]
+        if words:
+            starts = sorted([*starts, *words])
     for st in starts:
         c = text[st]
         if st < last or c == "$" or (c.isdigit() and "y" not in text[st : st + 12].lower()):
@@ -665,6 +672,9 @@ def names_from_tokens(
     if not hit:
         return out
     for i in [i for i, w in enumerate(lows) if w in hit]:
+        # the name is a capitalised token at most 4 tokens on
+        if not any("A" <= t[0][0] <= "Z" for t in tokens[i + 1 : i + 5]):
+            continue
         m = _NAME_RE.match(text, tokens[i][1])
         if m is not None and m.group(1) not in _NAME_STOP:
             out.append(m.group(1))
