@@ -16,6 +16,8 @@ __all__ = ["image_key"]
 def image_key(value: str, base: str = "") -> str:
     """Return the perceptual hash (hex) of an image path, or ``value``
     lower-cased when it is not a readable image file."""
+    if "." not in value:  # no file suffix: a hash (the common case, no Path needed)
+        return value.strip().lower()
     p = Path(base, value) if base else Path(value)
     if len(value) < 1024 and p.suffix.lower() in {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp"}:
         try:
