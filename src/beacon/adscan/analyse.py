@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from operator import itemgetter
 
 from .extract import (
     ages_from_tokens,
@@ -23,6 +24,8 @@ from .models import Ad, AnalysedAd, Indicator, Place, Span
 from .places import normalise_city, place_lexicon, resolve_state
 
 __all__ = ["analyse_ad"]
+
+_START = itemgetter(1)
 
 # one scan finds indicator phrases (payload: code) and places (payload: Place)
 _LEX: Lexicon[str | Place] = Lexicon()
@@ -127,7 +130,7 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     cut.extend(u.span for u in urls)
     if cut:
         cut.sort()
-        tstarts = [t[1] for t in tokens]
+        tstarts = list(map(_START, tokens))
         words: list[str] = []
         pos = 0
         for cs, ce in cut:

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import accumulate, compress, count
+from operator import itemgetter
 
 import phonenumbers
 
@@ -60,6 +61,7 @@ _PLAIN_GAP_CHARS = frozenset(" .-()+\t")
 _ALNUM_RE = re.compile(r"[^\W_]+")
 
 Token = tuple[str, int, int]
+_FIRST = itemgetter(0)
 
 
 _SPLIT_RE = re.compile(r"([^\W_]+)")
@@ -555,7 +557,12 @@ _UNIT_NORMAL = {
 def numeric_starts(text: str, tokens: list[Token]) -> list[int]:
     """Positions where a price or age may start: digit tokens at a word
     boundary and ``$`` signs, in text order."""
-    out = [st for tok, st, _e in tokens if tok[0].isdigit() and (st == 0 or not text[st - 1].isalnum())]
+    # tokens whose first character is a digit (selected in C), then the
+    # word-boundary check on those few
+    firsts = map(_FIRST, map(_FIRST, tokens))
+    out = [
+        t[1] for t in compress(tokens, map(str.isdigit, firsts)) if t[1] == 0 or not text[t[1] - 1].isalnum()
+    ]
     if "$" in text:
         i = text.find("$")
         while i >= 0:
@@ -671,7 +678,7 @@ def names_from_tokens(
     hit = _NAME_WORDS.intersection(lows if lowset is None else lowset)
     if not hit:
         return out
-    for i in [i for i, w in enumerate(lows) if w in hit]:
+    for i in list(compress(count(), map(hit.__contains__, lows))):
         # the name is a capitalised token at most 4 tokens on
         if not any("A" <= t[0][0] <= "Z" for t in tokens[i + 1 : i + 5]):
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress, count
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -81,7 +82,7 @@ class Lexicon(Generic[T]):
         if not hit:
             return out
         nxt = 0
-        for i in [i for i, w in enumerate(lows) if w in hit]:
+        for i in list(compress(count(), map(hit.__contains__, lows))):
             if i < nxt:
                 continue
             for key, payload, mode in first[lows[i]]:
