@@ -108,6 +108,10 @@ def test_nanp_fast_path_agrees_with_phonenumbers() -> None:
     for _ in range(400):
         d = f"{rng.randint(200, 999)}{rng.randint(100, 999)}{rng.randint(0, 9999):04d}"
         assert _validate(d, False, "US") == _validate_slow(d, False, "US"), d
+    # a national number cannot start with 0 or 1 (phonenumbers would read "011"
+    # as the international prefix): never a +1 number
+    assert _validate("0114312598", False, "US") is None
+    assert _validate("1234567890", False, "US") is None
 
 
 def test_emails_urls_handles() -> None:

@@ -275,7 +275,11 @@ def _validate(digits: str, plus: bool, region: str) -> str | None:
             pre = nat[:6]
             ok = _NANP_PREFIX.get(pre)
             if ok is None:
-                ok = _validate_slow(nat, False, "US") is not None
+                # the same verdict as parse + is_possible + is_valid for a
+                # 10-digit national number, without the parsing
+                ok = phonenumbers.is_valid_number(
+                    phonenumbers.PhoneNumber(country_code=1, national_number=int(nat))
+                )
                 if len(_NANP_PREFIX) > 1_000_000:
                     _NANP_PREFIX.clear()
                 _NANP_PREFIX[pre] = ok
