@@ -162,7 +162,11 @@ def scan_file(
     hash_images: bool = True,
 ) -> ScanResult:
     """Scan a JSONL/CSV file (gzip allowed).  Raises
-    :class:`beacon.adscan.records.InputError` when the file cannot be read."""
+    :class:`beacon.adscan.records.InputError` when the file cannot be read.
+
+    Every analysed ad stays in memory (about 6 KB each); for large files use
+    :func:`beacon.adscan.scan_to_dir`, which writes the same output files
+    with flat memory per ad."""
     hasher = None
     if hash_images:
         from .images import image_key
