@@ -171,3 +171,28 @@ def test_past_session_page_shows_registration_closed(client: Client, workshop_fa
     past = workshop_factory(starts_at=timezone.now() - dt.timedelta(hours=1))
     page = client.get(reverse("training_public:workshop", args=[past.pk])).content.decode()
     assert "Registration for this session is closed." in page and 'data-testid="register"' not in page
+
+
+def test_emails_use_the_registrants_language_whoever_triggers_them(workshop_factory: Any,
+                                                                    django_capture_on_commit_callbacks: Any) -> None:
+    workshop = workshop_factory(capacity=1)
+    client = Client()
+    url = reverse("training_public:workshop", args=[workshop.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        english = register(workshop, 1)
+        spanish = client.post(f"/es{url}", {"name": "Ana Ruiz", "email": "ana@example.org"})
+    assert spanish.status_code == 302
+    ana = Registration.objects.get(workshop=workshop, status="waitlisted")
+    assert english.language == "en" and ana.language == "es"
+    assert mail.outbox[0].subject.startswith("You are registered")
+    assert mail.outbox[1].to == ["ana@example.org"] and not mail.outbox[1].subject.startswith("You are on the waitlist")
+    mail.outbox.clear()
+    # An English-speaking cancellation promotes Ana, who is told in Spanish; the reverse holds too.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.registration_cancel(registration=english) == [ana]
+    assert mail.outbox[0].to == ["ana@example.org"] and not mail.outbox[0].subject.startswith("A place opened up")
+    mail.outbox.clear()
+    from django.utils import translation
+    with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
+        register(workshop, 5, language="en")
+    assert mail.outbox[0].subject.startswith("You are on the waitlist")

@@ -227,6 +227,8 @@ class Registration(models.Model):
     attended = models.BooleanField(null=True, blank=True, help_text="None until attendance is taken")
     survey_sent_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en",
+                                help_text="The language the person registered in; their e-mails use it")
 
     class Meta:
         ordering: ClassVar = ["created_at", "id"]

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beacon.core import audit
 from beacon.core.crypto import blind_index
@@ -194,9 +195,7 @@ def workshop_cancel(*, workshop: Workshop, acting_user: Any, request: Any = None
     audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="training_workshop", object_id=workshop.pk,
                  summary="workshop cancelled", request=request, detail={"registrations_notified": len(active)})
     for reg in active:
-        subject = _("Cancelled: %(title)s") % {"title": workshop.title}
-        body = render_to_string("training/email/workshop_cancelled.txt", {"workshop": workshop, "registration": reg})
-        _mail_after_commit(reg.email, subject, body)
+        _registration_email(reg, "workshop_cancelled")
     return workshop
 
 
@@ -241,20 +240,41 @@ def _counts(workshop: Workshop) -> tuple[int, int]:
     return confirmed, waitlisted
 
 
-def _registration_email(reg: Registration, template: str, subject: str) -> None:
-    body = render_to_string(f"training/email/{template}.txt", {
-        "registration": reg, "workshop": reg.workshop,
-        "cancel_url": _absolute(reverse("training_public:cancel", args=[cancel_token(reg)])),
-        "workshop_url": _absolute(reverse("training_public:workshop", args=[reg.workshop_id])),
-    })
+_EMAIL_SUBJECTS = {
+    "registration_confirmed": gettext_lazy("You are registered: %(title)s"),
+    "registration_waitlisted": gettext_lazy("You are on the waitlist: %(title)s"),
+    "registration_promoted": gettext_lazy("A place opened up: %(title)s"),
+    "workshop_cancelled": gettext_lazy("Cancelled: %(title)s"),
+    "feedback": gettext_lazy("Thank you for coming: %(title)s"),
+}
+
+
+def _registration_email(reg: Registration, template: str) -> None:
+    """E-mail the registrant in the language they registered in, whoever triggers the mail."""
+    with translation.override(reg.language or settings.LANGUAGE_CODE):
+        subject = str(_EMAIL_SUBJECTS[template]) % {"title": reg.workshop.title}
+        body = render_to_string(f"training/email/{template}.txt", {
+            "registration": reg, "workshop": reg.workshop,
+            "cancel_url": _absolute(reverse("training_public:cancel", args=[cancel_token(reg)])),
+            "workshop_url": _absolute(reverse("training_public:workshop", args=[reg.workshop_id])),
+            "feedback_url": _absolute(reverse("training_public:feedback", args=[feedback_token(reg)])),
+        })
     _mail_after_commit(reg.email, subject, body)
+
+
+def _registrant_language(language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    lang = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return lang if lang in codes else settings.LANGUAGE_CODE
 
 
 @transaction.atomic
 def registration_create(*, workshop_id: int, name: str, email: str, organisation: str = "", acting_user: Any = None,
-                        request: Any = None, now: dt.datetime | None = None, is_demo: bool = False) -> Registration:
+                        request: Any = None, now: dt.datetime | None = None, is_demo: bool = False,
+                        language: str | None = None) -> Registration:
     """Register for a session: a place while there is one, else the waitlist (when the session
-    has one and it is not full), else ``WorkshopFull``."""
+    has one and it is not full), else ``WorkshopFull``. ``language`` (default: the active one,
+    i.e. the page's) is the language of every e-mail the registrant gets later."""
     now = now or timezone.now()
     workshop = _lock(workshop_id)
     if workshop.status != Workshop.Status.SCHEDULED or workshop.starts_at <= now:
@@ -274,16 +294,17 @@ def registration_create(*, workshop_id: int, name: str, email: str, organisation
     else:
         raise WorkshopFull
     reg = Registration(workshop=workshop, name=name, email=email, email_index=key, organisation=organisation[:200],
-                       status=status, created_at=now, is_demo=is_demo)
+                       status=status, created_at=now, is_demo=is_demo,
+                       language=_registrant_language(language))
     reg.full_clean()
     reg.save()
     audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="training_registration", object_id=reg.pk,
                  summary=f"{status} for workshop {workshop.pk}", request=request, detail={"workshop": workshop.pk})
     if not is_demo:
         if status == Registration.Status.CONFIRMED:
-            _registration_email(reg, "registration_confirmed", _("You are registered: %(title)s") % {"title": workshop.title})
+            _registration_email(reg, "registration_confirmed")
         else:
-            _registration_email(reg, "registration_waitlisted", _("You are on the waitlist: %(title)s") % {"title": workshop.title})
+            _registration_email(reg, "registration_waitlisted")
     return reg
 
 
@@ -301,7 +322,7 @@ def _promote(workshop: Workshop, *, request: Any = None) -> list[Registration]:
         reg.save(update_fields=["status", "promoted_at"])
         audit.record(actor=None, action=audit.Action.UPDATE, object_type="training_registration", object_id=reg.pk,
                      summary=f"promoted from the waitlist of workshop {workshop.pk}", request=request)
-        _registration_email(reg, "registration_promoted", _("A place opened up: %(title)s") % {"title": workshop.title})
+        _registration_email(reg, "registration_promoted")
     return promoted
 
 
@@ -340,11 +361,7 @@ def attendance_record(*, workshop: Workshop, present_ids: Iterable[int], acting_
             if reg.attended and reg.survey_sent_at is None and send_feedback and not reg.is_demo:
                 reg.survey_sent_at = timezone.now()
                 reg.save(update_fields=["survey_sent_at"])
-                body = render_to_string("training/email/feedback.txt", {
-                    "registration": reg, "workshop": workshop,
-                    "feedback_url": _absolute(reverse("training_public:feedback", args=[feedback_token(reg)])),
-                })
-                _mail_after_commit(reg.email, _("Thank you for coming: %(title)s") % {"title": workshop.title}, body)
+                _registration_email(reg, "feedback")
     workshop.attendance_taken_at = workshop.attendance_taken_at or timezone.now()
     workshop.save(update_fields=["attendance_taken_at", "updated_at"])
     audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="training_workshop", object_id=workshop.pk,
