@@ -32,7 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -110,12 +110,9 @@ def _intern(values: Iterable[str]) -> tuple[str, ...]:
     return tuple([it.setdefault(v, v) for v in values])
 
 
-def digest(ad: Ad, region: str = "US") -> Digest:
-    """Analyse one ad and keep only what the streaming scan needs."""
-    a = analyse_ad(ad, region)
-    line = _DUMPS(a.to_dict())
-    wh = array("I", _HASHER(a.shingle_text.split())).tobytes()
-    summary: Summary = (
+def _summary(a: AnalysedAd) -> Summary:
+    ad = a.ad
+    return (
         ad.posted_at,
         a.place,
         tuple(a.phones),
@@ -127,20 +124,37 @@ def digest(ad: Ad, region: str = "US") -> Digest:
         tuple([i.code for i in a.indicators]),
         a.risk,
     )
-    return line, wh, a.identifiers, summary
 
 
 def _digest_batch(batch: list[Ad], region: str) -> list[Digest]:
+    """Analyse ads and keep only what the streaming scan needs.
+
+    Each step runs over the whole batch in a tight loop: measurably faster
+    than running all steps ad by ad (instruction and data caches)."""
+    analysed = [analyse_ad(ad, region) for ad in batch]
+    lines = [_DUMPS(a.to_dict()) for a in analysed]
+    hashes = [array("I", _HASHER(a.shingle_text.split())).tobytes() for a in analysed]
+    return [
+        (line, wh, a.identifiers, _summary(a)) for line, wh, a in zip(lines, hashes, analysed, strict=True)
+    ]
+
+
+def _digest_in_worker(batch: list[Ad], region: str) -> list[Digest]:
     gc.disable()  # acyclic objects only (see scan._scan)
-    return [digest(ad, region) for ad in batch]
+    return _digest_batch(batch, region)
 
 
 def _digests(
     items: Iterable[Ad | Rejected], region: str, workers: int
 ) -> Iterator[tuple[Ad | Rejected, Digest | None]]:
     if workers <= 1:
-        for item in items:
-            yield item, (None if isinstance(item, Rejected) else digest(item, region))
+        # in batches: reading, analysing and writing each run in a tight loop
+        # (measurably faster than interleaving them ad by ad)
+        it = iter(items)
+        while batch := list(islice(it, 1024)):
+            results = iter(_digest_batch([g for g in batch if isinstance(g, Ad)], region))
+            for g in batch:
+                yield g, (None if isinstance(g, Rejected) else next(results))
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -159,12 +173,12 @@ def _digests(
             group.append(item)
             if len(group) >= 512:
                 ads = [g for g in group if isinstance(g, Ad)]
-                pending.append((group, pool.submit(_digest_batch, ads, region)))
+                pending.append((group, pool.submit(_digest_in_worker, ads, region)))
                 group = []
                 yield from drain(workers * 3)
         if group:
             ads = [g for g in group if isinstance(g, Ad)]
-            pending.append((group, pool.submit(_digest_batch, ads, region)))
+            pending.append((group, pool.submit(_digest_in_worker, ads, region)))
         yield from drain(0)
 
 

@@ -9,6 +9,7 @@ a normalised identifier are linked (``core.Identifier`` is the meeting point).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -183,3 +184,35 @@ def identifier_for(kind: str, value: str) -> Identifier:
 
     obj, _created = Identifier.objects.get_or_create(kind=kind, value=value)
     return obj
+
+
+def identifier_ids(pairs: Iterable[tuple[str, str]], *, chunk: int = 500) -> dict[tuple[str, str], int]:
+    """Ids of the shared rows for already-normalised ``(kind, value)`` pairs, creating the missing.
+
+    The rows ``identifier_for`` gives, in a few statements whatever their number: a look-up
+    that the ``(kind, value)`` unique index answers (``kind IN .. AND value IN ..``; a look-up
+    on ``value`` alone would read the whole table), one ``INSERT ... ON CONFLICT DO NOTHING``
+    for the missing (a concurrent transaction that inserted the same pair first wins; the
+    unique constraint holds) and one more look-up for those.
+    """
+    from .models import Identifier
+
+    wanted = set(pairs)
+    out: dict[tuple[str, str], int] = {}
+
+    def lookup(group: set[tuple[str, str]]) -> None:
+        ordered = sorted(group)
+        for i in range(0, len(ordered), chunk):
+            part = ordered[i : i + chunk]
+            rows = Identifier.objects.filter(kind__in={k for k, _v in part}, value__in={v for _k, v in part})
+            for pk, kind, value in rows.values_list("id", "kind", "value"):
+                if (kind, value) in group:
+                    out[(kind, value)] = pk
+
+    lookup(wanted)
+    missing = wanted - out.keys()
+    if missing:
+        Identifier.objects.bulk_create([Identifier(kind=k, value=v) for k, v in sorted(missing)],
+                                       ignore_conflicts=True, batch_size=chunk)
+        lookup(missing)
+    return out

@@ -27,8 +27,7 @@ from beacon.adscan import InputError, Rejected, iter_file
 from beacon.adscan.images import image_key
 from beacon.adscan.records import iter_records
 from beacon.core import audit
-from beacon.core.identifiers import identifier_for
-from beacon.core.models import Identifier
+from beacon.core.identifiers import identifier_ids
 
 from . import clustering
 from .analysis import IDENTIFIER_KINDS, Clustering, analyse, content_hash, content_of, set_content
@@ -121,24 +120,8 @@ def _identifiers(keys: Iterable[str]) -> dict[str, int]:
         kind = IDENTIFIER_KINDS.get(prefix)
         if kind and value and len(value) <= 300:
             wanted[(kind, value.lower() if kind != "phone" else value)] = key
-    out: dict[str, int] = {}
-    values = sorted({v for _, v in wanted})
-
-    def lookup() -> None:
-        for i in range(0, len(values), 500):
-            rows = Identifier.objects.filter(value__in=values[i : i + 500]).values_list("pk", "kind", "value")
-            for pk, kind, value in rows:
-                if (kind, value) in wanted:
-                    out[wanted[(kind, value)]] = pk
-
-    lookup()
-    missing = [(kind, value) for (kind, value), key in wanted.items() if key not in out]
-    if len(missing) == 1:
-        out[wanted[missing[0]]] = identifier_for(*missing[0]).pk
-    elif missing:  # the same rows identifier_for creates, in one statement
-        Identifier.objects.bulk_create([Identifier(kind=k, value=v) for k, v in missing], ignore_conflicts=True)
-        lookup()
-    return out
+    ids = identifier_ids(wanted)
+    return {key: ids[pair] for pair, key in wanted.items() if pair in ids}
 
 
 @transaction.atomic

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beacon.core import audit, geo, ratelimit
-from beacon.core.models import County, Identifier, TaskForce, User
+from beacon.core.identifiers import identifier_ids
+from beacon.core.models import County, TaskForce, User
 from beacon.core.selectors import task_forces_covering
 
 from . import triage
@@ -157,28 +158,13 @@ def route(fips: str | None) -> list[TaskForce]:
 
 
 def link_identifiers(tip: Tip, candidates: list[Candidate], *, skip: set[int] | None = None) -> list[TipIdentifier]:
-    """Link the tip to the shared ``core.Identifier`` rows of its candidates, in four queries at most.
-
-    The same rows ``core.identifiers.identifier_for`` would give, without one get-or-create
-    (select, savepoint, insert, release) per identifier: look the pairs up in one query,
-    insert the missing ones in one ``INSERT ... ON CONFLICT DO NOTHING`` (a concurrent
-    submission that inserted the same pair first wins, the unique constraint on
-    ``(kind, value)`` holds), read those back, then write the links in one insert.
+    """Link the tip to the shared ``core.Identifier`` rows of its candidates, in four queries at most
+    (``core.identifiers.identifier_ids``: look-up, insert of the missing, read-back; then the links).
     Identifiers whose id is in ``skip`` (already linked) are not linked again.
     """
     if not candidates:
         return []
-    pairs = {(c.kind, c.value) for c in candidates}
-
-    def lookup(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        rows = Identifier.objects.filter(value__in={v for _k, v in wanted}).values_list("id", "kind", "value")
-        return {(k, v): pk for pk, k, v in rows if (k, v) in wanted}
-
-    ids = lookup(pairs)
-    missing = pairs - ids.keys()
-    if missing:
-        Identifier.objects.bulk_create([Identifier(kind=k, value=v) for k, v in missing], ignore_conflicts=True)
-        ids.update(lookup(missing))
+    ids = identifier_ids((c.kind, c.value) for c in candidates)
     skip = skip or set()
     return TipIdentifier.objects.bulk_create([
         TipIdentifier(tip=tip, identifier_id=ids[(c.kind, c.value)], source=c.source, raw=c.raw[:300])
