@@ -146,6 +146,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameter binding, and a statement run twice on a connection is prepared
+    # (psycopg): PostgreSQL parses and plans the hot statements once per connection (a tip
+    # submission: 1.7 -> 1.2 ms of database CPU). A pooler in transaction mode (PgBouncer
+    # < 1.21) cannot keep prepared statements: set BEACON_PG_PREPARE=0 behind one.
+    _prepare = int(os.environ.get("BEACON_PG_PREPARE", "2"))
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": _prepare if _prepare > 0 else None}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

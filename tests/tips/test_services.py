@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beacon.core.models import AuditEvent
 from beacon.tips import services
-from beacon.tips.models import Placement, Status, Tip, TipIdentifier
+from beacon.tips.models import Placement, Status, Tip, TipIdentifier, TipMessage
 
 from .conftest import GREENE, JACKSON, ST_LOUIS_CITY, routed_slugs
 
@@ -170,6 +172,20 @@ def test_reporter_adds_information_with_new_identifier(submit: Any) -> None:
     assert sorted(tip.tip_identifiers.values_list("identifier__value", flat=True)) == ["+13145550123", "+13145550199"]
     with pytest.raises(ValidationError):
         services.tip_add_reporter_info(tip=tip, body="  ")
+
+
+def test_reporter_additions_are_capped_per_day(submit: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "REPORTER_MESSAGES_PER_DAY", 3)
+    tip = submit().tip
+    for n in range(3):
+        services.tip_add_reporter_info(tip=tip, body=f"More detail {n}")
+    with pytest.raises(ValidationError) as exc:
+        services.tip_add_reporter_info(tip=tip, body="One more")
+    assert "3 times today" in str(exc.value) and tip.messages.count() == 3
+    # Older additions no longer count after a day.
+    TipMessage.objects.filter(tip=tip).update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    services.tip_add_reporter_info(tip=tip, body="Next day")
+    assert tip.messages.count() == 4
 
 
 def test_staff_changes_are_audited(submit: Any, tf_user: Any) -> None:

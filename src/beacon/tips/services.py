@@ -33,6 +33,7 @@ from .models import Placement, Situation, Status, Tip, TipIdentifier, TipMessage
 NARRATIVE_MIN = 10
 NARRATIVE_MAX = 10_000
 MESSAGE_MAX = 5_000
+REPORTER_MESSAGES_PER_DAY = 20
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 RECEIPT_LENGTH = 10
 PASSPHRASE_GROUPS = 4  # four groups of four: 80 random bits
@@ -271,9 +272,15 @@ def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
 
 @transaction.atomic
 def tip_add_reporter_info(*, tip: Tip, body: str) -> TipMessage:
+    """Add the reporter's information to their tip: at most ``REPORTER_MESSAGES_PER_DAY`` in 24 hours,
+    so a leaked receipt code cannot flood a task force's queue."""
     text = (body or "").strip()
     if not 1 <= len(text) <= MESSAGE_MAX:
         raise ValidationError({"body": _("Write between 1 and %(n)d characters.") % {"n": MESSAGE_MAX}})
+    since = timezone.now() - timedelta(days=1)
+    if tip.messages.filter(kind=TipMessage.Kind.REPORTER, created_at__gte=since).count() >= REPORTER_MESSAGES_PER_DAY:
+        raise ValidationError({"body": _("You have added information %(n)d times today. Please try again tomorrow, "
+                                         "or call the hotline if it is urgent.") % {"n": REPORTER_MESSAGES_PER_DAY}})
     message = TipMessage(tip=tip, kind=TipMessage.Kind.REPORTER, body=text)
     message.full_clean()
     message.save()
