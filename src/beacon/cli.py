@@ -45,6 +45,7 @@ def _serve(argv: list[str]) -> None:
 
             sys.argv = ["gunicorn", "beacon.wsgi:application", "--bind", f"{args.host}:{args.port}",
                         "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+                        "--config", "python:beacon.gunicorn_conf",
                         "--access-logfile", "-", "--access-logformat", '"%(r)s" %(s)s %(b)s %(M)sms']
             gunicorn_run()
         else:

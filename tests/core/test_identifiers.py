@@ -50,6 +50,26 @@ def test_identifier_rows_are_shared(db: Any) -> None:
     assert a.pk == b.pk
 
 
+def test_identifier_ids_share_rows_with_identifier_for(db: Any, django_assert_max_num_queries: Any) -> None:
+    from beacon.core.models import Identifier
+
+    known = identifiers.identifier_for("phone", "+18165550101")
+    # The same value under another kind is another identifier.
+    pairs = [("phone", "+18165550101"), ("handle", "+18165550101"), ("email", "a@example.org"), ("phone", "+18165550101")]
+    with django_assert_max_num_queries(3):  # look-up, insert of the missing, read-back
+        ids = identifiers.identifier_ids(pairs)
+    assert set(ids) == {("phone", "+18165550101"), ("handle", "+18165550101"), ("email", "a@example.org")}
+    assert ids[("phone", "+18165550101")] == known.pk
+    assert ids[("handle", "+18165550101")] != known.pk
+    assert identifiers.identifier_for("email", "a@example.org").pk == ids[("email", "a@example.org")]
+    with django_assert_max_num_queries(1):  # all known: one look-up
+        assert identifiers.identifier_ids(pairs) == ids
+    # Chunked look-ups find every row.
+    many = [("phone", f"+1816555{n:04d}") for n in range(30)]
+    got = identifiers.identifier_ids(many, chunk=7)
+    assert len(got) == 30 and Identifier.objects.filter(kind="phone", value__startswith="+1816555").count() == 31
+
+
 def test_rate_limit_counts_per_client_and_keeps_no_address(db: Any, settings: Any) -> None:
     settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "public_form": "3/3600"}
     rf = RequestFactory()

@@ -148,3 +148,16 @@ def test_request_id_header(db: Any) -> None:
     response = Client().get("/healthz", HTTP_X_REQUEST_ID="abcdef12-3456")
     assert response["X-Request-ID"] == "abcdef12-3456"
     assert len(Client().get("/healthz")["X-Request-ID"]) == 32
+
+
+def test_gunicorn_workers_freeze_the_loaded_app() -> None:
+    import gc
+
+    from beacon import gunicorn_conf
+
+    assert gc.get_freeze_count() == 0
+    try:
+        gunicorn_conf.post_worker_init(None)
+        assert gc.get_freeze_count() > 10_000  # Django, the URL patterns and every view module
+    finally:
+        gc.unfreeze()
