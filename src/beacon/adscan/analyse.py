@@ -26,6 +26,7 @@ from .places import normalise_city, place_lexicon, resolve_state
 __all__ = ["analyse_ad"]
 
 _START = itemgetter(1)
+_WEIGHT = {code: d.weight for code, d in AD_INDICATORS.items()}
 
 # one scan finds indicator phrases (payload: code) and places (payload: Place)
 _LEX: Lexicon[str | Place] = Lexicon()
@@ -70,11 +71,11 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
             return
         seen_codes.add(code)
         if fieldname is None:
+            ev = text[span[0] : span[1]]
             fieldname, span = _field_span(span, tlen)
-            ev = text[span[0] + (0 if fieldname == "title" else tlen + 1) :][: span[1] - span[0]]
         else:
             ev = evidence or ""
-        indicators.append(Indicator(code, evidence or ev, AD_INDICATORS[code].weight, fieldname, span))
+        indicators.append(Indicator(code, evidence or ev, _WEIGHT[code], fieldname, span))
 
     tokens, toks = tokenise(text)
     lows = list(map(str.lower, toks))
@@ -117,11 +118,12 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
             break
 
     place: Place | None = normalise_city(ad.city, ad.state) if ad.city else None
-    for lm in _LEX.scan(tokens, lows, lowset):
-        if isinstance(lm.payload, str):
-            flag(lm.payload, (lm.start, lm.end))
+    for payload, ls, le in _LEX.scan_spans(tokens, lows, lowset):
+        if isinstance(payload, str):
+            if payload not in seen_codes:  # (flag keeps the first one only)
+                flag(payload, (ls, le))
         elif place is None:
-            place = resolve_state(text, lm.payload, lm.end)
+            place = resolve_state(text, payload, le)
 
     # text used for near-duplicate detection: words minus identifiers and digits
     cut: list[Span] = [p.span for p in phones]
@@ -145,13 +147,13 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     idents.extend(f"email:{e.value}" for e in emails)
     idents.extend(f"handle:{h.key}" for h in handles)
     idents.extend(f"img:{i}" for i in ad.images)
-    risk = round(max(0.0, sum(i.weight for i in indicators)), 3)
+    risk = round(max(0.0, sum([i.weight for i in indicators])), 3)
     return AnalysedAd(
         ad=ad,
         phones=e164s,
-        emails=sorted({e.value for e in emails}),
-        urls=sorted({u.value for u in urls}),
-        handles=sorted({h.key for h in handles}),
+        emails=sorted({e.value for e in emails}) if emails else [],
+        urls=sorted({u.value for u in urls}) if urls else [],
+        handles=sorted({h.key for h in handles}) if handles else [],
         prices=prices,
         ages=ages,
         place=place,

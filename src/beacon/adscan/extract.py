@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from itertools import accumulate, compress, count
-from operator import itemgetter
+from functools import lru_cache, partial
+from itertools import accumulate, compress, count, repeat
+from operator import is_, itemgetter, or_
+from typing import NamedTuple, cast
 
 import phonenumbers
 
@@ -130,16 +131,17 @@ _DECOY_DOLLAR_RE = re.compile(
 
 def _decoys(text: str, sub: list[Token], ws: int, we: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    for tok, s, _e in sub:
-        c = tok[0]
-        if c.isdigit():
+    # only tokens starting with a digit or decoy words are visited (selected in C)
+    toks = list(map(_FIRST, sub))
+    digit = list(map(str.isdigit, map(_FIRST, toks)))
+    mask = map(or_, digit, map(_DECOY_WORDS.__contains__, map(str.lower, toks)))
+    for (_tok, s, _e), c in compress(zip(sub, digit, strict=True), mask):
+        if c:
             if s > 0 and text[s - 1].isalnum():
                 continue
             m = _DECOY_DIGIT_RE.match(text, s)
-        elif tok.lower() in _DECOY_WORDS:
-            m = _DECOY_WORD_RE.match(text, s)
         else:
-            continue
+            m = _DECOY_WORD_RE.match(text, s)
         if m:
             out.append((m.start(), m.end()))
     i = text.find("$", ws, we)
@@ -155,16 +157,21 @@ def _decoys(text: str, sub: list[Token], ws: int, we: int) -> list[tuple[int, in
 _STANDARD_SHAPES = {(3, 3, 4), (1, 3, 3, 4), (10,), (11,), (3, 7), (1, 10), (6, 4), (1, 3, 7)}
 
 
-class _Group:
-    __slots__ = ("digits", "end", "fancy", "gap_fancy", "index", "start")
+class _Group(NamedTuple):
+    """A digit-like token (or its digit edge) decoded to digits."""
 
-    def __init__(self, start: int, end: int, digits: str, fancy: bool) -> None:
-        self.start = start
-        self.end = end
-        self.digits = digits
-        self.fancy = fancy
-        self.gap_fancy = False
-        self.index = 0
+    start: int
+    end: int
+    digits: str
+    fancy: bool
+    gap_fancy: bool = False
+    """The gap before this group (within a run) is not plain punctuation."""
+    tok: int = 0
+    """Index of the token."""
+
+
+# builds a _Group from a plain tuple in C (no Python-level __new__ call)
+_MAKE_GROUP = partial(tuple.__new__, _Group)
 
 
 def _digit_group(tok: str, s: int, e: int) -> _Group | None:
@@ -224,35 +231,42 @@ def _runs(
     """Runs of consecutive digit-like tokens with at least 10 digits in all.
 
     Each distinct token is decoded once (cached); only the digit-like tokens
-    of a text are visited in Python."""
-    dec = list(map(_DECODED.get, [t[0] for t in tokens] if toks is None else toks))
+    of a text are visited in Python, as plain tuples: a run becomes
+    :class:`_Group` objects only if it has enough digits."""
+    dec = list(map(_DECODED.get, map(_FIRST, tokens) if toks is None else toks))
     if None in dec:
-        for k, d in enumerate(dec):
-            if d is None:
-                dec[k] = _decode(tokens[k][0])
+        # decode the tokens not in the cache (positions selected in C: most
+        # texts have a few new tokens among many cached ones)
+        for k in list(compress(count(), map(is_, dec, repeat(None)))):
+            dec[k] = _decode(tokens[k][0])
     runs: list[list[_Group]] = []
-    cur: list[_Group] = []
+    cur: list[tuple[int, int, str, bool, bool, int]] = []
+    ndig = 0  # digits in cur
     prev = -2
-    for idx in compress(count(), dec):
-        d = dec[idx]
-        assert isinstance(d, tuple)
+    pend = 0  # end of cur's last group
+    found = cast("list[tuple[str, bool, int, int]]", list(compress(dec, dec)))
+    for idx, (digits, fancy, ds, de) in zip(compress(count(), dec), found, strict=True):
         s = tokens[idx][1]
-        g = _Group(s + d[2], s + d[3], d[0], d[1])
-        g.index = idx
-        if blocked and any(bs < g.end and g.start < be for bs, be in blocked):
+        gs, ge = s + ds, s + de
+        if blocked and any(bs < ge and gs < be for bs, be in blocked):
             continue  # the next group is not adjacent: the run is cut
+        gap_fancy = False
         if cur:
-            gap = text[cur[-1].end : g.start]
+            gap = text[pend:gs]
             if idx != prev + 1 or len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
-                runs.append(cur)
+                if ndig >= 10:
+                    runs.append(list(map(_MAKE_GROUP, cur)))
                 cur = []
+                ndig = 0
             elif not _PLAIN_GAP_CHARS.issuperset(gap):
-                g.gap_fancy = True
-        cur.append(g)
+                gap_fancy = True
+        cur.append((gs, ge, digits, fancy, gap_fancy, idx))
+        ndig += len(digits)
         prev = idx
-    if cur:
-        runs.append(cur)
-    return [r for r in runs if sum(len(g.digits) for g in r) >= 10]
+        pend = ge
+    if ndig >= 10:
+        runs.append(list(map(_MAKE_GROUP, cur)))
+    return runs
 
 
 _NANP_PREFIX: dict[str, bool] = {}
@@ -313,15 +327,16 @@ def phones_from_tokens(
         we = min(len(text), run[-1].end + 20)
         if windows and ws <= windows[-1][1]:
             pws, _pwe, pi0, _pi1, pruns = windows[-1]
-            windows[-1] = (pws, we, pi0, run[-1].index, [*pruns, run])
+            windows[-1] = (pws, we, pi0, run[-1].tok, [*pruns, run])
         else:
-            windows.append((ws, we, run[0].index, run[-1].index, [run]))
+            windows.append((ws, we, run[0].tok, run[-1].tok, [run]))
     for ws, we, i0, i1, runs in windows:
         sub = [t for t in tokens[max(0, i0 - 12) : i1 + 12] if ws <= t[1] and t[2] <= we]
         blocked = _decoys(text, sub, ws, we)
         for r2 in _runs(text, sub, blocked) if blocked else runs:
             _pick(r2, text, region, out)
-    out.sort(key=lambda p: p.span)
+    if len(out) > 1:
+        out.sort(key=lambda p: p.span)
     return out
 
 
@@ -335,15 +350,15 @@ def extract_phones(text: str, region: str = "US") -> list[PhoneMatch]:
 def _pick(run: list[_Group], text: str, region: str, out: list[PhoneMatch]) -> None:
     cands: list[tuple[int, int, int, str, bool, bool]] = []
     n = len(run)
-    digits = "".join(g.digits for g in run)
+    digits = "".join([g.digits for g in run])
     if len(digits) == 10 or (len(digits) == 11 and digits[0] == "1"):
         # fast path: the whole run is one number
         plus = text[max(0, run[0].start - 3) : run[0].start].rstrip(" (").endswith("+")
         e164 = _validate(digits, plus, region)
         if e164 is not None:
-            obf = n >= 6 or any(g.fancy or g.gap_fancy for g in run)
-            cands.append((0, 0, n - 1, e164, obf, plus))
-            n = 0  # skip the window search
+            obf = n >= 6 or any([g.fancy or g.gap_fancy for g in run])
+            _emit(run, 0, n - 1, e164, obf, plus, text, out)  # the only candidate
+            return
     for i in range(n):
         total = 0
         plus = text[max(0, run[i].start - 3) : run[i].start].rstrip(" (").endswith("+")
@@ -370,12 +385,19 @@ def _pick(run: list[_Group], text: str, region: str, out: list[PhoneMatch]) -> N
         if any(k in used for k in range(i, j + 1)):
             continue
         used.update(range(i, j + 1))
-        s, e = run[i].start, run[j].end
-        if plus:
-            s = text.rindex("+", max(0, s - 3), s)
-        elif s > 0 and text[s - 1] == "(":
-            s -= 1
-        out.append(PhoneMatch(e164, (s, e), text[s:e], obf))
+        _emit(run, i, j, e164, obf, plus, text, out)
+
+
+def _emit(
+    run: list[_Group], i: int, j: int, e164: str, obf: bool, plus: bool, text: str, out: list[PhoneMatch]
+) -> None:
+    """Append the number made of ``run[i..j]`` (with a leading ``+``/``(``)."""
+    s, e = run[i].start, run[j].end
+    if plus:
+        s = text.rindex("+", max(0, s - 3), s)
+    elif s > 0 and text[s - 1] == "(":
+        s -= 1
+    out.append(PhoneMatch(e164, (s, e), text[s:e], obf))
 
 
 def normalise_phone(raw: str | None, region: str = "US") -> str | None:
@@ -504,15 +526,13 @@ def extract_handles(
     out: list[HandleMatch] = []
     seen: set[Span] = set()
     kw_tokens = (
-        []
-        if _HANDLE_KW.isdisjoint(lows)
-        else [t for t, low in zip(tokens, lows, strict=True) if low in _HANDLE_KW]
+        [] if _HANDLE_KW.isdisjoint(lows) else list(compress(tokens, map(_HANDLE_KW.__contains__, lows)))
     )
     for _tok, start, _end in kw_tokens:
         m = _HANDLE_RE.match(text, start)
         if m is None:
             continue
-        kw = re.sub(r"\s+", " ", (m.group("lk") or m.group("sk") or "").lower())
+        kw = _SPACES_RE.sub(" ", (m.group("lk") or m.group("sk") or "").lower())
         h = m.group("h").rstrip("._").lower()
         if h in _HANDLE_STOP or len(h) < 3:
             continue
@@ -558,6 +578,10 @@ _UNIT_NORMAL = {
 }  # fmt: skip
 
 
+_SPACES_RE = re.compile(r"\s+")
+_MINUTES_RE = re.compile(r"\d{2} ?min(?:ute)?s?")
+
+
 def numeric_starts(text: str, tokens: list[Token]) -> list[int]:
     """Positions where a price or age may start: digit tokens at a word
     boundary and ``$`` signs, in text order."""
@@ -593,9 +617,9 @@ def prices_from_tokens(text: str, tokens: list[Token], starts: list[int] | None 
         unit_raw = m.group("u1") or m.group("u2") or m.group("u3")
         unit = None
         if unit_raw:
-            u = re.sub(r"\s+", " ", unit_raw.lower())
+            u = _SPACES_RE.sub(" ", unit_raw.lower())
             unit = _UNIT_NORMAL.get(u, u)
-            if re.fullmatch(r"\d{2} ?min(?:ute)?s?", u):
+            if _MINUTES_RE.fullmatch(u):
                 unit = f"{u[:2]} min"
             if unit in {"bbbj", "gfe"}:
                 unit = None
@@ -633,8 +657,8 @@ def ages_from_tokens(
         # "i"/"im" can only start an age when a number follows within 3 tokens
         words = [
             tokens[k][1]
-            for k, low in enumerate(lows)
-            if low in _AGE_WORDS and (low[0] == "a" or any(t[0][0].isdigit() for t in tokens[k + 1 : k + 4]))
+            for k in compress(count(), map(_AGE_WORDS.__contains__, lows))  # (selected in C)
+            if lows[k][0] == "a" or any(map(str.isdigit, map(_FIRST, map(_FIRST, tokens[k + 1 : k + 4]))))
         ]
         if words:
             starts = sorted([*starts, *words])
@@ -682,10 +706,9 @@ def names_from_tokens(
     hit = _NAME_WORDS.intersection(lows if lowset is None else lowset)
     if not hit:
         return out
-    for i in list(compress(count(), map(hit.__contains__, lows))):
-        # the name is a capitalised token at most 4 tokens on
-        if not any("A" <= t[0][0] <= "Z" for t in tokens[i + 1 : i + 5]):
-            continue
+    for i in compress(count(), map(hit.__contains__, lows)):
+        # one C-level match per hit word: cheaper than pre-checking the
+        # following tokens in Python
         m = _NAME_RE.match(text, tokens[i][1])
         if m is not None and m.group(1) not in _NAME_STOP:
             out.append(m.group(1))

@@ -74,9 +74,15 @@ class Lexicon(Generic[T]):
     ) -> list[LexMatch[T]]:
         """Longest-first, non-overlapping matches in token order (``lowset``:
         the set of ``lows``, if at hand)."""
+        return [LexMatch(p, s, e) for p, s, e in self.scan_spans(tokens, lows, lowset)]
+
+    def scan_spans(
+        self, tokens: list[Token], lows: list[str] | None = None, lowset: set[str] | None = None
+    ) -> list[tuple[T, int, int]]:
+        """:meth:`scan` as plain ``(payload, start, end)`` tuples (cheaper)."""
         if lows is None:
             lows = [t[0].lower() for t in tokens]
-        out: list[LexMatch[T]] = []
+        out: list[tuple[T, int, int]] = []
         first = self._first
         hit = first.keys() & (set(lows) if lowset is None else lowset)
         if not hit:
@@ -89,12 +95,13 @@ class Lexicon(Generic[T]):
                 k = len(key)
                 if k > 1 and tuple(lows[i : i + k]) != key:
                     continue
-                tok = tokens[i][0]
-                if mode == 1 and not tok[0].isupper():
-                    continue
-                if mode == 2 and not tok.isupper():
-                    continue
-                out.append(LexMatch(payload, tokens[i][1], tokens[i + k - 1][2]))
+                if mode:
+                    tok = tokens[i][0]
+                    if mode == 1 and not tok[0].isupper():
+                        continue
+                    if mode == 2 and not tok.isupper():
+                        continue
+                out.append((payload, tokens[i][1], tokens[i + k - 1][2]))
                 nxt = i + k
                 break
         return out

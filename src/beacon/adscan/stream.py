@@ -103,7 +103,9 @@ _HASHER = WordHasher()
 _INTERN: dict[str, str] = {}
 
 
-def _intern(values: Iterable[str]) -> tuple[str, ...]:
+def _intern(values: tuple[str, ...]) -> tuple[str, ...]:
+    if not values:  # (most ads have no e-mail, handle...)
+        return ()
     it = _INTERN
     if len(it) > 4_000_000:
         it.clear()
