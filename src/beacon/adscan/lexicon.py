@@ -44,6 +44,17 @@ class Lexicon(Generic[T]):
 
     def __init__(self) -> None:
         self._first: dict[str, list[tuple[tuple[str, ...], T, int]]] = {}
+        # first word -> the second words of its phrases, or None if it is
+        # also a phrase on its own (lets scan skip "my", "in"... cheaply)
+        self._second: dict[str, frozenset[str] | None] = {}
+        self._keys: frozenset[str] | None = None  # first words (rebuilt after an add)
+
+    def _index(self, first: str) -> None:
+        self._keys = None
+        lst = self._first[first]
+        lst.sort(key=lambda e: -len(e[0]))
+        single = any(len(e[0]) == 1 for e in lst)
+        self._second[first] = None if single else frozenset(e[0][1] for e in lst)
 
     def add(self, phrase: str, payload: T, cased: bool = False) -> None:
         key = phrase_key(phrase)
@@ -52,9 +63,8 @@ class Lexicon(Generic[T]):
         mode = 0
         if cased:
             mode = 2 if phrase.isupper() else 1
-        lst = self._first.setdefault(key[0], [])
-        lst.append((key, payload, mode))
-        lst.sort(key=lambda e: -len(e[0]))
+        self._first.setdefault(key[0], []).append((key, payload, mode))
+        self._index(key[0])
 
     def add_all(self, phrases: Iterable[str], payload: T, cased: bool = False) -> None:
         for p in phrases:
@@ -65,9 +75,8 @@ class Lexicon(Generic[T]):
 
     def add_entries(self, entries: Iterable[tuple[tuple[str, ...], T, int]]) -> None:
         for key, payload, mode in entries:
-            lst = self._first.setdefault(key[0], [])
-            lst.append((key, payload, mode))
-            lst.sort(key=lambda e: -len(e[0]))
+            self._first.setdefault(key[0], []).append((key, payload, mode))
+            self._index(key[0])
 
     def scan(
         self, tokens: list[Token], lows: list[str] | None = None, lowset: set[str] | None = None
@@ -84,14 +93,23 @@ class Lexicon(Generic[T]):
             lows = [t[0].lower() for t in tokens]
         out: list[tuple[T, int, int]] = []
         first = self._first
-        hit = first.keys() & (set(lows) if lowset is None else lowset)
+        if self._keys is None:
+            self._keys = frozenset(first)
+        # (set & frozenset iterates over the smaller one: the text's words)
+        hit = (set(lows) if lowset is None else lowset) & self._keys
         if not hit:
             return out
         nxt = 0
+        second = self._second
+        last = len(lows) - 1
         for i in list(compress(count(), map(hit.__contains__, lows))):
             if i < nxt:
                 continue
-            for key, payload, mode in first[lows[i]]:
+            low = lows[i]
+            sec = second[low]
+            if sec is not None and (i == last or lows[i + 1] not in sec):
+                continue  # only longer phrases start here, and none goes on so
+            for key, payload, mode in first[low]:
                 k = len(key)
                 if k > 1 and tuple(lows[i : i + k]) != key:
                     continue

@@ -14,6 +14,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, count, repeat
+from operator import is_
 from typing import cast
 
 import numpy as np
@@ -57,12 +59,12 @@ class WordHasher:
         if None in out:
             if len(cache) > 2_000_000:
                 cache.clear()
-            for i, h in enumerate(out):
-                if h is None:
-                    w = words[i]
-                    h = zlib.crc32(w.encode("utf-8", "surrogatepass"))
-                    cache[w] = h
-                    out[i] = h
+            # visit only the misses (positions selected in C)
+            for i in list(compress(count(), map(is_, out, repeat(None)))):
+                w = words[i]
+                h = zlib.crc32(w.encode("utf-8", "surrogatepass"))
+                cache[w] = h
+                out[i] = h
         return cast("list[int]", out)
 
 
