@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -84,6 +85,15 @@ def test_receipt_code_and_passphrase(submit: Any) -> None:
 def test_receipt_codes_are_unambiguous(_: int) -> None:
     code = services.new_receipt_code()
     assert len(code) == 10 and not set(code) & set("0O1I")
+
+
+def test_receipt_symbols_are_uniform() -> None:
+    # 32,000 symbols: each of the 32 is expected 1,000 times (sd ~31); a biased mapping fails.
+    assert len(set(services.RECEIPT_ALPHABET)) == 32
+    counts = Counter("".join(services.new_receipt_code() for _ in range(3_200)))
+    assert set(counts) == set(services.RECEIPT_ALPHABET)
+    assert 800 < min(counts.values()) and max(counts.values()) < 1_200
+    assert len({services.new_passphrase() for _ in range(1_000)}) == 1_000
 
 
 def test_obfuscated_phone_links_to_an_earlier_tip(submit: Any) -> None:

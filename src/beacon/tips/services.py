@@ -82,12 +82,19 @@ class Submitted:
     passphrase: str
 
 
+def _random_symbols(n: int) -> str:
+    """``n`` symbols of the 32-symbol alphabet from one read of the system's random source
+    (256 is 8 x 32, so the low five bits of a random byte pick every symbol equally often)."""
+    return "".join([RECEIPT_ALPHABET[b & 31] for b in secrets.token_bytes(n)])
+
+
 def new_receipt_code() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    return _random_symbols(RECEIPT_LENGTH)
 
 
 def new_passphrase() -> str:
-    return "-".join("".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(4)) for _ in range(PASSPHRASE_GROUPS))
+    symbols = _random_symbols(4 * PASSPHRASE_GROUPS)
+    return "-".join(symbols[i : i + 4] for i in range(0, len(symbols), 4))
 
 
 def normalise_code(raw: str) -> str:
