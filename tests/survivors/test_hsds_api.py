@@ -70,6 +70,22 @@ def test_non_public_service_is_not_served(client: Client, listed: dict[str, Serv
     assert "Internal list" not in client.get("/api/hsds/organizations", {"full_service": "true"}).content.decode()
 
 
+def test_organisation_with_only_staff_only_services_is_not_named(
+        client: Client, listed: dict[str, Service], provider: Callable[..., Service], agency_factory: Any) -> None:
+    ngo = agency_factory("ngo", "Quiet Harbor NGO")
+    internal = provider("Safe house intake", agency=ngo, needs=["shelter"], public=False)
+    org_id = internal.organization_id
+    for params in ({}, {"full": "true"}, {"search": "Quiet"}, {"taxonomy_term_id": str(taxonomy.term_id("shelter"))}):
+        body = client.get("/api/hsds/organizations", params)
+        assert body.status_code == 200 and str(org_id) not in body.content.decode(), params
+    assert client.get(f"/api/hsds/organizations/{org_id}").status_code == 404
+    names = [o["name"] for o in client.get("/api/hsds/organizations").json()["contents"]]
+    assert names == [listed["clinic"].organization.name]
+    # Once one of its services is listed publicly, the organisation appears.
+    provider("Drop-in centre", agency=ngo, needs=["counselling"])
+    assert client.get(f"/api/hsds/organizations/{org_id}").status_code == 200
+
+
 def test_taxonomies_and_terms(client: Client, listed: dict[str, Service]) -> None:
     taxonomies = client.get("/api/hsds/taxonomies").json()
     assert {t["name"] for t in taxonomies["contents"]} == {"Beacon survivor needs", "Beacon service facets"}

@@ -34,6 +34,12 @@ def public_services() -> QuerySet[Service]:
     return Service.objects.filter(~Exists(hidden))
 
 
+def public_organizations() -> QuerySet[Organization]:
+    """Organisations with at least one publicly listed service: one that runs only staff-only
+    services (a confidential programme, say) is not named in the public API at all."""
+    return Organization.objects.filter(Exists(public_services().filter(organization=OuterRef("pk"))))
+
+
 def _int(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
@@ -155,7 +161,7 @@ def _org_queryset(full_service: bool) -> QuerySet[Organization]:
     services = public_services().order_by("name", "id")
     if full_service:
         services = services.prefetch_related(*hsds_io.SERVICE_PREFETCH)
-    return Organization.objects.prefetch_related(
+    return public_organizations().prefetch_related(
         "phones", Prefetch("services", queryset=services),
         "locations__addresses", "locations__phones", "locations__languages", "locations__schedules", "locations__county",
     )
@@ -165,7 +171,7 @@ class OrganizationList(HsdsView):
     @extend_schema(operation_id="getPaginatedListOfOrganizations", parameters=[SEARCH, FULL_SERVICE, FULL, TERM, TAXONOMY, PAGE, PER_PAGE],
                    responses=OpenApiTypes.OBJECT, summary="Paginated list of organisations")
     def get(self, request: Request) -> Response:
-        qs = Organization.objects.all()
+        qs = public_organizations()
         if search := (request.query_params.get("search") or "").strip():
             qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
         if term := _uuid_param(request, "taxonomy_term_id"):
