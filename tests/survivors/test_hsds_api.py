@@ -73,7 +73,8 @@ def test_non_public_service_is_not_served(client: Client, listed: dict[str, Serv
 def test_organisation_with_only_staff_only_services_is_not_named(
         client: Client, listed: dict[str, Service], provider: Callable[..., Service], agency_factory: Any) -> None:
     ngo = agency_factory("ngo", "Quiet Harbor NGO")
-    internal = provider("Safe house intake", agency=ngo, needs=["shelter"], public=False)
+    internal = provider("Safe house intake", agency=ngo, needs=["shelter"], public=False, address_1="9 Intake Lane",
+                        city="Rolla", postal_code="65401")
     org_id = internal.organization_id
     for params in ({}, {"full": "true"}, {"search": "Quiet"}, {"taxonomy_term_id": str(taxonomy.term_id("shelter"))}):
         body = client.get("/api/hsds/organizations", params)
@@ -81,9 +82,16 @@ def test_organisation_with_only_staff_only_services_is_not_named(
     assert client.get(f"/api/hsds/organizations/{org_id}").status_code == 404
     names = [o["name"] for o in client.get("/api/hsds/organizations").json()["contents"]]
     assert names == [listed["clinic"].organization.name]
-    # Once one of its services is listed publicly, the organisation appears.
-    provider("Drop-in centre", agency=ngo, needs=["counselling"])
-    assert client.get(f"/api/hsds/organizations/{org_id}").status_code == 200
+    # Once one of its services is listed publicly, the organisation appears, with the public
+    # service's location and without the address used only by the staff-only intake.
+    internal_loc = internal.service_at_locations.get().location
+    provider("Drop-in centre", agency=ngo, needs=["counselling"], address_1="1 Main St", city="Rolla",
+             postal_code="65401")
+    body = client.get(f"/api/hsds/organizations/{org_id}", {"full_service": "true"})
+    assert body.status_code == 200
+    text = body.content.decode()
+    assert "1 Main St" in text and "9 Intake Lane" not in text and "Safe house intake" not in text
+    assert str(internal_loc.id) not in client.get("/api/hsds/organizations", {"full": "true"}).content.decode()
 
 
 def test_taxonomies_and_terms(client: Client, listed: dict[str, Service]) -> None:

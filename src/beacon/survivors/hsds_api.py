@@ -23,7 +23,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import hsds_io, taxonomy
-from .models import Organization, Service, ServiceAtLocation, ServiceAttribute, Taxonomy, TaxonomyTerm
+from .models import (
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    ServiceAttribute,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from .selectors import is_uuid
 
 MAX_PER_PAGE = 500
@@ -161,8 +169,12 @@ def _org_queryset(full_service: bool) -> QuerySet[Organization]:
     services = public_services().order_by("name", "id")
     if full_service:
         services = services.prefetch_related(*hsds_io.SERVICE_PREFETCH)
+    # Only locations where a public service is delivered: an address used only by staff-only
+    # services is not published with the organisation.
+    at_public = ServiceAtLocation.objects.filter(location=OuterRef("pk"), service__in=public_services())
+    locations = Location.objects.filter(Exists(at_public)).order_by("name", "id")
     return public_organizations().prefetch_related(
-        "phones", Prefetch("services", queryset=services),
+        "phones", Prefetch("services", queryset=services), Prefetch("locations", queryset=locations),
         "locations__addresses", "locations__phones", "locations__languages", "locations__schedules", "locations__county",
     )
 
