@@ -94,6 +94,47 @@ def test_organisation_with_only_staff_only_services_is_not_named(
     assert str(internal_loc.id) not in client.get("/api/hsds/organizations", {"full": "true"}).content.decode()
 
 
+def test_ndjson_streams_every_result_without_pages(client: Client, listed: dict[str, Service]) -> None:
+    import json
+
+    response = client.get("/api/hsds/services", {"format": "ndjson", "per_page": 1})
+    assert response.status_code == 200 and response["Content-Type"] == "application/x-ndjson"
+    rows = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    assert sorted(r["name"] for r in rows) == ["Open clinic", "Secret shelter"]  # both, though per_page is 1
+    text = json.dumps(rows)
+    assert SECRET not in text and "Internal list" not in text
+    sal = client.get("/api/hsds/service_at_locations", {"format": "ndjson"})
+    assert len(b"".join(sal.streaming_content).splitlines()) == 2
+    bad = client.get("/api/hsds/taxonomies", {"format": "xml"})
+    assert bad.status_code == 400 and "format" in bad.json()["fields"]
+
+
+def test_service_at_locations_by_postcode_and_proximity(client: Client, listed: dict[str, Service],
+                                                        provider: Callable[..., Service]) -> None:
+    # Joplin clinic (64801, about 37.09 N, 94.51 W); a second provider in Carthage, ~19 km east.
+    provider("Carthage pantry", needs=["counselling"], address_1="2 Oak St", city="Carthage", postal_code="64836",
+             latitude=37.176, longitude=-94.310)
+    at = "/api/hsds/service_at_locations"
+
+    def names(**params: str) -> list[str]:
+        body = client.get(at, params)
+        assert body.status_code == 200, body.content
+        return sorted(r["service"]["name"] for r in body.json()["contents"])
+
+    assert names(postcode="64801") == ["Open clinic"]
+    assert names(postcode="64836") == ["Carthage pantry"]
+    assert names(postcode="64801", proximity="5000") == ["Open clinic"]
+    assert names(postcode="64801", proximity="60000") == ["Carthage pantry", "Open clinic"]
+    # The confidential Columbia shelter (65201) matches neither its postcode nor any distance.
+    assert names(postcode="65201") == [] and names(postcode="65201", proximity="500000") == [
+        "Carthage pantry", "Open clinic"]
+    for params, field in (({"proximity": "100"}, "proximity"), ({"postcode": "abc"}, "postcode"),
+                          ({"postcode": "64801", "proximity": "-3"}, "proximity"),
+                          ({"postcode": "99999", "proximity": "100"}, "postcode")):
+        bad = client.get(at, params)
+        assert bad.status_code == 400 and field in bad.json()["fields"], params
+
+
 def test_taxonomies_and_terms(client: Client, listed: dict[str, Service]) -> None:
     taxonomies = client.get("/api/hsds/taxonomies").json()
     assert {t["name"] for t in taxonomies["contents"]} == {"Beacon survivor needs", "Beacon service facets"}

@@ -8,19 +8,26 @@ listed publicly appear, and a confidential location shows neither address nor po
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from beacon.core import geo
+from beacon.core.models import ZipCode
 
 from . import hsds_io, taxonomy
 from .models import (
@@ -74,7 +81,16 @@ def _uuid_param(request: Request, name: str) -> Any:
     return raw
 
 
-def paginate(request: Request, queryset: QuerySet[Any], render: Any) -> Response:
+def paginate(request: Request, queryset: QuerySet[Any], render: Any) -> Response | StreamingHttpResponse:
+    """The HSDS page shape, or with ``format=ndjson`` every result, one JSON object a line,
+    streamed without pagination (as the HSDS API specifies)."""
+    fmt = (request.query_params.get("format") or "json").lower()
+    if fmt == "ndjson":
+        rows = (json.dumps(render(x), cls=DjangoJSONEncoder, ensure_ascii=False) + "\n"
+                for x in queryset.iterator(chunk_size=500))
+        return StreamingHttpResponse(rows, content_type="application/x-ndjson")
+    if fmt != "json":
+        raise ValidationError({"format": "Must be json or ndjson."})
     per_page = min(_int(request, "per_page", 50), MAX_PER_PAGE)
     page = _int(request, "page", 1)
     total = queryset.count()
@@ -99,11 +115,30 @@ FULL = P("full", OpenApiTypes.BOOL, description="Fully nested records")
 MINIMAL = P("minimal", OpenApiTypes.BOOL, description="Only id and last_modified")
 FULL_SERVICE = P("full_service", OpenApiTypes.BOOL)
 ID = P("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+FORMAT = P("format", OpenApiTypes.STR, enum=["json", "ndjson"],
+           description="json (paginated, the default) or ndjson (every result, one a line, streamed)")
+POSTCODE = P("postcode", OpenApiTypes.STR,
+             description="A Missouri ZIP code: services at that postcode, or with proximity, near its centroid")
+PROXIMITY = P("proximity", OpenApiTypes.INT,
+              description="Metres from the centroid of postcode (needs postcode; at most 500,000)")
+MAX_PROXIMITY_M = 500_000
+
+
+class _JsonOnly(BaseContentNegotiation):
+    """HSDS's ``format`` parameter chooses json or ndjson (see ``paginate``), not a DRF renderer."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> Any:
+        return renderers[0], renderers[0].media_type
 
 
 class HsdsView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = _JsonOnly
 
 
 def _filter_services(request: Request, qs: QuerySet[Service], prefix: str = "") -> QuerySet[Service]:
@@ -132,9 +167,9 @@ class ApiMeta(HsdsView):
 
 
 class ServiceList(HsdsView):
-    @extend_schema(operation_id="getPaginatedListOfServices", parameters=[SEARCH, PAGE, PER_PAGE, TERM, TAXONOMY, ORG, MODIFIED, MINIMAL, FULL],
+    @extend_schema(operation_id="getPaginatedListOfServices", parameters=[SEARCH, PAGE, PER_PAGE, TERM, TAXONOMY, ORG, MODIFIED, MINIMAL, FULL, FORMAT],
                    responses=OpenApiTypes.OBJECT, summary="Paginated list of public services")
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = _filter_services(request, public_services()).select_related("organization").order_by("name", "id")
         if _bool(request, "minimal"):
             return paginate(request, qs, lambda s: {"id": str(s.id), "last_modified": hsds_io._s(s.last_modified)})
@@ -180,9 +215,9 @@ def _org_queryset(full_service: bool) -> QuerySet[Organization]:
 
 
 class OrganizationList(HsdsView):
-    @extend_schema(operation_id="getPaginatedListOfOrganizations", parameters=[SEARCH, FULL_SERVICE, FULL, TERM, TAXONOMY, PAGE, PER_PAGE],
+    @extend_schema(operation_id="getPaginatedListOfOrganizations", parameters=[SEARCH, FULL_SERVICE, FULL, TERM, TAXONOMY, PAGE, PER_PAGE, FORMAT],
                    responses=OpenApiTypes.OBJECT, summary="Paginated list of organisations")
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = public_organizations()
         if search := (request.query_params.get("search") or "").strip():
             qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
@@ -209,8 +244,8 @@ class OrganizationDetail(HsdsView):
 
 
 class TaxonomyList(HsdsView):
-    @extend_schema(operation_id="getPaginatedListOfTaxonomies", parameters=[SEARCH, PAGE, PER_PAGE], responses=OpenApiTypes.OBJECT, summary="Taxonomies")
-    def get(self, request: Request) -> Response:
+    @extend_schema(operation_id="getPaginatedListOfTaxonomies", parameters=[SEARCH, PAGE, PER_PAGE, FORMAT], responses=OpenApiTypes.OBJECT, summary="Taxonomies")
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = Taxonomy.objects.order_by("name", "id")
         if search := (request.query_params.get("search") or "").strip():
             qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
@@ -227,9 +262,9 @@ class TaxonomyDetail(HsdsView):
 
 
 class TaxonomyTermList(HsdsView):
-    @extend_schema(operation_id="getPaginatedListOfTaxonomyTerms", parameters=[SEARCH, PAGE, PER_PAGE, TAXONOMY, P("top_only", OpenApiTypes.BOOL),
+    @extend_schema(operation_id="getPaginatedListOfTaxonomyTerms", parameters=[SEARCH, PAGE, PER_PAGE, FORMAT, TAXONOMY, P("top_only", OpenApiTypes.BOOL),
                                P("parent_id", OpenApiTypes.UUID)], responses=OpenApiTypes.OBJECT, summary="Taxonomy terms")
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = TaxonomyTerm.objects.select_related("taxonomy").order_by("name", "id")
         if search := (request.query_params.get("search") or "").strip():
             qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search))
@@ -262,14 +297,55 @@ SAL_RELATED = ["location__addresses", "location__phones", "location__languages",
 
 
 class ServiceAtLocationList(HsdsView):
-    @extend_schema(operation_id="getPaginatedListOfServiceAtLocation", parameters=[SEARCH, TERM, TAXONOMY, ORG, MODIFIED, FULL, PAGE, PER_PAGE],
+    @extend_schema(operation_id="getPaginatedListOfServiceAtLocation",
+                   parameters=[SEARCH, TERM, TAXONOMY, ORG, MODIFIED, FULL, PAGE, PER_PAGE, FORMAT, POSTCODE, PROXIMITY],
                    responses=OpenApiTypes.OBJECT, summary="Services at locations (public services only)")
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> Response | StreamingHttpResponse:
         services = _filter_services(request, public_services())
         qs = (ServiceAtLocation.objects.filter(service__in=services)
               .select_related("service__organization", "location__county").prefetch_related(*SAL_RELATED)
               .order_by("service__name", "id"))
-        return paginate(request, qs, _sal_dict)
+        return paginate(request, _near_postcode(request, qs), _sal_dict)
+
+
+def _near_postcode(request: Request, qs: QuerySet[ServiceAtLocation]) -> QuerySet[ServiceAtLocation]:
+    """``postcode``: services at that ZIP code; with ``proximity`` (metres), services whose
+    location lies within that distance of the ZIP code's centroid.
+
+    A confidential location never matches either: it publishes neither address nor point,
+    and answering "is it within N metres of here?" for many N and many postcodes would give
+    its position away.
+    """
+    postcode = (request.query_params.get("postcode") or "").strip()
+    raw = (request.query_params.get("proximity") or "").strip()
+    if not postcode:
+        if raw:
+            raise ValidationError({"proximity": "Give a postcode to measure the proximity from."})
+        return qs
+    if not (len(postcode) >= 5 and postcode[:5].isdigit()):
+        raise ValidationError({"postcode": "Must be a 5-digit ZIP code."})
+    qs = qs.filter(location__confidential=False)
+    if not raw:
+        return qs.filter(location__addresses__postal_code__startswith=postcode[:5]).distinct()
+    try:
+        metres = int(raw)
+    except ValueError:
+        raise ValidationError({"proximity": "Must be a whole number of metres."}) from None
+    if not 0 < metres <= MAX_PROXIMITY_M:
+        raise ValidationError({"proximity": f"Must be between 1 and {MAX_PROXIMITY_M:,} metres."})
+    centre = ZipCode.objects.filter(zip=postcode[:5]).values_list("lat", "lon").first()
+    if centre is None:
+        raise ValidationError({"postcode": "Not a ZIP code in or next to Missouri."})
+    lat, lon = centre
+    km = metres / 1000
+    # a bounding box the (latitude, longitude) index answers, then the exact distance
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(0.1, math.cos(math.radians(lat))))
+    boxed = qs.filter(location__latitude__range=(lat - dlat, lat + dlat),
+                      location__longitude__range=(lon - dlon, lon + dlon))
+    near = [pk for pk, la, lo in boxed.values_list("pk", "location__latitude", "location__longitude")
+            if la is not None and lo is not None and geo.distance_km(lat, lon, la, lo) <= km]
+    return qs.filter(pk__in=near)
 
 
 class ServiceAtLocationDetail(HsdsView):
