@@ -62,3 +62,33 @@ def test_seed_is_idempotent_and_fills_the_queue(mo: Any) -> None:
     assert all("(demo)" in t for t in Ad.objects.values_list("title", flat=True))
     phones = {p for ps in Ad.objects.values_list("phones", flat=True) for p in ps}
     assert phones and all(p[5:10] == "55501" for p in phones), phones  # fictional 555-01xx numbers only
+
+
+def test_rescore_reapplies_changed_indicator_weights(ingested: Any, monkeypatch: Any) -> None:
+    from dataclasses import replace
+
+    from beacon.adscan import indicators
+
+    flagged = [a for a in Ad.objects.all() if any(i["code"] == "AD_OBSCURED_PHONE" for i in a.indicators)]
+    assert flagged, "the demo feed has obscured phones"
+    before_ads = {a.pk: a.risk for a in Ad.objects.all()}
+    op = Operation.objects.filter(ads__in=flagged).distinct().first()
+    assert op is not None
+    before_op = op.risk
+    # Nothing changed yet: a rescore changes no ad.
+    out = StringIO()
+    call_command("ads", "rescore", "--quiet", stdout=out)
+    assert f"0 of {len(before_ads)} ads changed" in out.getvalue()
+    # Analysts raise the weight of an obscured phone by 3.
+    old = indicators.AD_INDICATORS["AD_OBSCURED_PHONE"]
+    monkeypatch.setitem(indicators.AD_INDICATORS, "AD_OBSCURED_PHONE", replace(old, weight=old.weight + 3))
+    call_command("ads", "rescore", "--quiet", stdout=StringIO())
+    for ad in flagged:
+        ad.refresh_from_db()
+        assert ad.risk == pytest.approx(before_ads[ad.pk] + 3)
+        assert next(i for i in ad.indicators if i["code"] == "AD_OBSCURED_PHONE")["weight"] == old.weight + 3
+    unflagged = Ad.objects.exclude(pk__in=[a.pk for a in flagged])
+    assert all(a.risk == before_ads[a.pk] for a in unflagged)
+    op.refresh_from_db()
+    assert op.risk > before_op and not Operation.objects.filter(summary_stale=True).exists()
+    assert AuditEvent.objects.filter(object_type="ad_rescore").count() == 2

@@ -112,6 +112,47 @@ def refresh_summaries() -> int:
     return len(ids)
 
 
+def rescore(*, acting_user: Any = None, chunk_size: int = 1000,
+            progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Re-weigh every stored ad's indicators with the current catalogue (``adscan.indicators``),
+    recompute its risk, then every operation's summary and risk.
+
+    For when the indicator weights change: the stored evidence is kept, only the weights and
+    the sums move (a code no longer in the catalogue is dropped). Each chunk is its own
+    transaction, so a long run can be interrupted and simply run again.
+    """
+    from beacon.adscan.indicators import AD_INDICATORS
+
+    changed = seen = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            rows = list(Ad.objects.filter(pk__gt=last).order_by("pk").only("pk", "indicators", "risk")[:chunk_size])
+            if not rows:
+                break
+            dirty: list[Ad] = []
+            for row in rows:
+                kept = [{**i, "weight": AD_INDICATORS[i["code"]].weight}
+                        for i in row.indicators or [] if i.get("code") in AD_INDICATORS]
+                risk = round(max(0.0, sum(i["weight"] for i in kept)), 3)
+                if kept != row.indicators or risk != row.risk:
+                    row.indicators, row.risk = kept, risk
+                    dirty.append(row)
+            Ad.objects.bulk_update(dirty, ["indicators", "risk"], batch_size=500)
+            changed += len(dirty)
+            seen += len(rows)
+            last = rows[-1].pk
+        if progress is not None:
+            progress(seen)
+    Operation.objects.update(summary_stale=True)
+    operations = refresh_summaries()
+    result = {"ads": seen, "ads_changed": changed, "operations": operations}
+    audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="ad_rescore", summary=(
+        f"indicator weights re-applied: {changed} of {seen} ads changed, {operations} operations re-summarised"),
+        detail=result)
+    return result
+
+
 def _identifiers(keys: Iterable[str]) -> dict[str, int]:
     """core.Identifier id for every phone / e-mail / handle linking key (shared rows, created on first sight)."""
     wanted: dict[tuple[str, str], str] = {}

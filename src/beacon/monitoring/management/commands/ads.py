@@ -1,4 +1,5 @@
-"""``beacon ads ingest INPUT`` (store ads in the database) and ``beacon ads scan INPUT --out DIR`` (no database)."""
+"""``beacon ads ingest INPUT`` (store ads in the database), ``beacon ads rescore`` (re-apply the
+indicator weights to stored ads and operations) and ``beacon ads scan INPUT --out DIR`` (no database)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,13 @@ def count_records(path: Path) -> int:
 
 
 class Command(BaseCommand):
-    help = "Online ad monitoring: 'ingest INPUT' stores ads; 'scan INPUT --out DIR' runs the database-free scan."
+    help = ("Online ad monitoring: 'ingest INPUT' stores ads; 'rescore' re-applies the indicator weights; "
+            "'scan INPUT --out DIR' runs the database-free scan.")
     requires_system_checks: list[str] = []  # noqa: RUF012 - Django's attribute
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["ingest", "scan"])
+        parser.add_argument("action", choices=["ingest", "rescore", "scan"])
         parser.add_argument("rest", nargs=argparse.REMAINDER, help="INPUT and options (see 'beacon ads ACTION -h')")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,7 +39,29 @@ class Command(BaseCommand):
             if code:
                 raise CommandError(f"scan exited with status {code}", returncode=code)
             return
+        if options["action"] == "rescore":
+            self.rescore(options["rest"])
+            return
         self.ingest(options["rest"])
+
+    def rescore(self, argv: list[str]) -> None:
+        parser = argparse.ArgumentParser(prog="beacon ads rescore", description="Re-apply the current indicator "
+                                         "weights to every stored ad and operation (after the catalogue changed).")
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        opts = parser.parse_args(argv)
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from ...models import Ad
+        from ...services import rescore
+
+        total = Ad.objects.count()
+        with Progress(TextColumn("[bold]re-weighing ads"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True, disable=opts.quiet or total < PROGRESS_FROM) as bar:
+            task = bar.add_task("rescore", total=total)
+            result = rescore(progress=lambda n: bar.update(task, completed=n))
+        self.stdout.write(f"{result['ads_changed']} of {result['ads']} ads changed; "
+                          f"{result['operations']} operations re-summarised")
 
     def ingest(self, argv: list[str]) -> None:
         parser = argparse.ArgumentParser(prog="beacon ads ingest", description="Store ads (JSONL or CSV, gzip allowed). "
