@@ -196,3 +196,16 @@ def test_emails_use_the_registrants_language_whoever_triggers_them(workshop_fact
     with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
         register(workshop, 5, language="en")
     assert mail.outbox[0].subject.startswith("You are on the waitlist")
+
+
+def test_cancel_link_stops_working_once_the_session_has_started(workshop_factory: Any) -> None:
+    workshop = workshop_factory(capacity=2)
+    reg = register(workshop, 1)
+    url = f"/training/cancel/{services.cancel_token(reg)}/"
+    Workshop.objects.filter(pk=workshop.pk).update(starts_at=timezone.now() - dt.timedelta(minutes=5))
+    client = Client()
+    page = client.get(url)
+    assert b"already started" in page.content and b"Yes, cancel my registration" not in page.content
+    client.post(url)
+    reg.refresh_from_db()
+    assert reg.status == "confirmed"

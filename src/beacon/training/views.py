@@ -284,10 +284,13 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if reg is None:
         raise Http404
     done = False
-    if request.method == "POST" and reg.status != Registration.Status.CANCELLED:
+    # The link stops working once the session has started: nothing is left to cancel.
+    started = reg.workshop.starts_at <= timezone.now()
+    if request.method == "POST" and reg.status != Registration.Status.CANCELLED and not started:
         services.registration_cancel(registration=reg, acting_user=request.user, request=request)
         done = True
-    return _public(request, "training/cancel.html", {"registration": reg, "workshop": reg.workshop, "done": done})
+    return _public(request, "training/cancel.html",
+                   {"registration": reg, "workshop": reg.workshop, "done": done, "started": started})
 
 
 @require_http_methods(["GET", "POST"])
