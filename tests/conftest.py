@@ -11,12 +11,17 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from beacon.core.models import Agency, County, User
 from beacon.core.services import token_create, totp_device_for, user_create
 
 TEST_PASSWORD = "Correct-Horse-Battery-9"
+
+# No per-example deadline: CI machines are shared, and a slow moment is not a failure.
+hypothesis_settings.register_profile("beacon", deadline=None)
+hypothesis_settings.load_profile("beacon")
 
 
 def _flushes_database(item: pytest.Item) -> bool:
