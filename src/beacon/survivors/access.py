@@ -20,6 +20,7 @@ from beacon.core.access import AccessDenied
 from beacon.core.permissions import Perm, has_perm
 
 from .models import Organization, Referral, Survivor
+from .selectors import is_uuid
 
 
 def _deny(user: Any, object_type: str, object_id: Any, reason: str, request: HttpRequest | None) -> AccessDenied:
@@ -69,17 +70,7 @@ def access_organization(user: Any, organization_id: Any, *, request: HttpRequest
     """Directory management: the organisation run by the user's own agency."""
     if not has_perm(user, Perm.MANAGE_DIRECTORY):
         raise _deny(user, "hsds_organization", organization_id, "missing survivors.manage_directory", request)
-    org = Organization.objects.filter(pk=organization_id).first() if _is_uuid(organization_id) else None
+    org = Organization.objects.filter(pk=organization_id).first() if is_uuid(organization_id) else None
     if org is None or org.agency_id is None or org.agency_id != user.agency_id:
         raise _deny(user, "hsds_organization", organization_id, "organisation of another agency", request)
     return org
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
