@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -235,9 +236,11 @@ def _lock(workshop_id: int) -> Workshop:
 
 
 def _counts(workshop: Workshop) -> tuple[int, int]:
-    confirmed = workshop.registrations.filter(status=Registration.Status.CONFIRMED).count()
-    waitlisted = workshop.registrations.filter(status=Registration.Status.WAITLISTED).count()
-    return confirmed, waitlisted
+    counts = workshop.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+    return counts["confirmed"], counts["waitlisted"]
 
 
 _EMAIL_SUBJECTS = {
