@@ -40,6 +40,12 @@ def _agency_id(request: HttpRequest) -> int | None:
     return getattr(request.user, "agency_id", None)
 
 
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    """A service's field-by-field ``ValidationError`` on the form (fields it lacks: on the form)."""
+    for field, errs in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errs)
+
+
 def _search_context(request: HttpRequest, *, public: bool) -> dict[str, Any]:
     form = SearchForm(request.GET or None)
     ctx: dict[str, Any] = {"form": form, "searched": bool(request.GET)}
@@ -94,8 +100,7 @@ def service_edit(request: HttpRequest, org_id: str, service_id: str | None = Non
         try:
             saved = services.service_save(acting_user=request.user, organization=org, data=form.to_input(), service=service)
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
             return redirect("survivors:directory")
@@ -128,9 +133,7 @@ def survivor_new(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.VIEW_SURVIVORS)
 def survivor_edit(request: HttpRequest, survivor_id: int) -> HttpResponse:
     survivor = access_survivor(request.user, survivor_id, request=request, purpose="edit")
-    fields = ["preferred_name", "legal_name", "date_of_birth", "phone", "email", "address", "languages", "needs",
-              "county", "notes"]
-    form = SurvivorForm(request.POST or None, initial={f: getattr(survivor, f) for f in fields})
+    form = SurvivorForm(request.POST or None, initial={f: getattr(survivor, f) for f in SurvivorForm.base_fields})
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         try:
@@ -206,8 +209,7 @@ def consent_add(request: HttpRequest, survivor_id: int) -> HttpResponse:
                                     fields=form.cleaned_data["share"], purpose=form.cleaned_data["purpose"],
                                     method=form.cleaned_data["method"], expires_at=form.expires_at())
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("survivors:survivor", survivor_id=survivor.pk)
@@ -244,8 +246,7 @@ def referral_new(request: HttpRequest, survivor_id: int) -> HttpResponse:
         try:
             referral = services.referral_create(acting_user=request.user, survivor=survivor, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Referral sent."))
             return redirect("survivors:referral", referral_id=referral.pk)
