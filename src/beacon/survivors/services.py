@@ -149,8 +149,9 @@ def service_save(*, acting_user: Any, organization: Organization, data: ServiceI
     svc.service_areas.all().delete()
     if data.statewide:
         ServiceArea.objects.create(service=svc, name="Missouri", extent="29", extent_type="text", statewide=True)
+    counties = County.objects.in_bulk(data.counties, field_name="fips")
     for fips in data.counties:
-        county = County.objects.filter(fips=fips).first()
+        county = counties.get(fips)
         if county is None:
             raise ValidationError({"counties": f"Unknown county {fips}"})
         ServiceArea.objects.create(service=svc, name=f"{county.name}, Missouri", extent=fips, extent_type="text", county=county)
