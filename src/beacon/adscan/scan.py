@@ -7,7 +7,8 @@ import json
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,19 +38,73 @@ class ScanResult:
     timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
-        in_ops = sum(len(o.ad_ids) for o in self.operations)
-        return {
-            "ads": len(self.ads),
-            "rejected": len(self.rejected),
-            "operations": len(self.operations),
-            "ads_in_operations": in_ops,
-            "hub_identifiers": len(self.hubs),
-            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
-            "top": [
-                {"cluster_id": o.cluster_id, "risk": o.risk, "ads": len(o.ad_ids), "phones": o.phones[:3]}
-                for o in self.operations[:5]
-            ],
-        }
+        return run_summary(len(self.ads), len(self.rejected), self.operations, self.hubs, self.timings)
+
+
+def run_summary(
+    ads: int, rejected: int, operations: list[Operation], hubs: dict[str, int], timings: dict[str, float]
+) -> dict[str, Any]:
+    """The ``summary.json`` figures of a scan (batch or streaming)."""
+    return {
+        "ads": ads,
+        "rejected": rejected,
+        "operations": len(operations),
+        "ads_in_operations": sum(len(o.ad_ids) for o in operations),
+        "hub_identifiers": len(hubs),
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+        "top": [
+            {"cluster_id": o.cluster_id, "risk": o.risk, "ads": len(o.ad_ids), "phones": o.phones[:3]}
+            for o in operations[:5]
+        ],
+    }
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block.
+
+    A scan allocates millions of long-lived, acyclic objects; the collector
+    would re-traverse all of them again and again (quadratic in corpus size)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def output_paths(out_dir: str | Path) -> dict[str, Path]:
+    """The output files of a scan in ``out_dir`` (created if needed)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return {
+        "ads": out / "ads.jsonl",
+        "clusters": out / "clusters.jsonl",
+        "rejected": out / "rejected.jsonl",
+        "summary": out / "summary.json",
+    }
+
+
+def write_summary(path: Path, summary: dict[str, Any], hubs: dict[str, int]) -> None:
+    """Write ``summary.json``: ``summary`` plus the 50 most spanning hubs."""
+    summary["hubs"] = dict(sorted(hubs.items(), key=lambda kv: -kv[1])[:50])
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def file_image_hasher(path: str | Path, hash_images: bool) -> Callable[[str], str] | None:
+    """The ``image_hasher`` for :func:`iter_file`: image paths relative to
+    the input file's folder are hashed (None when ``hash_images`` is off)."""
+    if not hash_images:
+        return None
+    from .images import image_key
+
+    base = str(Path(path).parent)
+
+    def hasher(v: str) -> str:
+        return image_key(v, base)
+
+    return hasher
 
 
 def _scan(
@@ -59,16 +114,8 @@ def _scan(
     progress: Progress | None,
     region: str,
 ) -> ScanResult:
-    # The scan allocates millions of long-lived, acyclic objects; the cyclic
-    # garbage collector would re-traverse all of them again and again
-    # (quadratic in corpus size), so it is paused for the duration.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _scan_inner(items, params, min_cluster_size, progress, region)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _scan_inner(
@@ -167,39 +214,18 @@ def scan_file(
     Every analysed ad stays in memory (about 6 KB each); for large files use
     :func:`beacon.adscan.scan_to_dir`, which writes the same output files
     with flat memory per ad."""
-    hasher = None
-    if hash_images:
-        from .images import image_key
-
-        base = str(Path(path).parent)
-
-        def hasher(v: str) -> str:
-            return image_key(v, base)
-
-    return _scan(iter_file(path, hasher), params, min_cluster_size, progress, region)
+    return _scan(iter_file(path, file_image_hasher(path, hash_images)), params, min_cluster_size, progress, region)
 
 
 def write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:
     """Write ``ads.jsonl``, ``clusters.jsonl``, ``rejected.jsonl`` and
     ``summary.json`` into ``out_dir`` (created if needed)."""
-    enabled = gc.isenabled()
-    gc.disable()  # see _scan: no cycles are created, avoid quadratic GC passes
-    try:
+    with gc_paused():
         return _write_outputs(result, out_dir)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "ads": out / "ads.jsonl",
-        "clusters": out / "clusters.jsonl",
-        "rejected": out / "rejected.jsonl",
-        "summary": out / "summary.json",
-    }
+    paths = output_paths(out_dir)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with paths["ads"].open("w", encoding="utf-8") as f:
         for k in range(0, len(result.ads), 4096):
@@ -208,7 +234,5 @@ def _write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:
         f.writelines(dumps(o.to_dict()) + "\n" for o in result.operations)
     with paths["rejected"].open("w", encoding="utf-8") as f:
         f.writelines(dumps(r.to_dict()) + "\n" for r in result.rejected)
-    s = result.summary()
-    s["hubs"] = dict(sorted(result.hubs.items(), key=lambda kv: -kv[1])[:50])
-    paths["summary"].write_text(json.dumps(s, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_summary(paths["summary"], result.summary(), result.hubs)
     return paths

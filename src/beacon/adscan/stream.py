@@ -46,6 +46,7 @@ from .minhash import WordHasher, signatures
 from .models import Ad, AnalysedAd, Indicator, Operation, Place, Rejected
 from .operations import build_operation
 from .records import iter_file
+from .scan import file_image_hasher, gc_paused, output_paths, run_summary, write_summary
 
 __all__ = ["StreamResult", "scan_to_dir"]
 
@@ -85,18 +86,7 @@ class StreamResult:
     paths: dict[str, Path] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
-        return {
-            "ads": self.ads,
-            "rejected": self.rejected,
-            "operations": len(self.operations),
-            "ads_in_operations": sum(len(o.ad_ids) for o in self.operations),
-            "hub_identifiers": len(self.hubs),
-            "seconds": {k: round(v, 3) for k, v in self.timings.items()},
-            "top": [
-                {"cluster_id": o.cluster_id, "risk": o.risk, "ads": len(o.ad_ids), "phones": o.phones[:3]}
-                for o in self.operations[:5]
-            ],
-        }
+        return run_summary(self.ads, self.rejected, self.operations, self.hubs, self.timings)
 
 
 _HASHER = WordHasher()
@@ -142,7 +132,7 @@ def _digest_batch(batch: list[Ad], region: str) -> list[Digest]:
 
 
 def _digest_in_worker(batch: list[Ad], region: str) -> list[Digest]:
-    gc.disable()  # acyclic objects only (see scan._scan)
+    gc.disable()  # acyclic objects only (see scan.gc_paused)
     return _digest_batch(batch, region)
 
 
@@ -217,17 +207,13 @@ def scan_to_dir(
     """Scan a JSONL/CSV file (gzip allowed) and write ``ads.jsonl``,
     ``clusters.jsonl``, ``rejected.jsonl`` and ``summary.json`` into
     ``out_dir`` with flat memory per ad (see the module docstring)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _scan_to_dir(path, out_dir, params, min_cluster_size, progress, region, hash_images, workers)
-    except BaseException:
-        for spill in _SPILLS:
-            (Path(out_dir) / spill).unlink(missing_ok=True)
-        raise
-    finally:
-        if enabled:
-            gc.enable()
+    with gc_paused():
+        try:
+            return _scan_to_dir(path, out_dir, params, min_cluster_size, progress, region, hash_images, workers)
+        except BaseException:
+            for spill in _SPILLS:
+                (Path(out_dir) / spill).unlink(missing_ok=True)
+            raise
 
 
 def _scan_to_dir(
@@ -243,30 +229,14 @@ def _scan_to_dir(
     params = params or ClusterParams()
     mh = params.minhash
     t0 = time.perf_counter()
-    hasher = None
-    if hash_images:
-        from .images import image_key
-
-        base = str(Path(path).parent)
-
-        def hasher(v: str) -> str:
-            return image_key(v, base)
-
     # read the first record before creating anything: an unreadable input
     # raises InputError / OSError here
-    items: Iterator[Ad | Rejected] = iter_file(path, hasher)
+    items: Iterator[Ad | Rejected] = iter_file(path, file_image_hasher(path, hash_images))
     first = next(items, None)
     if first is not None:
         items = chain([first], items)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "ads": out / "ads.jsonl",
-        "clusters": out / "clusters.jsonl",
-        "rejected": out / "rejected.jsonl",
-        "summary": out / "summary.json",
-    }
-    spill_lines, spill_text = (out / name for name in _SPILLS)
+    paths = output_paths(out_dir)
+    spill_lines, spill_text = (Path(out_dir) / name for name in _SPILLS)
     ad_ids: list[str] = []
     summaries: list[Summary] = []
     text_off = array("q", [0])
@@ -426,9 +396,7 @@ def _scan_to_dir(
         {"analyse": t1 - t0, "cluster": t2 - t1, "operations": t3 - t2, "total": t3 - t0, "write": t4 - t3},
         paths,
     )
-    summary = res.summary()
-    summary["hubs"] = dict(sorted(res.hubs.items(), key=lambda kv: -kv[1])[:50])
-    paths["summary"].write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_summary(paths["summary"], res.summary(), res.hubs)
     return res
 
 
