@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -16,7 +15,7 @@ from rest_framework.views import APIView
 
 from beacon.core import audit
 from beacon.core.access import AccessDenied, PermissionRequired, deny
-from beacon.core.api import Pagination, api_validation_error
+from beacon.core.api import Pagination
 from beacon.core.models import Agency
 from beacon.core.permissions import Perm
 
@@ -111,10 +110,7 @@ class SurvivorList(APIView):
     def post(self, request: Request) -> Response:
         ser = SurvivorSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        try:
-            survivor = services.survivor_create(acting_user=request.user, **ser.validated_data)
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        survivor = services.survivor_create(acting_user=request.user, **ser.validated_data)
         return Response(SurvivorSerializer(survivor).data, status=201)
 
 
@@ -153,10 +149,7 @@ class ConsentCreate(APIView):
         survivor = access_survivor(request.user, survivor_id, request=request, purpose="record consent")  # type: ignore[arg-type]
         ser = ConsentSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        try:
-            consent = services.consent_record(acting_user=request.user, survivor=survivor, **ser.validated_data)
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        consent = services.consent_record(acting_user=request.user, survivor=survivor, **ser.validated_data)
         return Response(ConsentSerializer(consent).data, status=201)
 
 
@@ -234,12 +227,9 @@ class ReferralList(APIView):
         if service is None:
             raise ValidationError({"service": "No such service."})
         consent = Consent.objects.filter(pk=data.get("consent"), survivor=survivor).first() if data.get("consent") else None
-        try:
-            referral = services.referral_create(acting_user=request.user, survivor=survivor, service=service,
-                                                consent=consent, shared_fields=data["shared_fields"],
-                                                message=data.get("message", ""))
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        referral = services.referral_create(acting_user=request.user, survivor=survivor, service=service,
+                                            consent=consent, shared_fields=data["shared_fields"],
+                                            message=data.get("message", ""))
         return Response(ReferralSerializer(referral).data, status=201)
 
 
@@ -272,9 +262,6 @@ class ReferralStatus(APIView):
         referral, side = access_referral(request.user, referral_id, request=request)  # type: ignore[arg-type]
         ser = StatusSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        try:
-            services.referral_set_status(acting_user=request.user, referral=referral, side=side,
-                                         status=ser.validated_data["status"], reason=ser.validated_data.get("reason", ""))
-        except DjangoValidationError as exc:
-            raise api_validation_error(exc) from exc
+        services.referral_set_status(acting_user=request.user, referral=referral, side=side,
+                                     status=ser.validated_data["status"], reason=ser.validated_data.get("reason", ""))
         return Response(_detail(referral, side))
