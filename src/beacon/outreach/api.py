@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.core.access import PermissionRequired
-from beacon.core.api import Pagination, api_validation_error
+from beacon.core.api import Pagination
 from beacon.core.permissions import Perm
 
 from . import dashboard, gap, selectors, services
@@ -204,13 +203,6 @@ def _manage_on_write(view: APIView, request: Request) -> list[BasePermission]:
     return [p() for p in perms]
 
 
-def _service_call(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise api_validation_error(exc) from exc
-
-
 class CampaignListCreate(APIView):
     """Campaigns (GET, analytics permission); create one (POST, campaign permission)."""
 
@@ -228,7 +220,7 @@ class CampaignListCreate(APIView):
     def post(self, request: Request) -> Response:
         data = CampaignInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        campaign = _service_call(services.campaign_create, acting_user=request.user, **data.validated_data)
+        campaign = services.campaign_create(acting_user=request.user, **data.validated_data)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
@@ -253,8 +245,7 @@ class ActivityCreate(APIView):
         campaign = selectors.get_campaign(user=request.user, campaign_id=campaign_id)
         data = ActivityInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        activity = _service_call(services.activity_plan, acting_user=request.user, campaign=campaign,
-                                 **data.validated_data)
+        activity = services.activity_plan(acting_user=request.user, campaign=campaign, **data.validated_data)
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
 
@@ -268,8 +259,7 @@ class ActivityDeliver(APIView):
         activity = get_object_or_404(Activity, pk=activity_id)
         data = DeliverSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        activity = _service_call(services.activity_deliver, acting_user=request.user, activity=activity,
-                                 **data.validated_data)
+        activity = services.activity_deliver(acting_user=request.user, activity=activity, **data.validated_data)
         return Response(ActivitySerializer(activity).data)
 
 
