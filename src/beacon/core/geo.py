@@ -119,6 +119,7 @@ class NameIndex:
     full: dict[str, str]  # "jackson county" -> fips; "st louis city" -> 29510
     base: dict[str, list[str]]  # "jackson" -> [fips]; "st louis" -> [29189, 29510]
     places: dict[str, str]  # "independence" -> fips of its county
+    fips: frozenset[str]  # every county's FIPS
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +132,7 @@ def name_index() -> NameIndex:
         stem = re.sub(r" (county|city)$", "", key)
         base.setdefault(stem, []).append(fips)
     places = {normalise_name(n): c for n, c in Place.objects.values_list("name", "county_id")}
-    return NameIndex(full=full, base=base, places=places)
+    return NameIndex(full=full, base=base, places=places, fips=frozenset(full.values()))
 
 
 def county_by_fips(fips: str) -> County | None:

@@ -110,7 +110,7 @@ def _known_county(fips: str) -> bool:
     filled before the geography was loaded never refuses a real county.
     """
     fips = fips.strip()
-    return fips in set(geo.name_index().full.values()) or County.objects.filter(fips=fips).exists()
+    return fips in geo.name_index().fips or County.objects.filter(fips=fips).exists()
 
 
 def validate(data: TipInput) -> None:
