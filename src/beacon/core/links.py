@@ -39,6 +39,25 @@ class LinkProvider(Protocol):
         ...
 
 
+def int_ids(object_ids: Iterable[Any]) -> list[int]:
+    """The ids that are integers (a provider of integer-keyed objects ignores the rest)."""
+    out = []
+    for value in object_ids:
+        try:
+            out.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def by_object(rows: Iterable[tuple[Any, int]]) -> dict[str, set[int]]:
+    """``(object id, identifier id)`` rows as the identifier ids of each object (the providers' answer)."""
+    out: dict[str, set[int]] = {}
+    for object_id, identifier_id in rows:
+        out.setdefault(str(object_id), set()).add(identifier_id)
+    return out
+
+
 _PROVIDERS: dict[str, LinkProvider] = {}
 
 
