@@ -429,14 +429,16 @@ def case_create_from_source(*, acting_user: Any, object_type: str, object_id: st
 def _case_document(case: Case, user: User) -> dict[str, Any]:
     show_identity = can_see_victim_identity(user, case)
     persons = []
+    victim_person_ids: set[int] = set()
     for p in case.persons.all():
         hidden = p.is_victim and not show_identity
+        if p.is_victim:
+            victim_person_ids.add(p.pk)
         persons.append({
             "id": p.pk, "role": p.role, "age_group": p.age_group, "sex": p.sex, "nationality": p.nationality,
             "name": None if hidden else p.name, "date_of_birth": None if hidden else p.date_of_birth,
             "details": None if hidden else p.details, "identified_on": p.identified_on.isoformat(),
         })
-    victim_person_ids = {p.pk for p in case.persons.all() if p.is_victim}
     return {
         "id": case.pk, "title": case.title, "kind": case.kind, "venue_type": case.venue_type, "status": case.status,
         "outcome": case.outcome, "summary": case.summary, "lead_agency": case.lead_agency.name,
