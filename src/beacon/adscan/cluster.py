@@ -22,7 +22,8 @@ becomes a hub the identifier links are rebuilt without it (rare, linear).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,7 @@ __all__ = [
     "HOTLINES",
     "BatchClusters",
     "ClusterParams",
+    "IdentifierLinks",
     "OperationIndex",
     "UnionFind",
     "cluster_batch",
@@ -147,24 +149,43 @@ def cluster_hashed(
     ``word_hashes`` concatenated, ``offsets`` of length n+1."""
     params = params or ClusterParams()
     sig, ok = signatures(word_hashes, offsets, params.minhash)
-    # identifier -> ads
-    ident_index: dict[str, int] = {}
-    e_ad: list[int] = []
-    e_id: list[int] = []
-    stop = params.stop_identifiers
+    links = IdentifierLinks(params.stop_identifiers)
     for i, ids in enumerate(identifiers):
-        for ident in ids:
-            if ident in stop:
+        links.add(i, ids)
+    return cluster_signed(sig, ok, *links.arrays(), links.names(), params)
+
+
+class IdentifierLinks:
+    """The (ad index, identifier index) links :func:`cluster_signed` takes,
+    identifiers numbered in order of first appearance, stop-list removed."""
+
+    __slots__ = ("_ads", "_idents", "_index", "_stop")
+
+    def __init__(self, stop: frozenset[str]) -> None:
+        self._stop = stop
+        self._index: dict[str, int] = {}
+        self._ads = array("q")
+        self._idents = array("q")
+
+    def add(self, ad: int, identifiers: Iterable[str]) -> None:
+        """Link ad number ``ad`` (0, 1, ... in order) to its identifiers."""
+        index = self._index
+        for ident in identifiers:
+            if ident in self._stop:
                 continue
-            k = ident_index.get(ident)
+            k = index.get(ident)
             if k is None:
-                k = len(ident_index)
-                ident_index[ident] = k
-            e_ad.append(i)
-            e_id.append(k)
-    return cluster_signed(
-        sig, ok, np.asarray(e_ad, dtype=np.int64), np.asarray(e_id, dtype=np.int64), list(ident_index), params
-    )
+                k = index[ident] = len(index)
+            self._ads.append(ad)
+            self._idents.append(k)
+
+    def arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Ad indices and identifier indices, as parallel arrays."""
+        return np.frombuffer(self._ads, dtype=np.int64), np.frombuffer(self._idents, dtype=np.int64)
+
+    def names(self) -> list[str]:
+        """The identifiers, by index."""
+        return list(self._index)
 
 
 def cluster_signed(

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .analyse import analyse_ad
-from .cluster import ClusterParams, cluster_id_for, cluster_signed
+from .cluster import ClusterParams, IdentifierLinks, cluster_id_for, cluster_signed
 from .indicators import AD_INDICATORS
 from .minhash import WordHasher, signatures
 from .models import Ad, AnalysedAd, Indicator, Operation, Place, Rejected
@@ -244,10 +244,8 @@ def _scan_to_dir(
     ok_parts: list[npt.NDArray[np.bool_]] = []
     chunk_words = array("I")
     chunk_offs = array("q", [0])
-    ident_index: dict[str, int] = {}
-    e_ad = array("q")
-    e_id = array("q")
-    stop = params.stop_identifiers
+    links = IdentifierLinks(params.stop_identifiers)
+    link = links.add
     n_rej = 0
 
     def flush() -> None:
@@ -294,15 +292,7 @@ def _scan_to_dir(
             text_off.append(text_off[-1] + len(tb))
             chunk_words.frombytes(wh)
             chunk_offs.append(len(chunk_words))
-            for ident in idents:
-                if ident in stop:
-                    continue
-                k = ident_index.get(ident)
-                if k is None:
-                    k = len(ident_index)
-                    ident_index[ident] = k
-                e_ad.append(i)
-                e_id.append(k)
+            link(i, idents)
             if len(chunk_offs) > _CHUNK:
                 flush()
         flush()
@@ -314,15 +304,8 @@ def _scan_to_dir(
     ok = np.concatenate(ok_parts) if ok_parts else np.zeros(0, dtype=bool)
     sig_parts.clear()
     ok_parts.clear()
-    bc = cluster_signed(
-        sig,
-        ok,
-        np.frombuffer(e_ad, dtype=np.int64),
-        np.frombuffer(e_id, dtype=np.int64),
-        list(ident_index),
-        params,
-    )
-    del sig, ok, ident_index
+    bc = cluster_signed(sig, ok, *links.arrays(), links.names(), params)
+    del sig, ok, links, link
     t2 = time.perf_counter()
     members: dict[int, list[int]] = defaultdict(list)
     for i, lab in enumerate(bc.labels.tolist()):
