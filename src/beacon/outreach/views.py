@@ -19,7 +19,7 @@ from beacon.core.permissions import Perm, has_perm
 from . import dashboard, exports, selectors, services, sources, svg
 from .forms import ActivityForm, CampaignForm, DeliverForm, FilterForm, MaterialForm
 from .gap import TERMS
-from .models import Activity
+from .models import Activity, Campaign
 
 
 # --- staff: county analytics -------------------------------------------------------------
@@ -110,8 +110,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/campaign_form.html", {"form": form})
 
 
-def _campaign_context(request: HttpRequest, campaign_id: int, **extra: Any) -> dict[str, Any]:
-    campaign = selectors.get_campaign(user=request.user, campaign_id=campaign_id)
+def _campaign_context(request: HttpRequest, campaign: Campaign, **extra: Any) -> dict[str, Any]:
     progress = selectors.campaign_progress(campaign)
     target = {c.fips for c in campaign.counties.all()}
     values: dict[str, float | None] = {p.fips: float(p.percent_delivered) for p in progress}
@@ -132,7 +131,8 @@ def _campaign_context(request: HttpRequest, campaign_id: int, **extra: Any) -> d
 
 @require_perm(Perm.VIEW_ANALYTICS)
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return render(request, "outreach/campaign_detail.html", _campaign_context(request, campaign_id))
+    campaign = selectors.get_campaign(user=request.user, campaign_id=campaign_id)
+    return render(request, "outreach/campaign_detail.html", _campaign_context(request, campaign))
 
 
 @require_perm(Perm.VIEW_ANALYTICS, Perm.MANAGE_CAMPAIGNS)
@@ -148,7 +148,7 @@ def activity_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Activity planned."))
             return redirect("outreach:campaign", campaign_id=campaign.pk)
-    return render(request, "outreach/campaign_detail.html", _campaign_context(request, campaign_id, activity_form=form),
+    return render(request, "outreach/campaign_detail.html", _campaign_context(request, campaign, activity_form=form),
                   status=400)
 
 
@@ -174,7 +174,7 @@ def material_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
         services.material_add(acting_user=request.user, campaign=campaign, **form.cleaned_data)
         messages.success(request, _("Material added."))
         return redirect("outreach:campaign", campaign_id=campaign.pk)
-    return render(request, "outreach/campaign_detail.html", _campaign_context(request, campaign_id, material_form=form),
+    return render(request, "outreach/campaign_detail.html", _campaign_context(request, campaign, material_form=form),
                   status=400)
 
 
