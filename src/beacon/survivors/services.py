@@ -104,7 +104,8 @@ def _facet_codes(data: ServiceInput) -> list[str]:
 def service_save(*, acting_user: Any, organization: Organization, data: ServiceInput, service: Service | None = None) -> Service:
     """Create or update a service of ``organization`` with its one physical location."""
     terms = taxonomy.ensure_taxonomies()
-    unknown = [c for c in _facet_codes(data) if c not in terms]
+    codes = _facet_codes(data)
+    unknown = [c for c in codes if c not in terms]
     if unknown:
         raise ValidationError({"needs": f"Unknown terms: {', '.join(unknown)}"})
     if data.minimum_age is not None and data.maximum_age is not None and data.minimum_age > data.maximum_age:
@@ -116,9 +117,9 @@ def service_save(*, acting_user: Any, organization: Organization, data: ServiceI
     svc.last_modified = timezone.now()
     svc.full_clean()
     svc.save()
-    ServiceAttribute.objects.filter(service=svc).exclude(taxonomy_term__code__in=_facet_codes(data)).delete()
+    ServiceAttribute.objects.filter(service=svc).exclude(taxonomy_term__code__in=codes).delete()
     have = set(ServiceAttribute.objects.filter(service=svc).values_list("taxonomy_term__code", flat=True))
-    for code in _facet_codes(data):
+    for code in codes:
         if code not in have:
             ServiceAttribute.objects.create(service=svc, taxonomy_term=terms[code])
     svc.phones.all().delete()
