@@ -360,10 +360,11 @@ def attendance_record(*, workshop: Workshop, present_ids: Iterable[int], acting_
         reg.attended = reg.pk in present
         count += reg.attended
         if was != reg.attended:
-            reg.save(update_fields=["attended"])
-            if reg.attended and reg.survey_sent_at is None and send_feedback and not reg.is_demo:
+            survey = reg.attended and reg.survey_sent_at is None and send_feedback and not reg.is_demo
+            if survey:
                 reg.survey_sent_at = timezone.now()
-                reg.save(update_fields=["survey_sent_at"])
+            reg.save(update_fields=["attended", "survey_sent_at"] if survey else ["attended"])
+            if survey:
                 _registration_email(reg, "feedback")
     workshop.attendance_taken_at = workshop.attendance_taken_at or timezone.now()
     workshop.save(update_fields=["attendance_taken_at", "updated_at"])
