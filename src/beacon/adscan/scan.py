@@ -7,7 +7,7 @@ import json
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .analyse import analyse_ad
-from .cluster import ClusterParams, cluster_hashed, cluster_id_for
+from .cluster import BatchClusters, ClusterParams, cluster_hashed, cluster_id_for
 from .minhash import WordHasher
 from .models import Ad, AnalysedAd, Operation, Rejected
 from .operations import build_operation
@@ -156,25 +156,14 @@ def _scan_inner(
         params,
     )
     t2 = time.perf_counter()
-    members: dict[int, list[int]] = defaultdict(list)
-    for i, lab in enumerate(bc.labels.tolist()):
-        members[lab].append(i)
-    ops: list[Operation] = []
-    text_labels: list[int] = bc.text_labels.tolist()
-    for lab, idx in members.items():
-        if len(idx) < max(2, min_cluster_size):
-            continue
-        cid = cluster_id_for(ads[lab].ad.id)
-        for i in idx:
-            ads[i].cluster_id = cid
-        ops.append(build_operation(cid, [ads[i] for i in idx], [text_labels[i] for i in idx]))
-    if min_cluster_size <= 1:
-        for lab, idx in members.items():
-            if len(idx) == 1:
-                cid = cluster_id_for(ads[lab].ad.id)
-                ads[lab].cluster_id = cid
-                ops.append(build_operation(cid, [ads[lab]], [lab]))
-    ops.sort(key=lambda o: (-o.risk, -len(o.ad_ids), o.cluster_id))
+    cluster_ids, ops = group_operations(
+        bc,
+        [a.ad.id for a in ads],
+        min_cluster_size,
+        lambda cid, idx, groups: build_operation(cid, [ads[i] for i in idx], groups),
+    )
+    for a, cid in zip(ads, cluster_ids, strict=True):
+        a.cluster_id = cid
     t3 = time.perf_counter()
     return ScanResult(
         ads,
@@ -183,6 +172,40 @@ def _scan_inner(
         bc.hubs,
         {"analyse": t1 - t0, "cluster": t2 - t1, "operations": t3 - t2, "total": t3 - t0},
     )
+
+
+def group_operations(
+    bc: BatchClusters,
+    ad_ids: Sequence[str],
+    min_cluster_size: int,
+    build: Callable[[str, list[int], list[int]], Operation],
+) -> tuple[list[str | None], list[Operation]]:
+    """Each ad's cluster id and the operations, highest risk first.
+
+    Clusters of at least ``min_cluster_size`` (and 2) ads are operations;
+    with ``min_cluster_size`` <= 1 every lone ad is one too (others get
+    None).  ``build(cluster_id, ad indices, their text groups)`` makes one."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, lab in enumerate(bc.labels.tolist()):
+        members[lab].append(i)
+    text_labels: list[int] = bc.text_labels.tolist()
+    cluster_ids: list[str | None] = [None] * len(ad_ids)
+    ops: list[Operation] = []
+    for lab, idx in members.items():
+        if len(idx) < max(2, min_cluster_size):
+            continue
+        cid = cluster_id_for(ad_ids[lab])
+        for i in idx:
+            cluster_ids[i] = cid
+        ops.append(build(cid, idx, [text_labels[i] for i in idx]))
+    if min_cluster_size <= 1:
+        for lab, idx in members.items():
+            if len(idx) == 1:
+                cid = cluster_id_for(ad_ids[lab])
+                cluster_ids[lab] = cid
+                ops.append(build(cid, [lab], [lab]))
+    ops.sort(key=lambda o: (-o.risk, -len(o.ad_ids), o.cluster_id))
+    return cluster_ids, ops
 
 
 def scan_records(
@@ -214,7 +237,9 @@ def scan_file(
     Every analysed ad stays in memory (about 6 KB each); for large files use
     :func:`beacon.adscan.scan_to_dir`, which writes the same output files
     with flat memory per ad."""
-    return _scan(iter_file(path, file_image_hasher(path, hash_images)), params, min_cluster_size, progress, region)
+    return _scan(
+        iter_file(path, file_image_hasher(path, hash_images)), params, min_cluster_size, progress, region
+    )
 
 
 def write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:

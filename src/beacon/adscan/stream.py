@@ -28,7 +28,6 @@ import json
 import os
 import time
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,13 +39,13 @@ import numpy as np
 import numpy.typing as npt
 
 from .analyse import analyse_ad
-from .cluster import ClusterParams, IdentifierLinks, cluster_id_for, cluster_signed
+from .cluster import ClusterParams, IdentifierLinks, cluster_signed
 from .indicators import AD_INDICATORS
 from .minhash import WordHasher, signatures
 from .models import Ad, AnalysedAd, Indicator, Operation, Place, Rejected
 from .operations import build_operation
 from .records import iter_file
-from .scan import file_image_hasher, gc_paused, output_paths, run_summary, write_summary
+from .scan import file_image_hasher, gc_paused, group_operations, output_paths, run_summary, write_summary
 
 __all__ = ["StreamResult", "scan_to_dir"]
 
@@ -209,7 +208,9 @@ def scan_to_dir(
     ``out_dir`` with flat memory per ad (see the module docstring)."""
     with gc_paused():
         try:
-            return _scan_to_dir(path, out_dir, params, min_cluster_size, progress, region, hash_images, workers)
+            return _scan_to_dir(
+                path, out_dir, params, min_cluster_size, progress, region, hash_images, workers
+            )
         except BaseException:
             for spill in _SPILLS:
                 (Path(out_dir) / spill).unlink(missing_ok=True)
@@ -307,12 +308,6 @@ def _scan_to_dir(
     bc = cluster_signed(sig, ok, *links.arrays(), links.names(), params)
     del sig, ok, links, link
     t2 = time.perf_counter()
-    members: dict[int, list[int]] = defaultdict(list)
-    for i, lab in enumerate(bc.labels.tolist()):
-        members[lab].append(i)
-    text_labels: list[int] = bc.text_labels.tolist()
-    cluster_ids: list[str | None] = [None] * n
-    ops: list[Operation] = []
     with spill_text.open("rb") as fread:
 
         def texts_of(idx: list[int]) -> list[str]:
@@ -334,22 +329,8 @@ def _scan_to_dir(
                 cid, [_light_ad(ad_ids[i], summaries[i], t) for i, t in zip(idx, texts, strict=True)], groups
             )
 
-        for lab, idx in members.items():
-            if len(idx) < max(2, min_cluster_size):
-                continue
-            cid = cluster_id_for(ad_ids[lab])
-            for i in idx:
-                cluster_ids[i] = cid
-            ops.append(op_for(cid, idx, [text_labels[i] for i in idx]))
-        if min_cluster_size <= 1:
-            for lab, idx in members.items():
-                if len(idx) == 1:
-                    cid = cluster_id_for(ad_ids[lab])
-                    cluster_ids[lab] = cid
-                    ops.append(op_for(cid, [lab], [lab]))
-    ops.sort(key=lambda o: (-o.risk, -len(o.ad_ids), o.cluster_id))
+        cluster_ids, ops = group_operations(bc, ad_ids, min_cluster_size, op_for)
     summaries.clear()
-    members.clear()
     t3 = time.perf_counter()
     tail = len(_NULL_TAIL)
     with spill_lines.open("r", encoding="utf-8") as fin, paths["ads"].open("w", encoding="utf-8") as fout:
