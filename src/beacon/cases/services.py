@@ -192,11 +192,18 @@ def _attach_identifier(*, case: Case, identifier: Identifier, acting_user: Any, 
     existing = CaseIdentifier.objects.filter(case=case, identifier=identifier, person=person).first()
     if existing is not None:
         return existing
+    link = _new_identifier_link(case=case, identifier=identifier, acting_user=acting_user, raw=raw, person=person,
+                                source=source, request=request)
+    _deconflict(case=case, acting_user=acting_user, identifiers=[identifier])
+    return link
+
+
+def _new_identifier_link(*, case: Case, identifier: Identifier, acting_user: Any, raw: str, person: Person | None,
+                         source: str, request: HttpRequest | None) -> CaseIdentifier:
     link = CaseIdentifier.objects.create(case=case, identifier=identifier, person=person, raw=raw, source=source,
                                          added_by=acting_user)
     audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="case_identifier", object_id=link.pk,
                  summary=f"{identifier.kind} added to case {case.pk}", request=request, detail={"case": case.pk})
-    _deconflict(case=case, acting_user=acting_user, identifiers=[identifier])
     return link
 
 
@@ -406,9 +413,15 @@ def case_link_source(*, case: Case, acting_user: Any, object_type: str, object_i
     provider = core_links.provider(object_type)
     identifier_ids = provider.identifiers_of([str(object_id)]).get(str(object_id), set())
     source = f"{object_type}:{object_id}"
-    for identifier in Identifier.objects.filter(pk__in=identifier_ids).order_by("pk"):
-        _attach_identifier(case=case, identifier=identifier, acting_user=acting_user, raw=identifier.value,
-                           person=None, source=source, request=request)
+    # The case's own links read once and one deconfliction pass for all the new identifiers
+    # (not a look-up and a pass per identifier).
+    held = set(CaseIdentifier.objects.filter(case=case, person=None, identifier_id__in=identifier_ids)
+               .values_list("identifier_id", flat=True))
+    new = list(Identifier.objects.filter(pk__in=identifier_ids - held).order_by("pk"))
+    for identifier in new:
+        _new_identifier_link(case=case, identifier=identifier, acting_user=acting_user, raw=identifier.value,
+                             person=None, source=source, request=request)
+    _deconflict(case=case, acting_user=acting_user, identifiers=new)
     if created:
         CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.LINK, created_by=acting_user,
                                  text=f"Linked {source} ({len(identifier_ids)} identifiers copied)")
