@@ -181,6 +181,7 @@ def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> d
             existing[(row.site, row.external_id)] = row
     fresh: list[tuple[Ad, Clustering]] = []
     changed: list[tuple[Ad, Clustering]] = []
+    versions: list[AdVersion] = []
     seen: set[tuple[str, str]] = set()
     for ad in ads:
         key = (ad.site[:200], ad.id[:200])
@@ -199,8 +200,8 @@ def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> d
             fresh.append((row, analyse(row)))
         else:
             row = found
-            AdVersion.objects.create(ad=row, version=row.version, content_hash=row.content_hash,
-                                     content=content_of(row), replaced_by_run=run)
+            versions.append(AdVersion(ad=row, version=row.version, content_hash=row.content_hash,
+                                      content=content_of(row), replaced_by_run=run))
             set_content(row, ad)
             row.content_hash, row.version, row.last_run = digest, row.version + 1, run
             changed.append((row, analyse(row)))
@@ -219,6 +220,7 @@ def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> d
                 counts["unchanged"] += 1
         counts["created"] = len(kept)
         fresh = kept
+    AdVersion.objects.bulk_create(versions)
     for row, _c in changed:
         row.save()
     counts["updated"] = len(changed)
