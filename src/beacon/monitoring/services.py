@@ -24,8 +24,8 @@ from beacon.adscan import Ad as ScanAd
 from beacon.adscan import InputError, Rejected, iter_file
 
 # Not re-exported by beacon.adscan: image hashing of file paths and validation of in-memory records.
-from beacon.adscan.images import image_key
 from beacon.adscan.records import iter_records
+from beacon.adscan.scan import file_image_hasher
 from beacon.core import audit
 from beacon.core.identifiers import identifier_ids
 
@@ -253,13 +253,6 @@ def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> d
 
 
 # --- Entry points -------------------------------------------------------------------------
-def _image_hasher(base: Path) -> Callable[[str], str]:
-    def hasher(value: str) -> str:
-        return image_key(value, str(base))
-
-    return hasher
-
-
 def ingest_file(path: str | Path, *, acting_user: Any, source: str = IngestRun.Source.CLI,
                 chunk_size: int = CHUNK_SIZE, progress: Progress | None = None) -> IngestRun:
     """``beacon ads ingest INPUT``: a JSONL or CSV file (gzip allowed)."""
@@ -268,7 +261,7 @@ def ingest_file(path: str | Path, *, acting_user: Any, source: str = IngestRun.S
         raise IngestError(f"input not found: {p}")
     run = run_create(source=source, acting_user=acting_user, filename=p.name)
     try:
-        items = iter_file(p, _image_hasher(p.parent))
+        items = iter_file(p, file_image_hasher(p, hash_images=True))
         return ingest_items(run, items, acting_user=acting_user, chunk_size=chunk_size, progress=progress)
     except InputError as exc:
         raise IngestError(str(exc)) from exc
