@@ -33,16 +33,11 @@ IDENTIFIER_KINDS = {"tel": "phone", "email": "email", "handle": "handle"}
 
 def content_hash(ad: ScanAd) -> str:
     """SHA-256 of everything but the key (site, id): equal hashes mean the same content."""
-    content = {
-        "posted_at": ad.posted_at.isoformat() if ad.posted_at else None,
-        "url": ad.url, "title": ad.title, "body": ad.body, "city": ad.city, "state": ad.state,
-        "phone": ad.phone, "age": ad.age, "images": list(ad.images),
-    }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(content_of(ad), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def content_of(row: Ad) -> dict[str, Any]:
-    """The stored content of a row (kept in ``AdVersion`` when a new version replaces it)."""
+def content_of(row: Ad | ScanAd) -> dict[str, Any]:
+    """The content of an incoming ad or a stored row (kept in ``AdVersion`` when a new version replaces it)."""
     return {
         "posted_at": row.posted_at.isoformat() if row.posted_at else None,
         "url": row.url, "title": row.title, "body": row.body, "city": row.city, "state": row.state,
