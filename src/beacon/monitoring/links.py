@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
 
-from beacon.core.links import LinkedObject
+from beacon.core.links import LinkedObject, by_object, int_ids
 from beacon.core.permissions import Perm, has_perm
 
 from .models import AdKey, Operation
-
-
-def _ints(values: Iterable[Any]) -> list[int]:
-    out = []
-    for v in values:
-        try:
-            out.append(int(v))
-        except (TypeError, ValueError):
-            continue
-    return out
 
 
 class OperationLinkProvider:
@@ -30,19 +19,13 @@ class OperationLinkProvider:
     object_type = "operation"
 
     def identifiers_of(self, object_ids: Iterable[str]) -> dict[str, set[int]]:
-        out: dict[str, set[int]] = defaultdict(set)
-        rows = AdKey.objects.filter(ad__operation_id__in=_ints(object_ids), identifier__isnull=False)
-        for op_id, ident in rows.values_list("ad__operation_id", "identifier_id").distinct():
-            out[str(op_id)].add(ident)
-        return dict(out)
+        rows = AdKey.objects.filter(ad__operation_id__in=int_ids(object_ids), identifier__isnull=False)
+        return by_object(rows.values_list("ad__operation_id", "identifier_id").distinct())
 
     def objects_with(self, identifier_ids: Iterable[int]) -> dict[str, set[int]]:
-        out: dict[str, set[int]] = defaultdict(set)
-        rows = (AdKey.objects.filter(identifier_id__in=_ints(identifier_ids), ad__operation__isnull=False)
+        rows = (AdKey.objects.filter(identifier_id__in=int_ids(identifier_ids), ad__operation__isnull=False)
                 .exclude(ad__operation__status=Operation.Status.MERGED))
-        for op_id, ident in rows.values_list("ad__operation_id", "identifier_id").distinct():
-            out[str(op_id)].add(ident)
-        return dict(out)
+        return by_object(rows.values_list("ad__operation_id", "identifier_id").distinct())
 
     def visible_to(self, user: Any, object_ids: Iterable[str]) -> set[str]:
         """Everyone who may review ads sees every operation (ads are public postings)."""
@@ -50,7 +33,7 @@ class OperationLinkProvider:
 
     def describe(self, object_ids: Iterable[str]) -> dict[str, LinkedObject]:
         out = {}
-        for op in Operation.objects.filter(pk__in=_ints(object_ids)):
+        for op in Operation.objects.filter(pk__in=int_ids(object_ids)):
             label = f"Ad operation #{op.pk}: {op.ad_count} ads, risk {op.risk:g}"
             out[str(op.pk)] = LinkedObject("operation", str(op.pk), label, reverse("monitoring:operation", args=[op.pk]))
         return out
