@@ -260,11 +260,7 @@ class OperationIndex:
         return cluster_id_for(self.ad_ids[self._ops.find(i)])
 
     def members(self, cluster_id: str) -> list[str]:
-        return [
-            a
-            for i, a in enumerate(self.ad_ids)
-            if cluster_id_for(self.ad_ids[self._ops.find(i)]) == cluster_id
-        ]
+        return [a for a, c in zip(self.ad_ids, self.labels(), strict=True) if c == cluster_id]
 
     def add(self, ad_id: str, words: Sequence[str], identifiers: Sequence[str] = ()) -> tuple[str, list[str]]:
         """Add one ad; returns ``(cluster_id, merged_cluster_ids)``."""
@@ -346,4 +342,12 @@ class OperationIndex:
 
     def labels(self) -> list[str]:
         """Cluster id of every ad, in insertion order."""
-        return [cluster_id_for(self.ad_ids[self._ops.find(i)]) for i in range(len(self.ad_ids))]
+        ids: dict[int, str] = {}  # root -> cluster id (hashed once per operation)
+        out: list[str] = []
+        for i in range(len(self.ad_ids)):
+            r = self._ops.find(i)
+            c = ids.get(r)
+            if c is None:
+                c = ids[r] = cluster_id_for(self.ad_ids[r])
+            out.append(c)
+        return out
