@@ -205,10 +205,8 @@ def cluster_signed(
     src, dst = lsh_edges(sig, ok, params.minhash)
     text_labels = _components(n, src, dst)
     hubs: dict[str, int] = {}
-    if not params.use_identifiers:
-        return BatchClusters(text_labels, text_labels, hubs, len(src))
     m = len(ident_names)
-    if m == 0:
+    if not params.use_identifiers or m == 0:
         return BatchClusters(text_labels, text_labels, hubs, len(src))
     # distinct text groups per identifier
     pairs = np.unique(ei * (n + 1) + text_labels[ea])
