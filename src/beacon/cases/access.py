@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from beacon.core import audit
-from beacon.core.access import AccessDenied
+from beacon.core.access import AccessDenied, deny
 from beacon.core.models import Agency, TaskForce
 from beacon.core.permissions import Perm, has_perm
 
@@ -75,8 +75,7 @@ def access_case(
     case = (visible_cases(user).select_related("lead_agency", "lead_user").filter(pk=pk).first()
             if pk is not None else None)
     if case is None:
-        audit.record(actor=user, action=audit.Action.DENIED, object_type="case", object_id=case_id,
-                     summary=summary or "case not visible to this user", request=request)
+        deny(request, object_type="case", object_id=case_id, reason=summary or "case not visible to this user", user=user)
         raise AccessDenied("Not found.")
     if audit_read:
         audit.record(actor=user, action=audit.Action.READ, object_type="case", object_id=case.pk,
@@ -90,8 +89,7 @@ def can_manage(user: Any, case: Case) -> bool:
 
 
 def deny_manage(user: Any, case: Case, *, request: HttpRequest | None = None) -> None:
-    audit.record(actor=user, action=audit.Action.DENIED, object_type="case", object_id=case.pk,
-                 summary="only the lead agency may change this", request=request)
+    deny(request, object_type="case", object_id=case.pk, reason="only the lead agency may change this", user=user)
 
 
 def access_source(user: Any, source: str, *, request: HttpRequest | None = None) -> tuple[str, str]:
@@ -106,8 +104,8 @@ def access_source(user: Any, source: str, *, request: HttpRequest | None = None)
     if (provider is None or not object_id or len(object_id) > 64
             or object_id not in provider.visible_to(user, [object_id])
             or object_id not in provider.describe([object_id])):  # it must also exist
-        audit.record(actor=user, action=audit.Action.DENIED, object_type=object_type[:60] or "link_source",
-                     object_id=object_id[:64], summary="source not visible to this user", request=request)
+        deny(request, object_type=object_type[:60] or "link_source", object_id=object_id[:64],
+             reason="source not visible to this user", user=user)
         raise AccessDenied("Not found.")
     return object_type, object_id
 
@@ -130,8 +128,8 @@ def access_graph_start(user: Any, start: str, *, request: HttpRequest | None = N
                 audit.record(actor=user, action=audit.Action.READ, object_type="identifier", object_id=object_id,
                              summary="link graph of identifier", request=request)
                 return object_type, object_id
-        audit.record(actor=user, action=audit.Action.DENIED, object_type="identifier", object_id=object_id,
-                     summary="identifier not held by anything visible to this user", request=request)
+        deny(request, object_type="identifier", object_id=object_id,
+             reason="identifier not held by anything visible to this user", user=user)
         raise AccessDenied("Not found.")
     object_type, object_id = access_source(user, start, request=request)
     audit.record(actor=user, action=audit.Action.READ, object_type=object_type, object_id=object_id,

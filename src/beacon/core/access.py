@@ -24,13 +24,16 @@ class AccessDenied(Http404):
     """An object the user may not see: answered as 'not found' so its existence is not revealed."""
 
 
-def deny(request: HttpRequest | Request, *, object_type: str, object_id: Any = "", reason: str = "") -> None:
+def deny(
+    request: HttpRequest | Request | None, *, object_type: str, object_id: Any = "", reason: str = "", user: Any = None
+) -> None:
+    """Record a ``denied`` audit event by ``user`` (default: the request's user); the request is optional."""
     audit.record(
-        actor=request.user,
+        actor=user if user is not None or request is None else request.user,
         action=audit.Action.DENIED,
         object_type=object_type,
         object_id=object_id,
-        summary=reason or f"{request.method} {request.path}",
+        summary=reason or (f"{request.method} {request.path}" if request is not None else ""),
         request=request,  # type: ignore[arg-type]
     )
 

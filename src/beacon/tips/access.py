@@ -54,10 +54,7 @@ def access_tip(
     refused = tip is None or (purpose == "contact" and not can_view_contact(user))
     if refused:
         reason = "tip not routed to the user's task forces" if tip is None else "missing tips.view_contact"
-        if request is not None:
-            deny(request, object_type="tip", object_id=tip_id, reason=reason)
-        else:
-            audit.record(actor=user, action=audit.Action.DENIED, object_type="tip", object_id=tip_id, summary=reason)
+        deny(request, object_type="tip", object_id=tip_id, reason=reason, user=user)
         raise AccessDenied("Not found.")
     assert tip is not None
     if purpose == "view":
