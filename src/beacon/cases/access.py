@@ -23,7 +23,7 @@ from beacon.core.access import AccessDenied, deny
 from beacon.core.models import Agency, TaskForce
 from beacon.core.permissions import Perm, has_perm
 
-from .models import AccessGrant, Case
+from .models import AccessGrant, Case, DeconflictionAlert
 
 
 def _active_grants(user: Any) -> QuerySet[AccessGrant]:
@@ -90,6 +90,18 @@ def can_manage(user: Any, case: Case) -> bool:
 
 def deny_manage(user: Any, case: Case, *, request: HttpRequest | None = None) -> None:
     deny(request, object_type="case", object_id=case.pk, reason="only the lead agency may change this", user=user)
+
+
+def access_alert(user: Any, alert_id: Any, *, request: HttpRequest | None = None) -> DeconflictionAlert:
+    """The door to a deconfliction alert: addressed to the user or on a case they may see (else 404 + denied)."""
+    from .selectors import alert_for
+
+    alert = alert_for(user=user, alert_id=alert_id)
+    if alert is None:
+        deny(request, object_type="deconfliction_alert", object_id=alert_id, reason="alert not visible to this user",
+             user=user)
+        raise AccessDenied("Not found.")
+    return alert
 
 
 def access_source(user: Any, source: str, *, request: HttpRequest | None = None) -> tuple[str, str]:

@@ -22,14 +22,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.core import audit
-from beacon.core.access import AccessDenied, PermissionRequired
+from beacon.core.access import PermissionRequired
 from beacon.core.api import Pagination, api_validation_error
 from beacon.core.identifiers import Kind
 from beacon.core.models import County
 from beacon.core.permissions import Perm
 
 from . import graph, reports, selectors, services
-from .access import access_case, access_graph_start, access_source, can_see_victim_identity
+from .access import access_alert, access_case, access_graph_start, access_source, can_see_victim_identity
 from .models import Case, DeconflictionAlert, Person
 from .typology import VenueType
 
@@ -319,11 +319,7 @@ class AlertAcknowledge(APIView):
 
     @extend_schema(request=None, responses=AlertSerializer)
     def post(self, request: Request, alert_id: int) -> Response:
-        alert = selectors.alert_for(user=request.user, alert_id=alert_id)
-        if alert is None:
-            audit.record(actor=request.user, action=audit.Action.DENIED, object_type="deconfliction_alert",
-                         object_id=alert_id, summary="alert not visible to this user", request=request)  # type: ignore[arg-type]
-            raise AccessDenied("Not found.")
+        alert = access_alert(request.user, alert_id, request=request)  # type: ignore[arg-type]
         services.alert_acknowledge(alert=alert, acting_user=request.user, request=request)  # type: ignore[arg-type]
         return Response(AlertSerializer(alert).data)
 

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from beacon.core import audit
-from beacon.core.access import AccessDenied, require_perm
+from beacon.core.access import require_perm
 from beacon.core.permissions import Perm, has_perm
 
 from . import forms, graph, reports, selectors, services
-from .access import access_case, access_graph_start, access_source, can_manage, deny_manage
+from .access import access_alert, access_case, access_graph_start, access_source, can_manage, deny_manage
 from .models import AccessGrant, Case, CaseTask
 
 
@@ -308,11 +308,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_perm(Perm.WORK_CASES)
 def alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
-    alert = selectors.alert_for(user=request.user, alert_id=alert_id)
-    if alert is None:
-        audit.record(actor=request.user, action=audit.Action.DENIED, object_type="deconfliction_alert",
-                     object_id=alert_id, summary="alert not visible to this user", request=request)
-        raise AccessDenied("Not found.")
+    alert = access_alert(request.user, alert_id, request=request)
     services.alert_acknowledge(alert=alert, acting_user=request.user, request=request)
     messages.success(request, _("Alert acknowledged."))
     nxt = request.POST.get("next", "")
