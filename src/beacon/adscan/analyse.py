@@ -18,7 +18,7 @@ from .extract import (
     prices_from_tokens,
     tokenise,
 )
-from .indicators import AD_INDICATORS, ad_lexicon
+from .indicators import AD_INDICATORS, ad_lexicon, ad_risk
 from .lexicon import Lexicon
 from .models import Ad, AnalysedAd, Indicator, Place, Span
 from .places import normalise_city, place_lexicon, resolve_state
@@ -147,7 +147,7 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     idents.extend(f"email:{e.value}" for e in emails)
     idents.extend(f"handle:{h.key}" for h in handles)
     idents.extend(f"img:{i}" for i in ad.images)
-    risk = round(max(0.0, sum([i.weight for i in indicators])), 3)
+    risk = ad_risk([i.weight for i in indicators])
     return AnalysedAd(
         ad=ad,
         phones=e164s,

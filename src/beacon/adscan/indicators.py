@@ -12,11 +12,12 @@ weigh more than any single ad-level word.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
 
-__all__ = ["AD_INDICATORS", "CLUSTER_INDICATORS", "IndicatorDef", "ad_lexicon"]
+__all__ = ["AD_INDICATORS", "CLUSTER_INDICATORS", "IndicatorDef", "ad_lexicon", "ad_risk"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,11 @@ here for a few days; here for the weekend; leaving soon; leaving tomorrow; last 
 last day in town; limited time; limited time only; passing through; traveling; travelling;
 on tour; touring; back in town; new to town; just landed; few days only
 """
+
+
+def ad_risk(weights: Iterable[float]) -> float:
+    """An ad's risk: the sum of its indicators' weights, never below 0, to 3 decimals."""
+    return round(max(0.0, sum(weights)), 3)
 
 
 def _phrases(block: str) -> list[str]:

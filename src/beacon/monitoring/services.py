@@ -121,7 +121,7 @@ def rescore(*, acting_user: Any = None, chunk_size: int = 1000,
     the sums move (a code no longer in the catalogue is dropped). Each chunk is its own
     transaction, so a long run can be interrupted and simply run again.
     """
-    from beacon.adscan.indicators import AD_INDICATORS
+    from beacon.adscan.indicators import AD_INDICATORS, ad_risk
 
     changed = seen = 0
     last = 0
@@ -134,7 +134,7 @@ def rescore(*, acting_user: Any = None, chunk_size: int = 1000,
             for row in rows:
                 kept = [{**i, "weight": AD_INDICATORS[i["code"]].weight}
                         for i in row.indicators or [] if i.get("code") in AD_INDICATORS]
-                risk = round(max(0.0, sum(i["weight"] for i in kept)), 3)
+                risk = ad_risk(i["weight"] for i in kept)
                 if kept != row.indicators or risk != row.risk:
                     row.indicators, row.risk = kept, risk
                     dirty.append(row)
