@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,21 @@ def count_records(path: Path) -> int:
         gz = raw.read(2) == b"\x1f\x8b"
     with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
         return sum(1 for line in fh if line.strip())
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr for ``total`` items (None below ``PROGRESS_FROM``)."""
+    if total < PROGRESS_FROM:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.update(task, completed=n)
 
 
 class Command(BaseCommand):
@@ -49,17 +66,11 @@ class Command(BaseCommand):
                                          "weights to every stored ad and operation (after the catalogue changed).")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         opts = parser.parse_args(argv)
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
         from ...models import Ad
         from ...services import rescore
 
-        total = Ad.objects.count()
-        with Progress(TextColumn("[bold]re-weighing ads"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=True, disable=opts.quiet or total < PROGRESS_FROM) as bar:
-            task = bar.add_task("rescore", total=total)
-            result = rescore(progress=lambda n: bar.update(task, completed=n))
+        with progress_bar("re-weighing ads", 0 if opts.quiet else Ad.objects.count()) as progress:
+            result = rescore(progress=progress)
         self.stdout.write(f"{result['ads_changed']} of {result['ads']} ads changed; "
                           f"{result['operations']} operations re-summarised")
 
@@ -84,23 +95,8 @@ class Command(BaseCommand):
             raise CommandError(f"input not found: {opts.input}")
         total = 0 if opts.quiet else count_records(opts.input)
         try:
-            if total >= PROGRESS_FROM:
-                from rich.console import Console
-                from rich.progress import (
-                    BarColumn,
-                    MofNCompleteColumn,
-                    Progress,
-                    TextColumn,
-                    TimeRemainingColumn,
-                )
-
-                with Progress(TextColumn("[bold]storing ads"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                              console=Console(stderr=True), transient=True) as bar:
-                    task = bar.add_task("ingest", total=total)
-                    run = ingest_file(opts.input, acting_user=actor, chunk_size=opts.chunk_size,
-                                      progress=lambda n: bar.update(task, completed=n))
-            else:
-                run = ingest_file(opts.input, acting_user=actor, chunk_size=opts.chunk_size)
+            with progress_bar("storing ads", total) as progress:
+                run = ingest_file(opts.input, acting_user=actor, chunk_size=opts.chunk_size, progress=progress)
         except IngestError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"run {run.pk}: read {run.received}, stored {run.created} new, {run.updated} updated "
