@@ -23,8 +23,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from beacon.core import audit
-from beacon.core.access import AccessDenied
+from beacon.core.access import AccessDenied, deny
 from beacon.core.models import TaskForce
 
 from .models import Case, CaseEvent, Person
@@ -102,8 +101,8 @@ def access_task_force_report(user: Any, slug: str, *, request: Any = None) -> Ta
     for tf in reportable_task_forces(user):
         if tf.slug == slug:
             return tf
-    audit.record(actor=user, action=audit.Action.DENIED, object_type="federal_report", object_id=slug,
-                 summary="task force report not available to this user", request=request)
+    deny(request, object_type="federal_report", object_id=slug, reason="task force report not available to this user",
+         user=user)
     raise AccessDenied("Not found.")
 
 
