@@ -16,7 +16,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from beacon.core import audit
-from beacon.core.access import AccessDenied
+from beacon.core.access import AccessDenied, deny
 from beacon.core.permissions import Perm, has_perm
 
 from .models import Organization, Referral, Survivor
@@ -24,8 +24,7 @@ from .selectors import is_uuid
 
 
 def _deny(user: Any, object_type: str, object_id: Any, reason: str, request: HttpRequest | None) -> AccessDenied:
-    audit.record(actor=user, action=audit.Action.DENIED, object_type=object_type, object_id=object_id,
-                 summary=reason, request=request)
+    deny(request, object_type=object_type, object_id=object_id, reason=reason, user=user)
     return AccessDenied("Not found.")
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from beacon.core import audit
-from beacon.core.access import AccessDenied
+from beacon.core.access import AccessDenied, deny
 from beacon.core.permissions import Perm, has_perm
 
 from .models import Workshop
@@ -22,7 +21,7 @@ def access_workshop(user: Any, workshop_id: Any, *, request: Any = None) -> Work
     except (TypeError, ValueError):
         workshop = None
     if workshop is None or not has_perm(user, Perm.MANAGE_TRAINING) or workshop.trainer_id != user.pk:
-        audit.record(actor=user, action=audit.Action.DENIED, object_type="training_workshop", object_id=workshop_id,
-                     summary="not the trainer of this workshop" if workshop else "no such workshop", request=request)
+        deny(request, object_type="training_workshop", object_id=workshop_id, user=user,
+             reason="not the trainer of this workshop" if workshop else "no such workshop")
         raise AccessDenied("Not found.")
     return workshop
