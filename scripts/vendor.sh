@@ -16,6 +16,10 @@ mkdir -p "$out/uswds/img" && cp "$src/img/sprite.svg" "$src/img/us_flag_small.pn
 cp node_modules/@uswds/uswds/LICENSE.md "$out/uswds/LICENSE.md"
 cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx/" && cp node_modules/htmx.org/LICENSE "$out/htmx/LICENSE"
 cp node_modules/cytoscape/dist/cytoscape.min.js "$out/cytoscape/" && cp node_modules/cytoscape/LICENSE "$out/cytoscape/LICENSE"
+# The packages' source maps are not vendored, so drop the comments that point at them: a
+# reference to a missing file makes `collectstatic` with the manifest storage (production) fail.
+find "$out" \( -name '*.css' -o -name '*.js' \) -exec sed -i -E '/^[[:space:]]*(\/\*|\/\/)# sourceMappingURL=/d' {} +
+if grep -rl 'sourceMappingURL=' "$out"; then echo "a vendored file still refers to a source map" >&2; exit 1; fi
 {
   echo "# Vendored front-end files"
   echo
