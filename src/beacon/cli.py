@@ -1,6 +1,8 @@
 """The ``beacon`` command: Django's management commands under friendlier names.
 
-    beacon serve [--host 127.0.0.1] [--port 8000] [--workers N]\n                                                    run the web server (and the task worker); --workers: gunicorn
+    beacon serve [--host 127.0.0.1] [--port 8000] [--workers N] [--no-collectstatic]
+                                                    run the web server (and the task worker); --workers: gunicorn;
+                                                    in production the static files are collected first
     beacon migrate                                  create or update the database
     beacon seed [--no-demo]                         load Missouri data and the demo (idempotent)
     beacon token create USERNAME                    print a new API token
@@ -26,6 +28,33 @@ def _django(argv: list[str]) -> None:
     execute_from_command_line(["beacon", *argv])
 
 
+def _prepare_static(*, collect: bool) -> None:
+    """Before serving with the manifest storage (production), make sure every static file and
+    its manifest are in STATIC_ROOT: collect them (quietly; a second run changes nothing), or,
+    with ``--no-collectstatic``, refuse to start when the manifest is missing.  Without it every
+    page that names a static file would answer 500."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+    from django.core.management import call_command
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return  # development: WhiteNoise serves the files straight from the apps
+    manifest = os.path.join(settings.STATIC_ROOT, staticfiles_storage.manifest_name)
+    if collect:
+        try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        except Exception as exc:  # any failure stops the start, with the reason
+            sys.exit(f"beacon serve: collecting the static files into {settings.STATIC_ROOT} failed, "
+                     f"so Beacon does not start: {exc}")
+    elif not os.path.exists(manifest):
+        sys.exit(f"beacon serve: {manifest} is missing, so every page would fail. Run "
+                 "`beacon collectstatic --noinput` first, or start without --no-collectstatic.")
+
+
 def _serve(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="beacon serve", description="Serve Beacon (development server) and run the task worker.")
     parser.add_argument("--host", default="127.0.0.1")
@@ -34,7 +63,11 @@ def _serve(argv: list[str]) -> None:
     parser.add_argument("--workers", type=int, default=0,
                         help="Serve with gunicorn and this many worker processes (production-style; 0 = Django's development server).")
     parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker.")
+    parser.add_argument("--no-collectstatic", action="store_true",
+                        help="Production: do not collect the static files at start (they must have been "
+                             "collected already; Beacon refuses to start otherwise).")
     args = parser.parse_args(argv)
+    _prepare_static(collect=not args.no_collectstatic)
     worker = None
     if not args.no_worker:
         # django-tasks' database worker: background notifications, imports and reports.

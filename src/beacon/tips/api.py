@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
@@ -107,6 +109,7 @@ def _throttled(scope: str) -> exceptions.Throttled:
     return exceptions.Throttled(wait=ratelimit.retry_after(scope), detail="Too many requests; try again later.")
 
 
+@method_decorator(never_cache, name="dispatch")  # the answer carries the passphrase or the report's status
 class TipSubmit(APIView):
     """Submit a tip anonymously. Answers only after the tip is stored, placed and routed."""
 
@@ -144,6 +147,7 @@ def _public_status(tip: Tip) -> dict[str, Any]:
     return PublicStatusSerializer({"status": tip.public_status, "messages": list(tip.messages.all())}).data
 
 
+@method_decorator(never_cache, name="dispatch")  # the answer carries the passphrase or the report's status
 class TipFollowup(APIView):
     """The status of a report and the messages on it, with its receipt code and passphrase."""
 
@@ -158,6 +162,7 @@ class TipFollowup(APIView):
         return Response(_public_status(tip))
 
 
+@method_decorator(never_cache, name="dispatch")  # the answer carries the passphrase or the report's status
 class TipFollowupMessage(APIView):
     """Add information to a report (or answer a staff question) with its receipt code and passphrase."""
 

@@ -8,10 +8,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from beacon.core import audit, ratelimit
 from beacon.core.access import require_perm
+from beacon.core.headers import allow_features
 from beacon.core.models import User
 from beacon.core.permissions import Perm, has_perm
 
@@ -50,6 +52,10 @@ def _too_many(request: HttpRequest, scope: str) -> HttpResponse:
 
 
 # --- Public ---------------------------------------------------------------------------------
+# The public pages are never cached (Cache-Control: no-store): the receipt shows the passphrase
+# and the follow-up pages the report's status and messages.
+@never_cache
+@allow_features("geolocation")  # the "use my location" button (tips/report.js)
 @require_http_methods(["GET", "POST"])
 def public_report(request: HttpRequest) -> HttpResponse:
     form = PublicTipForm(request.POST or None)
@@ -69,6 +75,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
     return render(request, "tips/public_report.html", {"form": form, "public_page": True, "map": county_map()})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def public_followup(request: HttpRequest) -> HttpResponse:
     """Status and added information with the receipt code and passphrase; no account, no session."""

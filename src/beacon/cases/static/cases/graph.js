@@ -1,6 +1,9 @@
 /* Beacon link graph: renders the JSON embedded in the page with the vendored cytoscape. */
 (function () {
   "use strict";
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
   var el = document.getElementById("link-graph");
   var source = document.getElementById("graph-data");
   if (!el || !source || typeof cytoscape === "undefined") { return; }
