@@ -2,7 +2,7 @@
 
     beacon serve [--host 127.0.0.1] [--port 8000] [--workers N] [--no-collectstatic]
                                                     run the web server (and the task worker); --workers: gunicorn;
-                                                    in production the static files are collected first
+                                                    the static files are collected first (compressed)
     beacon migrate                                  create or update the database
     beacon seed [--no-demo]                         load Missouri data and the demo (idempotent)
     beacon token create USERNAME                    print a new API token
@@ -29,11 +29,13 @@ def _django(argv: list[str]) -> None:
 
 
 def _prepare_static(*, collect: bool) -> None:
-    """Before serving with the manifest storage (production), make sure every static file and
-    its manifest are in STATIC_ROOT: collect them (quietly; a second run changes nothing), or,
-    with ``--no-collectstatic``, refuse to start when the manifest is missing.  Without it every
-    page that names a static file would answer 500."""
+    """``beacon serve`` serves the collected static files (WhiteNoise: compressed copies, hashed
+    names and far-future caching when DEBUG is off), in production and in development alike.
+    Make sure every file and the manifest are in STATIC_ROOT: collect them (quietly; a second
+    run changes nothing), or, with ``--no-collectstatic``, refuse to start when the manifest is
+    missing.  Without it every page that names a static file would answer 500."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "beacon.settings")
+    os.environ.setdefault("BEACON_COLLECTED_STATIC", "1")  # also in development (settings.COLLECTED_STATIC)
     import django
 
     django.setup()
@@ -42,7 +44,7 @@ def _prepare_static(*, collect: bool) -> None:
     from django.core.management import call_command
 
     if not isinstance(staticfiles_storage, ManifestFilesMixin):
-        return  # development: WhiteNoise serves the files straight from the apps
+        return  # BEACON_COLLECTED_STATIC=0: WhiteNoise serves the files straight from the apps
     manifest = os.path.join(settings.STATIC_ROOT, staticfiles_storage.manifest_name)
     if collect:
         try:
@@ -64,8 +66,8 @@ def _serve(argv: list[str]) -> None:
                         help="Serve with gunicorn and this many worker processes (production-style; 0 = Django's development server).")
     parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker.")
     parser.add_argument("--no-collectstatic", action="store_true",
-                        help="Production: do not collect the static files at start (they must have been "
-                             "collected already; Beacon refuses to start otherwise).")
+                        help="Do not collect the static files at start (they must have been collected "
+                             "already; Beacon refuses to start otherwise).")
     args = parser.parse_args(argv)
     _prepare_static(collect=not args.no_collectstatic)
     worker = None

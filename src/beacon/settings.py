@@ -112,10 +112,14 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Static files are served by the app server itself (WhiteNoise), also under gunicorn in
-# development, where they are found in the apps without `collectstatic`.
+# Static files are served by the app server itself (WhiteNoise), under gunicorn and under
+# Django's development server alike (whitenoise.runserver_nostatic).
 MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
-WHITENOISE_USE_FINDERS = not PRODUCTION
+# Production and `beacon serve` (which sets BEACON_COLLECTED_STATIC=1 and runs collectstatic
+# first) serve the collected files: hashed names (when DEBUG is off) and gzip copies. Tests and
+# `beacon runserver` read them straight from the apps.
+COLLECTED_STATIC = PRODUCTION or os.environ.get("BEACON_COLLECTED_STATIC") == "1"
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
 WHITENOISE_AUTOREFRESH = DEBUG
 
 ROOT_URLCONF = "beacon.urls"
@@ -220,7 +224,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if COLLECTED_STATIC
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

@@ -89,7 +89,7 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 def _get(port: int, path: str, proto: str = "https", **headers: str) -> tuple[int, dict[str, str], bytes]:
     """GET as the TLS-terminating proxy forwards it (``X-Forwarded-Proto: https``, the public Host)."""
-    sent = {"Host": HOST, **headers}
+    sent = {"Host": HOST} | headers
     if proto:
         sent["X-Forwarded-Proto"] = proto
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=sent)  # noqa: S310 - local test server
@@ -164,3 +164,34 @@ def test_serve_refuses_to_start_in_production_without_collected_static(tmp_path:
                           env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "staticfiles.json is missing" in done.stderr and "beacon collectstatic" in done.stderr
+
+
+def test_beacon_serve_in_development_serves_static_compressed_through_whitenoise(tmp_path: Path) -> None:
+    """Django's development server behind `beacon serve` does not serve static files itself
+    (whitenoise.runserver_nostatic): WhiteNoise answers them, from the collected, compressed copies."""
+    env = _env(tmp_path, f"sqlite:///{tmp_path / 'beacon.sqlite3'}")
+    for name in ("BEACON_ENV", "SECRET_KEY", "BEACON_FIELD_KEY", "ALLOWED_HOSTS"):
+        env.pop(name)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(_beacon("serve", "--no-worker", "--port", str(port)), env=env, cwd=tmp_path,
+                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, headers, body = _get(port, "/static/vendor/uswds/css/uswds.min.css", proto="",
+                                             Host="127.0.0.1", **{"Accept-Encoding": "gzip"})
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"beacon serve did not start:\n{log.read_text()}")
+                time.sleep(0.3)
+        assert status == 200 and headers.get("content-encoding") == "gzip"
+        assert headers.get("access-control-allow-origin") == "*"  # WhiteNoise's answer, not runserver's
+        assert b".usa-button" in gzip.decompress(body)
+        assert (tmp_path / "static" / "staticfiles.json").exists()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
