@@ -136,11 +136,10 @@ def test_self_service_password_reset_page(user_factory: Any, settings: Any) -> N
     assert len(mail.outbox) == 1
 
 
-def test_spanish_strings_for_the_reset_page(user_factory: Any) -> None:
-    from django.utils import translation
-
-    with translation.override("es"):
-        assert translation.gettext("Reset your password") == "Restablecer su contraseña"
+def test_account_pages_speak_spanish(db: Any) -> None:
+    page = Client().get(reverse("core:password_reset"), HTTP_ACCEPT_LANGUAGE="es")
+    assert "Restablecer su contraseña" in page.content.decode()
+    assert "¿Olvidó su contraseña?" in Client().get(reverse("core:login"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
 
 def test_regional_admin_sees_only_their_scope(mo: Any, staff_client: Any, agency_factory: Any,
