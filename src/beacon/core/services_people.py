@@ -50,7 +50,7 @@ def absolute_url(path: str) -> str:
 
 
 def enrolment_url(raw: str) -> str:
-    return absolute_url(reverse("core:enrol", args=[raw]))
+    return absolute_url(reverse("core_public:enrol", args=[raw]))
 
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:
@@ -338,7 +338,7 @@ def user_resend_invite(*, user: User, acting_user: Any, request: HttpRequest | N
 
 def password_reset_url(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return absolute_url(reverse("core:password_reset_confirm", args=[uid, default_token_generator.make_token(user)]))
+    return absolute_url(reverse("core_public:password_reset_confirm", args=[uid, default_token_generator.make_token(user)]))
 
 
 @transaction.atomic

@@ -66,7 +66,7 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
     """Second step: a TOTP code, or one single-use recovery code.
 
     A user without a confirmed TOTP device cannot enrol one here with the password alone: they
-    need the one-time link of an invitation or of an administrator's reset (``core:enrol``).
+    need the one-time link of an invitation or of an administrator's reset (``core_public:enrol``).
     """
     user = request.user
     if not user.is_authenticated:

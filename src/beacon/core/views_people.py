@@ -85,7 +85,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "core/password_reset_form.html"
     email_template_name = "core/password_reset_email.txt"
     subject_template_name = "core/password_reset_subject.txt"
-    success_url = reverse_lazy("core:password_reset_done")
+    success_url = reverse_lazy("core_public:password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
         from django.conf import settings
@@ -102,7 +102,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "core/password_reset_confirm.html"
-    success_url = reverse_lazy("core:password_reset_complete")
+    success_url = reverse_lazy("core_public:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
