@@ -33,7 +33,7 @@ from .models import EnrolmentToken, User
 from .permissions import Perm
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
+def add_form_errors(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -64,7 +64,7 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
                 user, device, codes = services_people.enrolment_complete(
                     token_id=link.pk, code=data["token"], password=data.get("password1", ""), request=request)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 otp_login(request, device)
@@ -136,7 +136,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 username=d["username"], email=d["email"], agency=d["agency"], roles=d["roles"],
                 first_name=d["first_name"], last_name=d["last_name"], acting_user=request.user, request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("core:person", user_id=user.pk)
@@ -158,7 +158,7 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
                                         first_name=d["first_name"], last_name=d["last_name"],
                                         acting_user=request.user, request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Account updated."))
             return redirect("core:person", user_id=target.pk)

@@ -19,7 +19,7 @@ from .access import AccessDenied, deny, require_perm
 from .forms import AgencyForm, CoverageForm, TaskForceCreateForm, TaskForceForm
 from .models import Agency, TaskForce
 from .permissions import Perm
-from .views_people import _add_errors
+from .views_people import add_form_errors
 
 
 def _task_force(request: HttpRequest, slug: str) -> TaskForce:
@@ -52,7 +52,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             tf = services_taskforces.task_force_create(acting_user=request.user, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Task force created. Now choose its agencies and counties."))
             return redirect("core:taskforce", slug=tf.slug)
@@ -76,7 +76,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             added, removed = ([], []) if tf.statewide else services_taskforces.task_force_set_coverage(
                 task_force=tf, counties=coverage.cleaned_data["counties"], acting_user=request.user, request=request)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Task force saved: %(added)s counties added, %(removed)s removed.")
                              % {"added": len(added), "removed": len(removed)})
@@ -99,7 +99,7 @@ def _agency_form_view(request: HttpRequest, agency: Agency | None) -> HttpRespon
                 services_taskforces.agency_update(agency=agency, acting_user=request.user, request=request,
                                                   **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Agency saved."))
             return redirect("core:taskforces")
