@@ -168,7 +168,8 @@ def current_totp(user: User) -> str:
 
 
 def browser_login(page: Any, base_url: str, user: User, password: str = TEST_PASSWORD) -> None:
-    """Sign in through the real pages: password, then the current TOTP code."""
+    """Sign in through the real pages: password, then the current TOTP code (of an enrolled device)."""
+    totp_device_for(user)  # enrolled beforehand, as after the one-time enrolment link
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password)

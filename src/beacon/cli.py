@@ -6,6 +6,9 @@
     beacon migrate                                  create or update the database
     beacon seed [--no-demo]                         load Missouri data and the demo (idempotent)
     beacon token create USERNAME                    print a new API token
+    beacon createadmin USERNAME --email E           first administrator: prints a one-time enrolment link
+    beacon taskforce list|create|add-agency|remove-agency|cover|uncover ...
+                                                    task forces, agencies, county coverage (tip routing)
     beacon check                                    run Django's system checks (add --deploy)
     beacon totp USERNAME                            current TOTP code of a demo user (development)
     beacon keys generate|rotate                     field-encryption keys

@@ -263,6 +263,9 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "beacon@localhost")
 BEACON_BASE_URL = os.environ.get("BEACON_BASE_URL", "http://127.0.0.1:8000")
+# How long an invitation or MFA-reset enrolment link stays valid (it also works only once).
+BEACON_ENROLMENT_LINK_HOURS = int(os.environ.get("BEACON_ENROLMENT_LINK_HOURS", "72"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("BEACON_PASSWORD_RESET_HOURS", "24")) * 3600
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

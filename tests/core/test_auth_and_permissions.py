@@ -32,18 +32,18 @@ def test_login_requires_password_then_totp(user_factory: Any) -> None:
     assert AuditEvent.objects.filter(actor=user, action="login").count() == 1
 
 
-def test_new_user_enrols_totp(user_factory: Any) -> None:
+def test_password_alone_cannot_enrol_a_device(user_factory: Any) -> None:
+    """A user without a confirmed device is refused at the second step: enrolment needs a one-time link."""
     user = user_factory("viewer")
     client = Client()
     client.post(reverse("core:login"), {"username": user.username, "password": TEST_PASSWORD})
     page = client.get(reverse("core:mfa"))
-    assert b"<svg" in page.content and b"Secret" in page.content
-    device = user.totpdevice_set.get()
-    assert not device.confirmed
-    client.post(reverse("core:mfa"), {"token": current_totp(user)})
-    device.refresh_from_db()
-    assert device.confirmed
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert page.status_code == 403 and b"<svg" not in page.content
+    assert b"one-time link" in page.content
+    assert not user.totpdevice_set.exists()
+    assert not client.session.get("_auth_user_id")  # signed out again
+    assert client.get(reverse("core:dashboard")).status_code == 302
+    assert AuditEvent.objects.filter(actor=user, action="denied", object_type="user").exists()
 
 
 def test_failed_logins_are_throttled(user_factory: Any, settings: Any) -> None:

@@ -28,7 +28,7 @@ from beacon.core.identifiers import Kind
 from beacon.core.models import County
 from beacon.core.permissions import Perm
 
-from . import graph, reports, selectors, services
+from . import graph, read_log, reports, selectors, services
 from .access import access_alert, access_case, access_graph_start, access_source, can_see_victim_identity
 from .models import Case, DeconflictionAlert, Person
 from .typology import VenueType
@@ -357,3 +357,26 @@ class FederalReport(APIView):
         return Response({"task_force": tf.slug, "start": start, "end": report.last_day,
                          "rows": [{"measure": m, "breakdown": b, "count": n} for m, b, n in report.rows()]})
 
+
+
+class CaseReadSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    user = serializers.CharField(source="actor_name")
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
+    action = serializers.CharField()
+    summary = serializers.CharField()
+
+
+class CaseReadLog(generics.ListAPIView):
+    """Who read the case and when (reads and exports from the audit trail), newest first.
+
+    Only for the case lead and the supervisors of the lead agency; anyone else gets 404.
+    """
+
+    permission_classes = WORK
+    serializer_class = CaseReadSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> Any:
+        case = access_case(self.request.user, self.kwargs["case_id"], request=self.request, audit_read=False)  # type: ignore[arg-type]
+        return read_log.access_read_log(self.request.user, case, request=self.request)  # type: ignore[arg-type]

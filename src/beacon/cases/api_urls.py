@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<int:case_id>/identifiers/", api.CaseIdentifierCreate.as_view(), name="cases-identifiers"),
     path("cases/<int:case_id>/persons/", api.CasePersonCreate.as_view(), name="cases-persons"),
     path("cases/<int:case_id>/graph/", api.CaseGraph.as_view(), name="cases-case-graph"),
+    path("cases/<int:case_id>/reads/", api.CaseReadLog.as_view(), name="cases-reads"),
 ]

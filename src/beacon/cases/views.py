@@ -20,7 +20,7 @@ from beacon.core import audit
 from beacon.core.access import require_perm
 from beacon.core.permissions import Perm, has_perm
 
-from . import forms, graph, reports, selectors, services
+from . import forms, graph, read_log, reports, selectors, services
 from .access import access_alert, access_case, access_graph_start, access_source, can_manage, deny_manage
 from .models import AccessGrant, Case, CaseTask
 
@@ -112,6 +112,9 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "source_form": forms.SourceForm(auto_id="source_%s"),
         "now": timezone.now(),
     })
+    if read_log.can_see_read_log(request.user, case):
+        ctx["reads"] = Paginator(read_log.access_read_log(request.user, case, request=request), 20).get_page(
+            request.GET.get("reads_page"))
     return render(request, "cases/detail.html", ctx)
 
 

@@ -85,3 +85,18 @@ class PermissionRequired(BasePermission):
             return True
         deny(request, object_type="api", object_id=type(view).__name__, reason=f"missing {', '.join(self.perms)}")
         return False
+
+
+def access_managed_user(user: Any, user_id: Any, *, request: HttpRequest | None = None) -> Any:
+    """The door to a staff account for its administrator: in their scope, else ``denied`` and 404."""
+    from .selectors import users_in_scope
+
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        pk = None
+    target = users_in_scope(user=user).filter(pk=pk).first() if pk is not None else None
+    if target is None:
+        deny(request, object_type="user", object_id=user_id, reason="account outside this administrator's scope", user=user)
+        raise AccessDenied("Not found.")
+    return target

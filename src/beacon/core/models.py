@@ -165,6 +165,33 @@ class UserRole(models.Model):
         return f"{self.user} as {self.role}"
 
 
+class EnrolmentToken(models.Model):
+    """A one-time, expiring link that lets a user set a password and enrol a TOTP device.
+
+    Issued by an invitation (``purpose=invite``: the user has no password yet) or by an
+    administrator's MFA reset (``purpose=mfa_reset``: the user signs in with their password).
+    Only a SHA-256 digest of the token is stored; the token itself is in the e-mailed link.
+    """
+
+    class Purpose(models.TextChoices):
+        INVITE = "invite", _("Invitation")
+        MFA_RESET = "mfa_reset", _("Two-step sign-in reset")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} for {self.user_id} (expires {self.expires_at:%Y-%m-%d %H:%M})"
+
+
 # --- Audit --------------------------------------------------------------------------------
 class AuditQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:

@@ -33,6 +33,8 @@ STAFF = [
     NavEntry(_("Survivor support"), "survivors:index", Perm.STAFF_AREA),
     NavEntry(_("Training"), "training:index", Perm.STAFF_AREA),
     NavEntry(_("Outreach"), "outreach:index", Perm.VIEW_ANALYTICS),
+    NavEntry(_("People"), "core:users", Perm.MANAGE_USERS),
+    NavEntry(_("Task forces"), "core:taskforces", Perm.MANAGE_TASK_FORCES),
     NavEntry(_("Audit"), "core:audit", Perm.VIEW_AUDIT),
 ]
 

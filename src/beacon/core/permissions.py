@@ -16,7 +16,8 @@ from .models import Role
 class Perm(StrEnum):
     STAFF_AREA = "core.staff_area"  # the signed-in dashboard
     VIEW_AUDIT = "core.view_audit"
-    MANAGE_USERS = "core.manage_users"
+    MANAGE_USERS = "core.manage_users"  # invite, roles and agency, deactivate, password and MFA resets
+    MANAGE_TASK_FORCES = "core.manage_task_forces"  # task forces, agencies, county coverage (tip routing)
     TRIAGE_TIPS = "tips.triage"
     VIEW_TIP_CONTACT = "tips.view_contact"  # reporter contact details: supervisors of the routed force
     REVIEW_ADS = "monitoring.review"
@@ -34,7 +35,8 @@ class Perm(StrEnum):
 _ALL_STAFF = {Perm.STAFF_AREA}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.ADMIN: frozenset(_ALL_STAFF | {Perm.VIEW_AUDIT, Perm.MANAGE_USERS, Perm.VIEW_ANALYTICS, Perm.MANAGE_CAMPAIGNS}),
+    Role.ADMIN: frozenset(_ALL_STAFF | {Perm.VIEW_AUDIT, Perm.MANAGE_USERS, Perm.MANAGE_TASK_FORCES, Perm.VIEW_ANALYTICS,
+                                       Perm.MANAGE_CAMPAIGNS}),
     Role.SUPERVISOR: frozenset(
         _ALL_STAFF
         | {

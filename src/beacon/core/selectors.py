@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import AuditEvent, County, TaskForce, User
+from .models import Agency, AuditEvent, County, TaskForce, User
 
 
 def county_list() -> QuerySet[County]:
@@ -53,3 +53,36 @@ def audit_event_list(
     if until:
         filters["at__lt"] = until
     return qs.filter(**filters)
+
+
+# --- People and task-force administration ---------------------------------------------------
+def administers_everyone(user: User) -> bool:
+    """An administrator with no agency, or of an agency in the statewide task force, sees every account."""
+    return user.agency_id is None or TaskForce.objects.filter(statewide=True, agencies=user.agency_id).exists()
+
+
+def agencies_in_scope(*, user: User) -> QuerySet[Agency]:
+    """Agencies whose staff ``user`` administers: their own and those sharing a task force with it."""
+    if administers_everyone(user):
+        return Agency.objects.all()
+    shared = TaskForce.objects.filter(agencies=user.agency_id)
+    return Agency.objects.filter(Q(pk=user.agency_id) | Q(task_forces__in=shared)).distinct()
+
+
+def users_in_scope(*, user: User, query: str = "") -> QuerySet[User]:
+    qs = User.objects.select_related("agency").prefetch_related("roles")
+    if not administers_everyone(user):
+        qs = qs.filter(agency__in=agencies_in_scope(user=user))
+    if query:
+        qs = qs.filter(Q(username__icontains=query) | Q(email__icontains=query) | Q(first_name__icontains=query)
+                       | Q(last_name__icontains=query) | Q(agency__name__icontains=query))
+    return qs.order_by("username")
+
+
+def task_force_list() -> QuerySet[TaskForce]:
+    return TaskForce.objects.annotate(
+        agency_count=Count("agencies", distinct=True), county_count=Count("counties", distinct=True))
+
+
+def agency_list() -> QuerySet[Agency]:
+    return Agency.objects.select_related("county").annotate(user_count=Count("users", distinct=True))

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.core.paginator import Paginator
@@ -14,13 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticToken
 
 from . import audit, selectors
 from .access import is_verified, require_perm
 from .forms import AuditFilterForm, LoginForm, TokenForm
 from .models import User
 from .permissions import Perm, permissions_of
-from .services import totp_device_for
+from .services_people import recovery_code_use
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -63,35 +63,50 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def mfa_view(request: HttpRequest) -> HttpResponse:
-    """Second step: a TOTP code; users without a device enrol one here first."""
+    """Second step: a TOTP code, or one single-use recovery code.
+
+    A user without a confirmed TOTP device cannot enrol one here with the password alone: they
+    need the one-time link of an invitation or of an administrator's reset (``core_public:enrol``).
+    """
     user = request.user
     if not user.is_authenticated:
         return redirect("core:login")
     if is_verified(user):
         return redirect("core:dashboard")
     assert isinstance(user, User)
-    device = user.totpdevice_set.filter(name="default").first()  # type: ignore[attr-defined]
-    enrolling = device is None or not device.confirmed
+    device = user.totpdevice_set.filter(confirmed=True).first()  # type: ignore[attr-defined]
     if device is None:
-        device = totp_device_for(user, confirmed=False)
+        audit.record(actor=user, action=audit.Action.DENIED, object_type="user", object_id=user.pk,
+                     summary="sign-in refused: no confirmed two-step device (enrolment needs a one-time link)",
+                     request=request)
+        logout(request)
+        return render(request, "core/mfa_missing.html", status=403)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _info = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"].strip()):
-            if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+        code = form.cleaned_data["token"].strip()
+        if code.isdigit():
+            allowed, _info = device.verify_is_allowed()
+            verified = allowed and device.verify_token(code)
+            how = "TOTP"
+        else:
+            recovery = user.staticdevice_set.first()  # type: ignore[attr-defined]
+            allowed = recovery is None or recovery.verify_is_allowed()[0]
+            static = recovery_code_use(user=user, code=code) if allowed else None
+            verified, how = static is not None, "a recovery code"
+            if static is not None:
+                device = static
+        if verified:
             otp_login(request, device)
             audit.record(actor=user, action=audit.Action.LOGIN, object_type="user", object_id=user.pk,
-                         summary="signed in with password and TOTP", request=request)
+                         summary=f"signed in with password and {how}", request=request)
+            if how != "TOTP":
+                left = StaticToken.objects.filter(device__user=user).count()
+                messages.warning(request, _("You signed in with a recovery code; %(n)s remain. Ask an administrator "
+                                            "to reset two-step sign-in if you lost your authenticator.") % {"n": left})
             return redirect(request.session.pop("mfa_next", None) or "core:dashboard")
         form.add_error("token", _("That code is not right or has expired. Wait for a new code and try again.")
                        if allowed else _("Too many wrong codes. Wait a few seconds, then try again."))
-    context: dict[str, object] = {"form": form, "enrolling": enrolling}
-    if enrolling:
-        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
-        context["secret"] = __import__("base64").b32encode(device.bin_key).decode().rstrip("=")
-    return render(request, "core/mfa.html", context)
+    return render(request, "core/mfa.html", {"form": form})
 
 
 @require_POST
@@ -126,9 +141,3 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
-
-
-@require_perm(Perm.MANAGE_USERS)
-def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.select_related("agency").prefetch_related("roles").order_by("username")
-    return render(request, "core/user_list.html", {"users": users})

@@ -1,0 +1,16 @@
+"""Background work for accounts: invitation, enrolment and password-reset e-mails.
+
+Queued with ``transaction.on_commit`` by ``beacon.core.services_people``: a rolled-back
+change sends nothing, and a slow mail server never holds up the administrator's page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django_tasks import task
+
+
+@task()
+def send_account_email(to: str, subject: str, body: str) -> None:
+    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
