@@ -11,5 +11,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", api.CaseDetail.as_view(), name="cases-detail"),
     path("cases/<int:case_id>/identifiers/", api.CaseIdentifierCreate.as_view(), name="cases-identifiers"),
     path("cases/<int:case_id>/persons/", api.CasePersonCreate.as_view(), name="cases-persons"),
+    path("cases/<int:case_id>/agencies/", api.CaseAgencies.as_view(), name="cases-agencies"),
+    path("cases/<int:case_id>/agencies/<int:agency_id>/", api.CaseAgencyRemove.as_view(), name="cases-agency-remove"),
     path("cases/<int:case_id>/graph/", api.CaseGraph.as_view(), name="cases-case-graph"),
 ]

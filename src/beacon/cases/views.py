@@ -21,7 +21,7 @@ from beacon.core.access import require_perm
 from beacon.core.permissions import Perm, has_perm
 
 from . import forms, graph, reports, selectors, services
-from .access import access_alert, access_case, access_graph_start, access_source, can_manage, deny_manage
+from .access import access_alert, access_case, access_graph_start, access_source, can_manage, can_write, deny_manage
 from .models import AccessGrant, Case, CaseTask
 
 
@@ -98,6 +98,7 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     manage = can_manage(request.user, case)
     ctx.update({
         "can_manage": manage,
+        "can_write": can_write(request.user, case),
         "update_form": forms.CaseUpdateForm(case=case, initial={
             "title": case.title, "kind": case.kind, "venue_type": case.venue_type, "status": case.status,
             "outcome": case.outcome, "lead_user": case.lead_user_id}, auto_id="case_%s") if manage else None,
@@ -138,7 +139,7 @@ def _case_form_view(form_cls: Callable[..., Any], needs_case: bool, run: Callabl
     """A POST that validates one small form on a case and calls one service."""
 
     def view(request: HttpRequest, case_id: int) -> HttpResponse:
-        case = access_case(request.user, case_id, request=request, audit_read=False)
+        case = access_case(request.user, case_id, request=request, audit_read=False, write=True)
         kwargs = {"case": case} if needs_case else {}
         form = form_cls(request.POST, request.FILES, **kwargs)
         if not form.is_valid():
@@ -181,7 +182,7 @@ attachment_add = require_perm(Perm.WORK_CASES)(require_POST(_case_form_view(
 @require_POST
 @require_perm(Perm.WORK_CASES)
 def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
-    case = access_case(request.user, case_id, request=request, audit_read=False)
+    case = access_case(request.user, case_id, request=request, audit_read=False, write=True)
     task = CaseTask.objects.filter(case=case, pk=task_id).first()
     if task is None:
         raise Http404
@@ -222,6 +223,18 @@ def agency_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
+def agency_remove(request: HttpRequest, case_id: int, agency_id: int) -> HttpResponse:
+    case = _managed(request, case_id)
+    agency = case.participating_agencies.filter(pk=agency_id).first()
+    if agency is None:
+        raise Http404
+    services.case_remove_agency(case=case, agency=agency, acting_user=request.user, request=request)
+    messages.success(request, _("%(agency)s no longer participates in the case.") % {"agency": agency.name})
+    return _back(case, "access")
+
+
+@require_POST
+@require_perm(Perm.WORK_CASES)
 def grant_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _managed(request, case_id)
     form = forms.GrantForm(request.POST)
@@ -256,7 +269,7 @@ def grant_revoke(request: HttpRequest, case_id: int, grant_id: int) -> HttpRespo
 @require_perm(Perm.WORK_CASES)
 def link(request: HttpRequest, case_id: int) -> HttpResponse:
     """Join a tip or ad operation to an existing case: ``?from=tip:<id>`` (or the form's ``source``)."""
-    case = access_case(request.user, case_id, request=request, audit_read=False)
+    case = access_case(request.user, case_id, request=request, audit_read=False, write=True)
     source = request.GET.get("from") or request.POST.get("source", "")
     if request.method == "POST" or source:
         object_type, object_id = access_source(request.user, source, request=request)
