@@ -43,6 +43,16 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_window_keys() -> Iterator[None]:
+    # Rate-limit window keys are cached in process memory; the test database is rolled back.
+    from beacon.core import ratelimit
+
+    ratelimit.forget_keys()
+    yield
+    ratelimit.forget_keys()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from beacon.core.geo import load_geography

@@ -274,13 +274,21 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters with 5 distinct characters.")
 
-# Rate limits on public forms: "count/seconds".  Requests are keyed by a keyed hash of the
-# client address that lives in the cache only for the window (never in the database or logs).
+# Rate limits on public forms: "count/seconds".  Counters are named by an HMAC of the client
+# address under a random key that exists only for its window (beacon.core.ratelimit); no address
+# is stored, and an ended window's counters cannot be linked to one.
 BEACON_RATE_LIMITS = {
     "tip_submit": os.environ.get("BEACON_RATE_TIP_SUBMIT", "10/3600"),
     "tip_followup": os.environ.get("BEACON_RATE_TIP_FOLLOWUP", "10/900"),
     "public_form": os.environ.get("BEACON_RATE_PUBLIC_FORM", "30/3600"),
 }
+
+# Reverse proxies in front of Beacon that append to X-Forwarded-For (0: use REMOTE_ADDR and
+# ignore the header).  See beacon.core.client; also used for sign-in throttling and staff audit.
+BEACON_TRUSTED_PROXIES = int(os.environ.get("BEACON_TRUSTED_PROXIES", "0"))
+if BEACON_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("BEACON_TRUSTED_PROXIES must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "beacon.core.client.client_address"
 
 LOGGING = {
     "version": 1,
