@@ -306,8 +306,8 @@ class CaseAgencies(APIView):
                    responses={201: ParticipantsSerializer})
     def post(self, request: Request, case_id: int) -> Response:
         case = _managed(request, case_id)
-        raw = request.data.get("agency") if hasattr(request.data, "get") else None
-        agency = Agency.objects.filter(pk=raw).first() if str(raw or "").isdigit() else None
+        raw = str(request.data.get("agency") if hasattr(request.data, "get") else "")
+        agency = Agency.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
         if agency is None:
             raise ValidationError({"agency": "Give the id of an existing agency."})
         try:

@@ -21,7 +21,15 @@ from beacon.core.access import require_perm
 from beacon.core.permissions import Perm, has_perm
 
 from . import forms, graph, reports, selectors, services
-from .access import access_alert, access_case, access_graph_start, access_source, can_manage, can_write, deny_manage
+from .access import (
+    access_alert,
+    access_case,
+    access_graph_start,
+    access_source,
+    can_manage,
+    can_write,
+    deny_manage,
+)
 from .models import AccessGrant, Case, CaseTask
 
 

@@ -52,8 +52,8 @@ class PassphraseHasher(PBKDF2PasswordHasher):
     reporter's next successful follow-up.  Cost: one hash per submission and per follow-up check
     (see docs/security.md, "Anonymity guarantees", and ``bench/passphrase_hash.py``)."""
 
-    @property  # type: ignore[override]
-    def iterations(self) -> int:
+    @property
+    def iterations(self) -> int:  # type: ignore[override]
         return int(settings.BEACON_PASSPHRASE_ITERATIONS)
 
 
