@@ -289,9 +289,10 @@ BEACON_RATE_LIMITS = {
 
 # Reverse proxies in front of Beacon that append to X-Forwarded-For (0: use REMOTE_ADDR and
 # ignore the header).  See beacon.core.client; also used for sign-in throttling and staff audit.
-BEACON_TRUSTED_PROXIES = int(os.environ.get("BEACON_TRUSTED_PROXIES", "0"))
-if BEACON_TRUSTED_PROXIES < 0:
-    raise ImproperlyConfigured("BEACON_TRUSTED_PROXIES must be 0 or more.")
+_proxies = os.environ.get("BEACON_TRUSTED_PROXIES", "0").strip() or "0"
+if not _proxies.isdigit():
+    raise ImproperlyConfigured(f"BEACON_TRUSTED_PROXIES must be a whole number of proxies (0 or more), not {_proxies!r}.")
+BEACON_TRUSTED_PROXIES = int(_proxies)
 AXES_CLIENT_IP_CALLABLE = "beacon.core.client.client_address"
 
 LOGGING = {

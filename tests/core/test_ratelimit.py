@@ -189,3 +189,27 @@ def test_staff_audit_address_follows_the_trusted_proxies(user_factory: Any, sett
     assert AuditEvent.objects.get(pk=event.pk).ip == "198.51.100.40"
     request = _req("10.0.0.2", "not-an-address")
     assert audit.record(actor=user, action=audit.Action.READ, object_type="x", request=request).ip is None
+
+
+def _settings_in_a_fresh_process(tmp_path: Any, code: str, **env: str) -> Any:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "BEACON_TRUSTED_PROXIES"}}
+    full_env.update(env, PYTHONPATH=str(root / "src"), DJANGO_SETTINGS_MODULE="beacon.settings",
+                    BEACON_VAR_DIR=str(tmp_path))
+    return subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                           + code], capture_output=True, text=True, env=full_env, cwd=root, timeout=120)
+
+
+def test_trusted_proxies_setting_is_checked(tmp_path: Any) -> None:
+    ok = _settings_in_a_fresh_process(tmp_path, "print(settings.BEACON_TRUSTED_PROXIES)", BEACON_TRUSTED_PROXIES="2")
+    assert ok.returncode == 0 and ok.stdout.strip() == "2"
+    default = _settings_in_a_fresh_process(tmp_path, "print(settings.BEACON_TRUSTED_PROXIES)")
+    assert default.stdout.strip() == "0"
+    for bad in ("-1", "two"):
+        result = _settings_in_a_fresh_process(tmp_path, "pass", BEACON_TRUSTED_PROXIES=bad)
+        assert result.returncode != 0 and "BEACON_TRUSTED_PROXIES must be a whole number" in result.stderr

@@ -60,3 +60,16 @@ def test_old_hashes_verify_and_are_upgraded_on_follow_up(mo: Any, settings: Any)
 
 class _Legacy(PBKDF2PasswordHasher):
     iterations = 1_000
+
+
+def test_a_server_process_hashes_at_djangos_default(tmp_path: Any) -> None:
+    """Outside the test suite (a fresh process, as a server starts) nothing lowers the rounds."""
+    from ..core.test_ratelimit import _settings_in_a_fresh_process
+
+    code = ("from django.contrib.auth.hashers import PBKDF2PasswordHasher as H; "
+            "from beacon.tips.services import PassphraseHasher; "
+            "print(settings.BEACON_PASSPHRASE_ITERATIONS, PassphraseHasher().iterations, H.iterations)")
+    result = _settings_in_a_fresh_process(tmp_path, code, BEACON_PASSPHRASE_ITERATIONS="1")
+    assert result.returncode == 0, result.stderr
+    configured, used, django_default = result.stdout.split()
+    assert configured == used == django_default == str(PBKDF2PasswordHasher.iterations)
