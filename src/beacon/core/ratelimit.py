@@ -100,6 +100,7 @@ def window_key(scope: str, start: int, end: int, *, now: int | None = None) -> b
         [RateWindowKey(name=name, secret=secrets.token_hex(32), expires_at=end)], ignore_conflicts=True)
     stored = RateWindowKey.objects.filter(name=name, expires_at__gt=now).values_list("secret", flat=True).first()
     key = bytes.fromhex(stored) if stored else secrets.token_bytes(32)  # (unreachable unless the clock jumps)
+    # Callers hit outside transactions (public views are not atomic), so the stored key is final.
     with _LOCK:
         _KEYS[(scope, start)] = (key, end)
     return key
