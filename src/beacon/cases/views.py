@@ -21,15 +21,7 @@ from beacon.core.access import require_perm
 from beacon.core.permissions import Perm, has_perm
 
 from . import forms, graph, reports, selectors, services
-from .access import (
-    access_alert,
-    access_case,
-    access_graph_start,
-    access_source,
-    can_manage,
-    can_write,
-    deny_manage,
-)
+from .access import access_alert, access_case, access_graph_start, access_source, can_manage, deny_manage
 from .models import AccessGrant, Case, CaseTask
 
 
@@ -106,7 +98,6 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     manage = can_manage(request.user, case)
     ctx.update({
         "can_manage": manage,
-        "can_write": can_write(request.user, case),
         "update_form": forms.CaseUpdateForm(case=case, initial={
             "title": case.title, "kind": case.kind, "venue_type": case.venue_type, "status": case.status,
             "outcome": case.outcome, "lead_user": case.lead_user_id}, auto_id="case_%s") if manage else None,

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from django.http import HttpRequest
 
-from .client import client_address
+from .client import client_ip
 from .models import AuditEvent
 
 Action = AuditEvent.Action
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    """The staff client's address when it is one (the column is an IP address field)."""
-    address = client_address(request)
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    return client_ip(request)
 
 
 def record(

@@ -53,3 +53,11 @@ def client_address(request: Any) -> str:
     if not chain:
         return ""
     return chain[-(proxies + 1)] if len(chain) > proxies else chain[0]
+
+
+def client_ip(request: Any) -> str | None:
+    """``client_address`` when it is an IP address (for IP address columns), else None."""
+    try:
+        return str(ipaddress.ip_address(client_address(request)))
+    except ValueError:
+        return None
