@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -196,6 +197,9 @@ PASSWORD_HASHERS = (
     if TESTING
     else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 )
+# Tip follow-up passphrases: PBKDF2-SHA256 at Django's current default rounds (1,000,000 in
+# Django 5.2).  Deliberately not read from the environment: only the test suite lowers it.
+BEACON_PASSPHRASE_ITERATIONS = PBKDF2PasswordHasher.iterations
 AXES_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -285,13 +289,22 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters with 5 distinct characters.")
 
-# Rate limits on public forms: "count/seconds".  Requests are keyed by a keyed hash of the
-# client address that lives in the cache only for the window (never in the database or logs).
+# Rate limits on public forms: "count/seconds".  Counters are named by an HMAC of the client
+# address under a random key that exists only for its window (beacon.core.ratelimit); no address
+# is stored, and an ended window's counters cannot be linked to one.
 BEACON_RATE_LIMITS = {
     "tip_submit": os.environ.get("BEACON_RATE_TIP_SUBMIT", "10/3600"),
     "tip_followup": os.environ.get("BEACON_RATE_TIP_FOLLOWUP", "10/900"),
     "public_form": os.environ.get("BEACON_RATE_PUBLIC_FORM", "30/3600"),
 }
+
+# Reverse proxies in front of Beacon that append to X-Forwarded-For (0: use REMOTE_ADDR and
+# ignore the header).  See beacon.core.client; also used for sign-in throttling and staff audit.
+_proxies = os.environ.get("BEACON_TRUSTED_PROXIES", "0").strip() or "0"
+if not _proxies.isdigit():
+    raise ImproperlyConfigured(f"BEACON_TRUSTED_PROXIES must be a whole number of proxies (0 or more), not {_proxies!r}.")
+BEACON_TRUSTED_PROXIES = int(_proxies)
+AXES_CLIENT_IP_CALLABLE = "beacon.core.client.client_address"
 
 LOGGING = {
     "version": 1,

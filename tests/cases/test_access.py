@@ -104,17 +104,20 @@ def test_participant_cannot_change_status_or_grant(world: Any, open_case: Any, s
     assert response.status_code == 403 and AccessGrant.objects.count() == 0
 
 
-def test_supervisor_sees_task_force_cases_only(world: Any, open_case: Any, user_factory: Any, agency_factory: Any) -> None:
+def test_task_force_membership_opens_no_case(world: Any, open_case: Any, user_factory: Any,
+                                             agency_factory: Any) -> None:
+    """Not even a supervisor's, not even in the same task force: only lead, participation or a grant."""
     kc_case = open_case(world.kc_inv)
     stl_case = open_case(world.stl_inv)
     partner = agency_factory("prosecutor", task_force="kansas-city")
     supervisor = user_factory("supervisor", agency=partner)
+    assert not visible_cases(supervisor).exists()
+    for case in (kc_case, stl_case):
+        with pytest.raises(AccessDenied):
+            access_case(supervisor, case.pk)
+        assert _denied(supervisor, case)
+    services.case_add_agency(case=kc_case, agency=partner, acting_user=world.kc_inv)
     assert set(visible_cases(supervisor)) == {kc_case}
-    with pytest.raises(AccessDenied):
-        access_case(supervisor, stl_case.pk)
-    # Without SUPERVISE_CASES, membership of the same task force is not enough.
-    colleague = user_factory("investigator", agency=partner)
-    assert not visible_cases(colleague).exists()
 
 
 @pytest.mark.parametrize(("role", "status"), [("advocate", 403), ("trainer", 403), ("viewer", 403), ("analyst", 403),

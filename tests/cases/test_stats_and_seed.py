@@ -49,3 +49,17 @@ def test_demo_network_graph_hides_the_other_agencys_case(mo: Any) -> None:
     # The St. Louis lead sees the mirror image.
     g2 = link_graph(User.objects.get(username="stl_investigator"), "case", str(stl_case.pk), hops=2).as_dict()
     assert f"case:{kc_case.pk}" not in {n["id"] for n in g2["nodes"]} and g2["restricted"] >= 1
+
+
+def test_demo_supervisor_sees_only_own_agencys_case(mo: Any) -> None:
+    """The demo matches the rule: the KC supervisor (statewide task force, like St. Louis) sees the
+    KC case only; the St. Louis case reaches them through the deconfliction alert's name and type alone."""
+    from beacon.cases.access import visible_cases
+    from beacon.core.models import User
+
+    call_command("seed", stdout=StringIO())
+    supervisor = User.objects.get(username="supervisor")
+    stl_case = Case.objects.get(title="I-70 truck stop solicitation (demo)")
+    assert supervisor.agency.task_forces.filter(statewide=True).exists()
+    assert stl_case.lead_agency.task_forces.filter(statewide=True).exists()
+    assert [c.title for c in visible_cases(supervisor)] == ["Westport massage storefronts (demo)"]

@@ -1,11 +1,14 @@
-"""The one door to a case: ``access_case``.  Who may see which case is decided here only.
+"""The one door to a case: ``access_case``.  Who may see or change which case is decided here only.
 
-A user sees a case when they have ``Perm.WORK_CASES`` and one of:
-- their agency leads the case or participates in it;
-- an active (unexpired, unrevoked) grant names them or their agency;
-- they hold ``Perm.SUPERVISE_CASES`` and the case's lead agency belongs to a task force
-  their own agency belongs to.
+The rule (docs/security.md, "Case access between agencies"): a user with ``Perm.WORK_CASES``
 
+- **reads** a case when their agency leads it, their agency participates in it (an explicit
+  participation added by the lead agency), or an active (unexpired, unrevoked) grant names them
+  or their agency;
+- **writes** to it (people, identifiers, tasks, timeline, files, links, escalation into it)
+  only when their agency leads it or participates in it.  Grants are read-only.
+
+Membership of a task force, however broad, opens no case by itself, whatever the user's role.
 Potential victims' identities need more (need-to-know): the case lead, members of the lead
 agency, or a grant with ``victim_identity``.
 """
@@ -14,13 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from beacon.core import audit
 from beacon.core.access import AccessDenied, deny
-from beacon.core.models import Agency, TaskForce
 from beacon.core.permissions import Perm, has_perm
 
 from .models import AccessGrant, Case, DeconflictionAlert
@@ -33,22 +36,37 @@ def _active_grants(user: Any) -> QuerySet[AccessGrant]:
     return AccessGrant.objects.filter(who, revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
+def _member_condition(user: Any) -> Q:
+    """Cases the user's agency leads or participates in (the ones its members may write to)."""
+    if not user.agency_id:
+        return Q(pk__in=[])
+    return (Q(lead_agency_id=user.agency_id)
+            | Q(pk__in=Case.participating_agencies.through.objects.filter(agency_id=user.agency_id).values("case_id")))
+
+
 def visible_cases(user: Any) -> QuerySet[Case]:
     """Every case the user may open (a queryset, so lists can filter and paginate it)."""
     if not has_perm(user, Perm.WORK_CASES):
         return Case.objects.none()
-    cond = Q(pk__in=_active_grants(user).values("case_id"))
-    if user.agency_id:
-        cond |= Q(lead_agency_id=user.agency_id)
-        cond |= Q(pk__in=Case.participating_agencies.through.objects.filter(agency_id=user.agency_id).values("case_id"))
-        if has_perm(user, Perm.SUPERVISE_CASES):
-            forces = TaskForce.objects.filter(agencies=user.agency_id)
-            cond |= Q(lead_agency__in=Agency.objects.filter(task_forces__in=forces).values("pk"))
-    return Case.objects.filter(cond)
+    return Case.objects.filter(_member_condition(user) | Q(pk__in=_active_grants(user).values("case_id")))
+
+
+def writable_cases(user: Any) -> QuerySet[Case]:
+    """Every case the user may add to: their agency leads it or participates in it (grants are read-only)."""
+    if not has_perm(user, Perm.WORK_CASES):
+        return Case.objects.none()
+    return Case.objects.filter(_member_condition(user))
 
 
 def can_see(user: Any, case_id: Any) -> bool:
     return visible_cases(user).filter(pk=case_id).exists()
+
+
+def can_write(user: Any, case: Case) -> bool:
+    """Lead or participating agency (``writable_cases`` for one case already fetched)."""
+    if not (user.agency_id and has_perm(user, Perm.WORK_CASES)):
+        return False
+    return case.lead_agency_id == user.agency_id or case.participating_agencies.filter(pk=user.agency_id).exists()
 
 
 def can_see_victim_identity(user: Any, case: Case) -> bool:
@@ -66,8 +84,13 @@ def access_case(
     request: HttpRequest | None = None,
     audit_read: bool = True,
     summary: str = "",
+    write: bool = False,
 ) -> Case:
-    """Fetch a case the user may see, recording the read; otherwise audit ``denied`` and 404."""
+    """Fetch a case the user may see, recording the read; otherwise audit ``denied`` and 404.
+
+    ``write=True`` is the door for adding to the case: a case the user can read only through a
+    grant is refused with 403 (and a ``denied`` event), since its existence is already known.
+    """
     try:
         pk = int(case_id)
     except (TypeError, ValueError):
@@ -77,6 +100,11 @@ def access_case(
     if case is None:
         deny(request, object_type="case", object_id=case_id, reason=summary or "case not visible to this user", user=user)
         raise AccessDenied("Not found.")
+    if write and not can_write(user, case):
+        deny(request, object_type="case", object_id=case.pk, user=user,
+             reason="read-only access (grant): only the lead or a participating agency adds to a case")
+        raise PermissionDenied("Your access to this case is read-only: only the lead agency and participating "
+                               "agencies add to it.")
     if audit_read:
         audit.record(actor=user, action=audit.Action.READ, object_type="case", object_id=case.pk,
                      summary=summary or f"read case {case.pk}", request=request)

@@ -231,7 +231,7 @@ class CaseIdentifierCreate(APIView):
 
     @extend_schema(request=IdentifierCreateSerializer, responses={201: IdentifierOutSerializer})
     def post(self, request: Request, case_id: int) -> Response:
-        case = access_case(request.user, case_id, request=request, audit_read=False)  # type: ignore[arg-type]
+        case = access_case(request.user, case_id, request=request, audit_read=False, write=True)  # type: ignore[arg-type]
         s = IdentifierCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         person = None
@@ -255,7 +255,7 @@ class CasePersonCreate(APIView):
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
     def post(self, request: Request, case_id: int) -> Response:
-        case = access_case(request.user, case_id, request=request, audit_read=False)  # type: ignore[arg-type]
+        case = access_case(request.user, case_id, request=request, audit_read=False, write=True)  # type: ignore[arg-type]
         s = PersonCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         try:

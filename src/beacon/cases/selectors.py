@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from beacon.core.links import LinkedObject, providers
 
-from .access import can_see_victim_identity, visible_cases
+from .access import can_see_victim_identity, can_write, visible_cases
 from .models import Case, CaseLink, DeconflictionAlert
 
 
@@ -57,6 +57,7 @@ def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
     identifiers = list(case.identifiers.select_related("identifier", "person").order_by("id"))
     return {
         "case": case,
+        "can_write": can_write(user, case),  # lead or participating agency; a grant alone reads only
         "show_identity": show_identity,
         "persons": persons,
         "victim_ids": victim_ids,

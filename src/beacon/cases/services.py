@@ -108,14 +108,36 @@ def case_update(
     return case
 
 
+def _require_lead_agency(case: Case, acting_user: Any) -> None:
+    if not acting_user.agency_id or acting_user.agency_id != case.lead_agency_id:
+        raise ValidationError("Only the lead agency changes who participates in its case.")
+
+
 @transaction.atomic
 def case_add_agency(*, case: Case, agency: Agency, acting_user: Any, request: HttpRequest | None = None) -> None:
+    """Make ``agency`` a participant: its members with case work read the case and add to it."""
+    _require_lead_agency(case, acting_user)
     if agency.pk == case.lead_agency_id:
         raise ValidationError("That agency already leads the case.")
+    if case.participating_agencies.filter(pk=agency.pk).exists():
+        return
     case.participating_agencies.add(agency)
     audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="case", object_id=case.pk,
-                 summary=f"agency {agency.pk} joins the case", request=request)
+                 summary=f"agency {agency.pk} joins the case", request=request,
+                 detail={"participant_added": agency.pk})
     # A new participant's other cases may now meet this one: nothing to alert (same case).
+
+
+@transaction.atomic
+def case_remove_agency(*, case: Case, agency: Agency, acting_user: Any, request: HttpRequest | None = None) -> None:
+    """End ``agency``'s participation: its members lose access at once (unless a grant remains)."""
+    _require_lead_agency(case, acting_user)
+    if not case.participating_agencies.filter(pk=agency.pk).exists():
+        raise ValidationError({"agency": "That agency does not participate in the case."})
+    case.participating_agencies.remove(agency)
+    audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="case", object_id=case.pk,
+                 summary=f"agency {agency.pk} leaves the case", request=request,
+                 detail={"participant_removed": agency.pk})
 
 
 @transaction.atomic

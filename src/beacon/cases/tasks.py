@@ -12,7 +12,8 @@ from django_tasks import task
 @task()
 def send_deconfliction_emails(alert_ids: list[int]) -> int:
     """E-mail each alert's recipient.  Tells only the other agency's name and contact and the
-    shared identifier type.  Idempotent enough: it only reads the alerts."""
+    shared identifier type, and says so truthfully (cases/access.py: neither case is opened to the
+    other agency by the alert or by task-force membership).  Idempotent enough: it only reads the alerts."""
     from .models import DeconflictionAlert
 
     sent = 0
@@ -26,7 +27,12 @@ def send_deconfliction_emails(alert_ids: list[int]) -> int:
             "Deconfliction notice for your case #%(case)s.\n\n"
             "Another agency holds the same %(kind)s on one of its cases:\n"
             "  %(agency)s — %(contact)s\n\n"
-            "Contact them before acting. Nothing about their case is shared through Beacon.\n"
+            "Contact them before acting.\n\n"
+            "Beacon tells each side only the other agency's name and contact and the type of identifier "
+            "(not its value, nor the other case's number, title or contents), and it does not open either "
+            "case to the other agency: task-force membership alone gives no access. A lead agency shares "
+            "its case only by adding the other agency as a participant or by granting time-limited, "
+            "read-only access.\n\n"
             "Acknowledge the notice at %(url)s\n"
         ) % {"case": alert.case_id, "kind": alert.identifier_kind_label.lower(), "agency": agency.name,
              "contact": contact, "url": url}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:case_id>/attachments/", views.attachment_add, name="attachment_add"),
     path("<int:case_id>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("<int:case_id>/agencies/", views.agency_add, name="agency_add"),
+    path("<int:case_id>/agencies/<int:agency_id>/remove/", views.agency_remove, name="agency_remove"),
     path("<int:case_id>/grants/", views.grant_add, name="grant_add"),
     path("<int:case_id>/grants/<int:grant_id>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("<int:case_id>/link/", views.link, name="link"),

@@ -141,7 +141,7 @@ def _case_form_view(form_cls: Callable[..., Any], needs_case: bool, run: Callabl
     """A POST that validates one small form on a case and calls one service."""
 
     def view(request: HttpRequest, case_id: int) -> HttpResponse:
-        case = access_case(request.user, case_id, request=request, audit_read=False)
+        case = access_case(request.user, case_id, request=request, audit_read=False, write=True)
         kwargs = {"case": case} if needs_case else {}
         form = form_cls(request.POST, request.FILES, **kwargs)
         if not form.is_valid():
@@ -184,7 +184,7 @@ attachment_add = require_perm(Perm.WORK_CASES)(require_POST(_case_form_view(
 @require_POST
 @require_perm(Perm.WORK_CASES)
 def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
-    case = access_case(request.user, case_id, request=request, audit_read=False)
+    case = access_case(request.user, case_id, request=request, audit_read=False, write=True)
     task = CaseTask.objects.filter(case=case, pk=task_id).first()
     if task is None:
         raise Http404
@@ -225,6 +225,18 @@ def agency_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
+def agency_remove(request: HttpRequest, case_id: int, agency_id: int) -> HttpResponse:
+    case = _managed(request, case_id)
+    agency = case.participating_agencies.filter(pk=agency_id).first()
+    if agency is None:
+        raise Http404
+    services.case_remove_agency(case=case, agency=agency, acting_user=request.user, request=request)
+    messages.success(request, _("%(agency)s no longer participates in the case.") % {"agency": agency.name})
+    return _back(case, "access")
+
+
+@require_POST
+@require_perm(Perm.WORK_CASES)
 def grant_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _managed(request, case_id)
     form = forms.GrantForm(request.POST)
@@ -259,7 +271,7 @@ def grant_revoke(request: HttpRequest, case_id: int, grant_id: int) -> HttpRespo
 @require_perm(Perm.WORK_CASES)
 def link(request: HttpRequest, case_id: int) -> HttpResponse:
     """Join a tip or ad operation to an existing case: ``?from=tip:<id>`` (or the form's ``source``)."""
-    case = access_case(request.user, case_id, request=request, audit_read=False)
+    case = access_case(request.user, case_id, request=request, audit_read=False, write=True)
     source = request.GET.get("from") or request.POST.get("source", "")
     if request.method == "POST" or source:
         object_type, object_id = access_source(request.user, source, request=request)

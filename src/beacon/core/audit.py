@@ -6,13 +6,14 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from .client import client_ip
 from .models import AuditEvent
 
 Action = AuditEvent.Action
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def record(

@@ -278,7 +278,8 @@ class Identifier(models.Model):
 class RateCounter(models.Model):
     """One client's request count in one rate-limit window (see ``beacon.core.ratelimit``).
 
-    The key is a keyed hash that changes every window; rows are purged once the window ends.
+    The key names the scope, the window and a bucket: an HMAC of the client under the window's
+    random ``RateWindowKey``, cut short; rows are purged once the window ends.
     """
 
     key = models.CharField(primary_key=True, max_length=80)
@@ -287,3 +288,18 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RateWindowKey(models.Model):
+    """The random key of one rate-limit window (see ``beacon.core.ratelimit``).
+
+    Kept only until the window ends, then deleted with the window's counters: without it a
+    counter's name cannot be recomputed from any address.
+    """
+
+    name = models.CharField(primary_key=True, max_length=80, help_text="scope:window start")
+    secret = models.CharField(max_length=64, help_text="32 random bytes, hex")
+    expires_at = models.BigIntegerField(db_index=True, help_text="Unix time the window ends")
+
+    def __str__(self) -> str:
+        return self.name

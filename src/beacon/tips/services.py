@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,18 +43,26 @@ FOLLOWUP_LOCK = timedelta(minutes=30)
 
 
 class PassphraseHasher(PBKDF2PasswordHasher):
-    """Django's PBKDF2 hasher with fewer rounds.
+    """Django's PBKDF2-SHA256 hasher at ``settings.BEACON_PASSPHRASE_ITERATIONS`` rounds.
 
-    A passphrase is 16 symbols from a 32-symbol alphabet drawn by ``secrets`` (80 random bits),
-    never chosen by a person, so an offline search is hopeless at any work factor (2**80 guesses);
-    the stretching people's passwords need would only cost each submission ~25 ms of CPU.
-    The encoded hash names its rounds (standard ``pbkdf2_sha256$1000$...`` format)."""
+    That setting is Django's own default (``PBKDF2PasswordHasher.iterations``, 1,000,000 in
+    Django 5.2), not read from the environment; only the test suite lowers it.  The encoded hash
+    names its rounds (``pbkdf2_sha256$<rounds>$salt$hash``), so hashes made with fewer rounds
+    (1,000 before issue #11) still verify, and are re-hashed at the current count on the
+    reporter's next successful follow-up.  Cost: one hash per submission and per follow-up check
+    (see docs/security.md, "Anonymity guarantees", and ``bench/passphrase_hash.py``)."""
 
-    iterations = 1_000
+    @property
+    def iterations(self) -> int:  # type: ignore[override]
+        return int(settings.BEACON_PASSPHRASE_ITERATIONS)
 
 
 def passphrase_matches(passphrase: str, encoded: str) -> bool:
     return PassphraseHasher().verify(passphrase, encoded)
+
+
+def passphrase_hash(passphrase: str) -> str:
+    return make_password(passphrase, hasher=PassphraseHasher())
 
 
 # --- Public submission ----------------------------------------------------------------------
@@ -199,7 +208,7 @@ def tip_submit(*, data: TipInput, demo: bool = False) -> Submitted:
     passphrase = new_passphrase()
     tip = Tip(
         receipt_code=code,
-        passphrase_hash=make_password(passphrase, hasher=PassphraseHasher()),
+        passphrase_hash=passphrase_hash(passphrase),
         narrative=data.narrative.strip(),
         occurred=data.occurred.strip()[:200],
         place_text=data.place_text.strip()[:300],
@@ -245,7 +254,15 @@ class FollowupRefused(Exception):
         self.reason = reason  # "wrong" | "locked"
 
 
-_DUMMY_HASH = make_password("not-a-real-passphrase", hasher=PassphraseHasher())
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash at the current round count, made once, to verify against when a code is unknown."""
+    rounds = int(settings.BEACON_PASSPHRASE_ITERATIONS)
+    if rounds not in _DUMMY_HASHES:
+        _DUMMY_HASHES[rounds] = passphrase_hash("not-a-real-passphrase")
+    return _DUMMY_HASHES[rounds]
 
 
 def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
@@ -256,12 +273,13 @@ def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
     code = normalise_code(receipt_code)
     tip = Tip.objects.filter(receipt_code=code).first() if len(code) == RECEIPT_LENGTH else None
     if tip is None:
-        passphrase_matches(passphrase or "", _DUMMY_HASH)  # same work whether or not the code exists
+        passphrase_matches(passphrase or "", _dummy_hash())  # same work whether or not the code exists
         raise FollowupRefused("wrong")
     now = timezone.now()
     if tip.followup_locked_until and tip.followup_locked_until > now:
         raise FollowupRefused("locked")
-    if not passphrase_matches((passphrase or "").strip().upper(), tip.passphrase_hash):
+    given = (passphrase or "").strip().upper()
+    if not passphrase_matches(given, tip.passphrase_hash):
         Tip.objects.filter(pk=tip.pk).update(failed_followups=F("failed_followups") + 1)
         tip.refresh_from_db(fields=["failed_followups"])
         locked = tip.failed_followups >= FOLLOWUP_MAX_FAILURES
@@ -272,6 +290,9 @@ def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
         raise FollowupRefused("locked" if locked else "wrong")
     if tip.failed_followups or tip.followup_locked_until:
         Tip.objects.filter(pk=tip.pk).update(failed_followups=0, followup_locked_until=None)
+    if PassphraseHasher().must_update(tip.passphrase_hash):  # fewer rounds than today's: re-hash, once
+        tip.passphrase_hash = passphrase_hash(given)
+        Tip.objects.filter(pk=tip.pk).update(passphrase_hash=tip.passphrase_hash)
     audit.record(actor=None, action=audit.Action.READ, object_type="tip", object_id=tip.pk,
                  summary="Reporter checked the status with the receipt code")
     return tip
