@@ -2,7 +2,7 @@
 
     beacon serve [--host 127.0.0.1] [--port 8000] [--workers N]\n                                                    run the web server (and the task worker); --workers: gunicorn
     beacon migrate                                  create or update the database
-    beacon seed [--no-demo]                         load Missouri data and the demo (idempotent)
+    beacon seed [--demo|--no-demo]                  load Missouri reference data, and the demo outside production
     beacon token create USERNAME                    print a new API token
     beacon check                                    run Django's system checks (add --deploy)
     beacon totp USERNAME                            current TOTP code of a demo user (development)

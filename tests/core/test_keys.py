@@ -7,6 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +27,7 @@ from beacon.training import services as training
 from beacon.training.models import Registration, Workshop
 
 EMAIL = "Pat.Doe@Example.org"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Deployment:
@@ -242,3 +247,28 @@ def test_generate_prints_usable_keys(capsys: Any) -> None:
     assert len(capsys.readouterr().out.strip()) >= 64
 
 
+
+
+def _settings_in(var_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"BEACON_FIELD_KEY", "BEACON_INDEX_KEY", "BEACON_ENV"}}
+    full_env.update(env, BEACON_VAR_DIR=str(var_dir), PYTHONPATH=str(ROOT / "src"))
+    code = "import beacon.settings as s; print(','.join(s.BEACON_INDEX_KEYS))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=60,
+                          check=True)
+
+
+def test_local_index_key_is_created_and_an_existing_install_keeps_its_old_indexes(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh"
+    keys_printed = _settings_in(fresh).stdout.strip()
+    assert keys_printed == (fresh / "index_key").read_text() and "," not in keys_printed
+    assert (fresh / "index_key").stat().st_mode & 0o777 == 0o600
+    assert _settings_in(fresh).stdout.strip() == keys_printed  # stable across restarts
+
+    # An install from before BEACON_INDEX_KEY: its indexes were keyed by the oldest field key,
+    # which stays as the second (look-up) key until `keys rotate-index` has run.
+    old = tmp_path / "old"
+    old.mkdir()
+    old_field = Fernet.generate_key().decode()
+    (old / "field_key").write_text(f"{Fernet.generate_key().decode()},{old_field}")
+    new, legacy = _settings_in(old).stdout.strip().split(",")
+    assert legacy == old_field and len(new) >= 64
