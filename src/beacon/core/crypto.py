@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet

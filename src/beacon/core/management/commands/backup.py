@@ -30,9 +30,9 @@ def progress_bar(label: str, quiet: bool) -> Iterator[Progress | None]:
 
 
 def source(options: dict[str, Any]) -> Source:
-    database = dict(settings.DATABASES["default"])
+    database: dict[str, Any] = dict(settings.DATABASES["default"])
     if options.get("database"):
-        if "sqlite3" not in database["ENGINE"]:
+        if "sqlite3" not in str(database["ENGINE"]):
             raise CommandError("--database names an SQLite file; for PostgreSQL set DATABASE_URL.")
         database["NAME"] = options["database"]
     return Source(database=database, var_dir=Path(options.get("var_dir") or settings.VAR_DIR),
