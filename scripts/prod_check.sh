@@ -19,6 +19,7 @@ trap cleanup EXIT
 export BEACON_ENV=production
 export SECRET_KEY; SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(64))')
 export BEACON_FIELD_KEY; BEACON_FIELD_KEY=$("$BIN/python" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
+export BEACON_INDEX_KEY; BEACON_INDEX_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')
 export ALLOWED_HOSTS=$HOST
 export DATABASE_URL="sqlite:///$work/beacon.sqlite3"
 export BEACON_VAR_DIR="$work/var" BEACON_STATIC_ROOT="$work/static" BEACON_MEDIA_ROOT="$work/media"

@@ -4,7 +4,7 @@
                                                     run the web server (and the task worker); --workers: gunicorn;
                                                     the static files are collected first (compressed)
     beacon migrate                                  create or update the database
-    beacon seed [--no-demo]                         load Missouri data and the demo (idempotent)
+    beacon seed [--demo|--no-demo]                  load Missouri reference data, and the demo outside production
     beacon token create USERNAME                    print a new API token
     beacon createadmin USERNAME --email E           first administrator: prints a one-time enrolment link
     beacon taskforce list|create|add-agency|remove-agency|cover|uncover ...

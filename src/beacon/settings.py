@@ -53,8 +53,18 @@ def _local_secret(name: str, env: str, make: str) -> str:
 
 
 SECRET_KEY = _local_secret("secret_key", "SECRET_KEY", "token")
+# Before BEACON_INDEX_KEY existed, blind indexes were keyed by the oldest field key: a local
+# install that already has a field key keeps that key as a second (look-up only) index key.
+_LEGACY_INDEX = not os.environ.get("BEACON_INDEX_KEY", "").strip() and (
+    bool(os.environ.get("BEACON_FIELD_KEY", "").strip()) or (VAR_DIR / "field_key").exists())
 # Comma-separated Fernet keys; the first encrypts, all decrypt (see `beacon keys rotate`).
 BEACON_FIELD_KEYS = [k.strip() for k in _local_secret("field_key", "BEACON_FIELD_KEY", "fernet").split(",") if k.strip()]
+if _LEGACY_INDEX and not PRODUCTION and not (VAR_DIR / "index_key").exists():
+    (VAR_DIR / "index_key").write_text(secrets.token_urlsafe(48) + "," + BEACON_FIELD_KEYS[-1])
+    (VAR_DIR / "index_key").chmod(0o600)
+# Comma-separated blind-index keys, newest first: the first makes new indexes, all are tried
+# on look-ups (see `beacon keys rotate-index` and docs/security.md, "Keys").
+BEACON_INDEX_KEYS = [k.strip() for k in _local_secret("index_key", "BEACON_INDEX_KEY", "token").split(",") if k.strip()]
 
 DEBUG = _env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:

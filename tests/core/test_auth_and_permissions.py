@@ -160,12 +160,42 @@ def test_audit_events_cannot_be_changed_in_the_database(staff_client: Any) -> No
     client.get(reverse("core:audit"))
     event = AuditEvent.objects.first()
     assert event is not None
-    statements = ["UPDATE core_auditevent SET summary = 'x' WHERE id = %s"]
-    if connection.vendor == "postgresql":
-        statements.append("DELETE FROM core_auditevent WHERE id = %s")
+    statements = ["UPDATE core_auditevent SET summary = 'x' WHERE id = %s", "DELETE FROM core_auditevent WHERE id = %s",
+                  "DELETE FROM core_auditevent WHERE id = %s OR 1 = 1"]
     for sql in statements:
-        with pytest.raises(IntegrityError if connection.vendor == "sqlite" else Exception), transaction.atomic():  # noqa: B017
+        with pytest.raises(IntegrityError if connection.vendor == "sqlite" else Exception,  # noqa: B017
+                           match="append-only"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql, [event.pk])
     event.refresh_from_db()
     assert event.summary != "x"
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_sqlite_audit_trigger_refuses_delete_from_other_connections(tmp_path: Any) -> None:
+    """The SQLite trigger (migration 0005) asks a function only Beacon's connections define:
+    a DELETE from any other connection (the sqlite3 shell) fails as well."""
+    import importlib
+    import sqlite3
+
+    m0002 = importlib.import_module("beacon.core.migrations.0002_audit_append_only")
+    m0005 = importlib.import_module("beacon.core.migrations.0005_audit_append_only_sqlite_delete")
+    db = sqlite3.connect(tmp_path / "audit.sqlite3")
+    db.execute("CREATE TABLE core_auditevent (id INTEGER PRIMARY KEY, summary TEXT)")
+    db.executescript(m0002.SQLITE_SQL + m0005.SQLITE_SQL)
+    db.execute("INSERT INTO core_auditevent (summary) VALUES ('kept')")
+    db.commit()
+    with pytest.raises(sqlite3.OperationalError, match="beacon_audit_flushing"):
+        db.execute("DELETE FROM core_auditevent")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE core_auditevent SET summary = 'x'")
+    # A connection with the function (as Beacon's are) is refused too, except while flushing.
+    from beacon.core import audit
+
+    db.create_function("beacon_audit_flushing", 0, audit._sqlite_flushing)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM core_auditevent")
+    assert db.execute("SELECT summary FROM core_auditevent").fetchall() == [("kept",)]
+    with audit.flushing():
+        db.execute("DELETE FROM core_auditevent")
+    assert db.execute("SELECT count(*) FROM core_auditevent").fetchone() == (0,)

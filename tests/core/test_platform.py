@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "BEACON_FIELD_KEY", "DATABASE_URL"}}
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "BEACON_FIELD_KEY", "BEACON_INDEX_KEY", "DATABASE_URL"}}
     full_env.update(env)
     full_env["PYTHONPATH"] = str(ROOT / "src")
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], capture_output=True, text=True, env=full_env,
@@ -40,13 +40,22 @@ def test_production_refuses_to_start_without_field_key(tmp_path: Path) -> None:
     assert "BEACON_FIELD_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_index_key(tmp_path: Path) -> None:
+    result = _run(["check"], BEACON_ENV="production", ALLOWED_HOSTS="beacon.example.org",
+                  SECRET_KEY="k" * 30 + "abcdefghijklmnopqrstuvwxyz", BEACON_FIELD_KEY=Fernet.generate_key().decode(),
+                  BEACON_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "BEACON_INDEX_KEY must be set" in result.stderr
+    assert not (tmp_path / "index_key").exists()
+
+
 def test_production_check_deploy_is_clean(tmp_path: Path) -> None:
     result = _run(
         ["check", "--deploy", "--fail-level", "WARNING"],
         BEACON_ENV="production", ALLOWED_HOSTS="beacon.example.org",
         SECRET_KEY="x7Kq9-pL2mN8vB4cR6tY1wE3uI5oP0aSdFgHjKlZxCvBnM_qWeRtY",
-        BEACON_FIELD_KEY=Fernet.generate_key().decode(), BEACON_VAR_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        BEACON_FIELD_KEY=Fernet.generate_key().decode(), BEACON_INDEX_KEY="i" * 40 + "-index-key-0123456789",
+        BEACON_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import secrets
 import re
 import signal
 import socket
@@ -65,6 +66,7 @@ def _env(tmp_path: Path, database_url: str) -> dict[str, str]:
         "BEACON_ENV": "production",
         "SECRET_KEY": "p9Vb2-xQ7rT4yU1iO8pA3sD6fG0hJ5kL_zX9cV2bN7mQ4wE1rT6y",
         "BEACON_FIELD_KEY": Fernet.generate_key().decode(),
+        "BEACON_INDEX_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": database_url,
         "BEACON_VAR_DIR": str(tmp_path / "var"),
@@ -170,7 +172,7 @@ def test_beacon_serve_in_development_serves_static_compressed_through_whitenoise
     """Django's development server behind `beacon serve` does not serve static files itself
     (whitenoise.runserver_nostatic): WhiteNoise answers them, from the collected, compressed copies."""
     env = _env(tmp_path, f"sqlite:///{tmp_path / 'beacon.sqlite3'}")
-    for name in ("BEACON_ENV", "SECRET_KEY", "BEACON_FIELD_KEY", "ALLOWED_HOSTS"):
+    for name in ("BEACON_ENV", "SECRET_KEY", "BEACON_FIELD_KEY", "BEACON_INDEX_KEY", "ALLOWED_HOSTS"):
         env.pop(name)
     port = _free_port()
     log = tmp_path / "serve.log"

@@ -148,13 +148,41 @@ def case_set_counties(*, case: Case, counties: Iterable[County], acting_user: An
 
 
 # --- People and identifiers ---------------------------------------------------------------
-def person_match_index(name: str, date_of_birth: str = "") -> str:
-    """Keyed hash of a normalised name (accents, case, punctuation and word order ignored) and birth date."""
+def _person_match_text(name: str, date_of_birth: str) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     words = sorted(re.findall(r"[a-z0-9]+", text))
     if len(words) < 2:  # a single word is too weak to claim two agencies share a person
         return ""
-    return crypto.blind_index(" ".join(words) + "|" + date_of_birth.strip(), purpose="case-person")
+    return " ".join(words) + "|" + date_of_birth.strip()
+
+
+def person_match_index(name: str, date_of_birth: str = "") -> str:
+    """Keyed hash of a normalised name (accents, case, punctuation and word order ignored) and birth date."""
+    text = _person_match_text(name, date_of_birth)
+    return crypto.blind_index(text, purpose="case-person") if text else ""
+
+
+def person_match_indexes(name: str, date_of_birth: str = "") -> list[str]:
+    """``person_match_index`` under every configured index key, newest first (matches during a rotation)."""
+    text = _person_match_text(name, date_of_birth)
+    return crypto.blind_indexes(text, purpose="case-person") if text else []
+
+
+def person_reindex(person: Person) -> str:
+    """The person's match index under the newest index key (``beacon keys rotate-index``)."""
+    return person_match_index(person.name, person.date_of_birth) if person.name.strip() else ""
+
+
+def alert_reindex(alert: DeconflictionAlert) -> str | None:
+    """A person alert's match index under the newest key, found through the persons of its case
+    whose index under any configured key is the stored one; None when none is (left unchanged)."""
+    if not alert.match_index:
+        return ""
+    for person in Person.objects.filter(case_id__in=[alert.case_id, alert.other_case_id]).exclude(match_index=""):
+        indexes = person_match_indexes(person.name, person.date_of_birth)
+        if alert.match_index in indexes:
+            return indexes[0]
+    return None
 
 
 @transaction.atomic
@@ -242,7 +270,10 @@ def _deconflict(
     "Another agency": a case whose lead agency differs.  Closed cases are not alerted on.
     """
     ids = {i.pk: i.kind for i in identifiers}
-    indexes = {p.match_index for p in persons if p.match_index}
+    # Every key's index of each person, mapped to the newest: stored indexes match while
+    # `beacon keys rotate-index` runs, and alerts are recorded under the newest.
+    indexes = {variant: p.match_index for p in persons if p.match_index
+               for variant in person_match_indexes(p.name, p.date_of_birth) or [p.match_index]}
     matches: set[tuple[int, str, int | None, str]] = set()  # (other case, kind, identifier, index)
     if ids:
         for other_id, ident_id in (CaseIdentifier.objects.filter(identifier_id__in=ids)
@@ -255,7 +286,7 @@ def _deconflict(
                                 .exclude(case__lead_agency_id=case.lead_agency_id)
                                 .exclude(case__status=Case.Status.CLOSED)
                                 .values_list("case_id", "match_index").distinct()):
-            matches.add((other_id, "person", None, index))
+            matches.add((other_id, "person", None, indexes[index]))
     if not matches:
         return []
     others = {c.pk: c for c in Case.objects.filter(pk__in={m[0] for m in matches}).select_related("lead_agency")}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,6 +13,28 @@ from .client import client_ip
 from .models import AuditEvent
 
 Action = AuditEvent.Action
+
+_flush = threading.local()
+
+
+@contextmanager
+def flushing() -> Iterator[None]:
+    """While ``beacon flush`` empties the whole database, SQLite's trigger lets audit rows go."""
+    _flush.active = True
+    try:
+        yield
+    finally:
+        _flush.active = False
+
+
+def _sqlite_flushing() -> int:
+    return int(getattr(_flush, "active", False))
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """``connection_created`` receiver: the function core_auditevent_no_delete asks (migration 0005)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("beacon_audit_flushing", 0, _sqlite_flushing)
 
 
 def _client_ip(request: HttpRequest) -> str | None:

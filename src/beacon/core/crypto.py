@@ -4,12 +4,20 @@
 key decrypts.  To rotate without downtime: put a new key first, deploy, run
 ``beacon keys rotate`` (re-encrypts every encrypted field under the first key), then drop
 the old key.
+
+Blind indexes (keyed hashes for equality look-ups on encrypted values) use their own key,
+``BEACON_INDEX_KEY``: one or more comma-separated keys, newest first.  New indexes are made
+with the first; look-ups try every key, so a deployment keeps matching while
+``beacon keys rotate-index`` recomputes the stored indexes.  Rotating the field key never
+changes an index.  See docs/security.md ("Keys").
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -43,13 +51,62 @@ def decrypt(token: str) -> str:
 
 
 def rotate_token(token: str) -> str:
-    return PREFIX + fernet().rotate(token[len(PREFIX):].encode()).decode()
+    try:
+        return PREFIX + fernet().rotate(token[len(PREFIX):].encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("Encrypted field cannot be read with the configured BEACON_FIELD_KEY.") from exc
+
+
+@lru_cache(maxsize=4)
+def _index_keys(keys: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(hashlib.sha256(("beacon-index:" + k).encode()).digest() for k in keys)
+
+
+def index_keys() -> tuple[bytes, ...]:
+    """The HMAC keys of ``BEACON_INDEX_KEY``, newest first."""
+    keys = tuple(settings.BEACON_INDEX_KEYS)
+    if not keys:
+        raise ValueError("BEACON_INDEX_KEY is empty: blind indexes need at least one key.")
+    return _index_keys(keys)
+
+
+def _hmac(key: bytes, value: str, purpose: str) -> str:
+    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def blind_index(value: str, *, purpose: str) -> str:
-    """A keyed hash for equality lookups on encrypted values (e.g. finding a phone again)."""
-    key = hashlib.sha256(("beacon-index:" + settings.BEACON_FIELD_KEYS[-1]).encode()).digest()
-    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    """A keyed hash for equality lookups on encrypted values, under the newest index key (stored)."""
+    return _hmac(index_keys()[0], value, purpose)
+
+
+def blind_indexes(value: str, *, purpose: str) -> list[str]:
+    """The value's blind index under every configured index key, newest first (for look-ups)."""
+    return [_hmac(key, value, purpose) for key in index_keys()]
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    """A stored blind index: ``compute(row)`` gives its value under the newest key, or None to keep it."""
+
+    model: type[models.Model]
+    field: str
+    compute: Callable[[Any], str | None]
+    select_related: tuple[str, ...] = ()
+
+
+_STORED_INDEXES: list[StoredIndex] = []
+
+
+def register_blind_index(model: type[models.Model], field: str, compute: Callable[[Any], str | None],
+                         *, select_related: tuple[str, ...] = ()) -> None:
+    """Declare a stored blind index so that ``beacon keys rotate-index`` recomputes it (AppConfig.ready)."""
+    entry = StoredIndex(model, field, compute, select_related)
+    if not any(e.model is model and e.field == field for e in _STORED_INDEXES):
+        _STORED_INDEXES.append(entry)
+
+
+def stored_indexes() -> list[StoredIndex]:
+    return list(_STORED_INDEXES)
 
 
 class EncryptedTextField(models.TextField):

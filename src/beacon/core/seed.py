@@ -1,5 +1,10 @@
 """Missouri data and a clearly labelled demo: agencies, regional task forces, one user per role.
 
+Reference data (geography) is real and always loaded.  The demo (task forces, agencies and
+users with a published password and TOTP keys anyone can compute from this file) is for
+development only: with ``BEACON_ENV=production`` every demo function refuses to run.  A real
+deployment creates its own task forces and administrator (docs/operations.md).
+
 Idempotent: everything is looked up by its natural key, so a second run adds nothing.
 """
 
@@ -9,6 +14,7 @@ import base64
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from .geo import load_geography
@@ -77,8 +83,23 @@ def totp_secret_base32(key_hex: str) -> str:
     return base64.b32encode(bytes.fromhex(key_hex)).decode().rstrip("=")
 
 
+class DemoRefused(Exception):  # noqa: N818 - reads as the refusal it is
+    """Demo data (published password and TOTP keys) asked for with ``BEACON_ENV=production``."""
+
+    def __init__(self) -> None:
+        super().__init__("The demo (published password and TOTP secrets) cannot be loaded when "
+                         "BEACON_ENV=production; `beacon seed` loads reference data only there.")
+
+
+def refuse_demo_in_production() -> None:
+    if settings.PRODUCTION:
+        raise DemoRefused
+
+
 @transaction.atomic
 def seed_task_forces() -> None:
+    """The demo's task forces (labelled "(demo)"; a real deployment creates its own)."""
+    refuse_demo_in_production()
     statewide, _ = TaskForce.objects.get_or_create(
         slug="statewide",
         defaults={"name": "Missouri Statewide Task Force (demo)", "statewide": True, "is_demo": True,
@@ -93,6 +114,7 @@ def seed_task_forces() -> None:
 @transaction.atomic
 def seed_demo_users() -> list[tuple[str, str, str]]:
     """Create demo agencies and users; returns (username, roles, TOTP secret) for printing."""
+    refuse_demo_in_production()
     agencies: dict[str, Agency] = {}
     for a in DEMO_AGENCIES:
         agency, _ = Agency.objects.get_or_create(
@@ -116,7 +138,12 @@ def seed_demo_users() -> list[tuple[str, str, str]]:
 
 
 def run(*, demo: bool = True) -> dict[str, object]:
+    """Geography always; with ``demo`` the demo task forces, agencies and users (never in production)."""
+    if demo:
+        refuse_demo_in_production()
     created = load_geography()
-    seed_task_forces()
-    users = seed_demo_users() if demo else []
+    users = []
+    if demo:
+        seed_task_forces()
+        users = seed_demo_users()
     return {"created": created, "users": users}

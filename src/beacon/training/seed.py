@@ -57,7 +57,7 @@ def seed_workshops(trainer: User) -> dict[str, int]:
         if days < 0:
             for i in range(DEMO_ATTENDEES):
                 email = f"attendee{i + 1}.{workshop.pk}@demo.beacon.invalid"
-                if workshop.registrations.filter(email_index=services.email_key(email)).exists():
+                if workshop.registrations.filter(email_index__in=services.email_keys(email)).exists():
                     continue
                 Registration.objects.create(
                     workshop=workshop, name=f"Demo Attendee {i + 1}", email=email, email_index=services.email_key(email),

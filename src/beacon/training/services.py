@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beacon.core import audit
-from beacon.core.crypto import blind_index
+from beacon.core.crypto import blind_index, blind_indexes
 
 from .models import Completion, Course, Feedback, Question, Registration, Workshop
 from .tasks import send_email
@@ -202,7 +202,18 @@ def workshop_cancel(*, workshop: Workshop, acting_user: Any, request: Any = None
 
 # --- Registration, waitlist and promotion --------------------------------------------------
 def email_key(email: str) -> str:
+    """The e-mail's blind index under the newest index key (stored on a registration)."""
     return blind_index(email.strip().lower(), purpose="training.registration")
+
+
+def email_keys(email: str) -> list[str]:
+    """The e-mail's blind index under every configured index key (look-ups during a rotation)."""
+    return blind_indexes(email.strip().lower(), purpose="training.registration")
+
+
+def registration_reindex(registration: Registration) -> str:
+    """The registration's e-mail index under the newest index key (``beacon keys rotate-index``)."""
+    return email_key(registration.email)
 
 
 def cancel_token(registration: Registration) -> str:
@@ -287,7 +298,7 @@ def registration_create(*, workshop_id: int, name: str, email: str, organisation
     if not name or not email:
         raise ValidationError({"name": _("Enter your name and e-mail address.")})
     key = email_key(email)
-    if workshop.registrations.filter(email_index=key).exclude(status=Registration.Status.CANCELLED).exists():
+    if workshop.registrations.filter(email_index__in=email_keys(email)).exclude(status=Registration.Status.CANCELLED).exists():
         raise AlreadyRegistered
     confirmed, waitlisted = _counts(workshop)
     if confirmed < workshop.capacity:

@@ -4,23 +4,34 @@ import importlib
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from beacon.core import seed as core_seed
 from beacon.core.seed import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
-    help = "Load Missouri geography and the demo (agencies, task forces, users, and each area's demo data)."
+    help = ("Load Missouri reference data (geography, hotlines, courses) and, in development, the demo "
+            "(agencies, task forces, users, and each area's demo data).  In production (BEACON_ENV=production) "
+            "only reference data is loaded and --demo is refused.")
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--no-demo", action="store_true", help="Load only public reference data (production).")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--demo", action="store_true", default=None,
+                           help="Load the demo too (the default in development; refused in production).")
+        group.add_argument("--no-demo", action="store_true", help="Load only public reference data.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        demo = not options["no_demo"]
+        if options["demo"] and settings.PRODUCTION:
+            raise CommandError("Refused: `beacon seed --demo` would create demo users with a published password and "
+                               "TOTP secrets, and BEACON_ENV=production.  Run `beacon seed` (reference data only).")
+        demo = not options["no_demo"] and not settings.PRODUCTION
         result = core_seed.run(demo=demo)
         created = result["created"]
         self.stdout.write(f"Geography: {created}")
+        if not demo:
+            self.stdout.write("Reference data only (no demo).")
         for config in apps.get_app_configs():
             if not config.name.startswith("beacon.") or config.name == "beacon.core":
                 continue
