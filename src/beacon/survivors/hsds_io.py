@@ -347,7 +347,8 @@ def _to_rows(tables: list[tuple[str, list[tuple[dict[str, Any], str]]]], headers
             report.skipped[n.table] += 1
         else:
             report.rejected.append(Rejection(n.table, n.id, n.where, [n.reason]))
-    return [Row(m.table, _convert(m.table, m.data), m.where) for m in mapped], report
+    return [Row(m.table, _convert(m.table, m.data),
+                m.where if m.source_id in ("", m.data["id"]) else f"{m.where} (id {m.source_id})") for m in mapped], report
 
 
 NESTED: dict[str, dict[str, tuple[str, str | None]]] = {

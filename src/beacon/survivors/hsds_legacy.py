@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +109,7 @@ class Detected:
     evidence: list[str] = field(default_factory=list)
 
 
-def detect_version(fields_by_table: dict[str, Iterable[str]]) -> Detected:
+def detect_version(fields_by_table: Mapping[str, Iterable[str]]) -> Detected:
     """The HSDS version of a set of tables, from their names and field names (never from the
     descriptor's ``version``, which is the package's own version in most published packages)."""
     tables = {canonical(t): {f.strip().lower() for f in fs} for t, fs in fields_by_table.items()}
@@ -152,6 +152,7 @@ class Mapped:
     table: str  # 3.1 table
     data: dict[str, str]  # CSV strings, 3.1 field names
     where: str
+    source_id: str = ""  # the row's id in the package, when Beacon stores it under another
 
 
 @dataclass
@@ -243,8 +244,10 @@ def map_tables(rows: list[LegacyRow], version: str) -> tuple[list[Mapped], list[
                                            "description": f"{name} (named in an HSDS {version} package)"}, where))
         return taxonomies[name]
 
+    spans: list[tuple[int, str]] = []  # (first output row, id in the package) of each input row
     for table, table_rows in by_table.items():
         for r in table_rows:
+            spans.append((len(out), r.data.get("id", "")))
             d, where = r.data, r.where
             if table in NOT_STORED or table == "eligibility":
                 if table != "eligibility":
@@ -356,13 +359,13 @@ def map_tables(rows: list[LegacyRow], version: str) -> tuple[list[Mapped], list[
             elif table == "taxonomy" or (table == "taxonomy_term" and "term" in d):
                 name = d.get("name") or d.get("term") or ""
                 m = {"name": name, "description": d.get("description") or name, **_pick(d, "language")}
-                vocabulary = d.get("vocabulary") or d.get("taxonomy")
+                vocabulary = d.get("vocabulary") or d.get("taxonomy") or ""
                 if vocabulary:
                     m["taxonomy_id"] = taxonomy_of(vocabulary, where)
                 out.append(Mapped("taxonomy_term", {"id": uid("taxonomy_term", rid), **m, **_ids(d, "parent_id")},
                                   where))
             elif table in ("service_taxonomy", "service_attribute"):
-                term = d.get("taxonomy_id") or d.get("taxonomy_term_id")
+                term = d.get("taxonomy_id") or d.get("taxonomy_term_id") or ""
                 if not term or not d.get("service_id"):
                     notes.append(Note(table, rid, where, "service_id and the taxonomy term are required"))
                     continue
@@ -380,14 +383,19 @@ def map_tables(rows: list[LegacyRow], version: str) -> tuple[list[Mapped], list[
                                   where))
             else:
                 notes.append(Note(table, rid, where, f"not an HSDS {version} table that Beacon can map", skipped=True))
+    for n, (first, source_id) in enumerate(spans):
+        end = spans[n + 1][0] if n + 1 < len(spans) else len(out)
+        for item in out[first:end]:
+            if item.table != "taxonomy":
+                item.source_id = source_id
     # Tables merged into one (physical and postal addresses, regular and holiday schedules) may
     # reuse an id across them (the upstream 1.1 sample does): the later row gets a derived id.
     seen: dict[tuple[str, str], str] = {}
-    for m in out:
-        source = m.where.split(":", 1)[0]
-        key = (m.table, m.data["id"])
+    for item in out:
+        source = item.where.split(":", 1)[0]
+        key = (item.table, item.data["id"])
         if seen.setdefault(key, source) != source:
-            m.data["id"] = str(uuid.uuid5(NAMESPACE, f"{source}:{m.data['id']}"))
+            item.data["id"] = str(uuid.uuid5(NAMESPACE, f"{source}:{item.data['id']}"))
     for service_id in sorted(set(eligibility) - services_seen):
         notes.append(Note("eligibility", "", "eligibility", f"service_id: no service with id {service_id} in this package"))
     return out, notes

@@ -46,7 +46,8 @@ class Command(BaseCommand):
         except hsds_io.PackageError as exc:
             raise CommandError(f"Nothing imported: {exc}") from exc
         except Exception as exc:  # never a traceback as the answer; the log keeps it for the developers
-            logger.exception("hsds import of %s failed", path)
+            logger.error("hsds import of %s failed: %r", path, exc)
+            logger.debug("hsds import of %s failed", path, exc_info=True)
             raise CommandError(f"Nothing imported: the import failed unexpectedly ({type(exc).__name__}: {exc}). "
                                "The details are in the server log.") from exc
         for note in report.notes:
@@ -57,4 +58,6 @@ class Command(BaseCommand):
         if options["report"]:
             Path(options["report"]).write_text(json.dumps(report.as_dict(), indent=2))
         if report.rejected:
-            raise CommandError(f"{len(report.rejected)} rows were not imported (listed above).", returncode=2)
+            count = len(report.rejected)
+            raise CommandError(f"{count} {'row was' if count == 1 else 'rows were'} not imported (listed above).",
+                               returncode=2)
