@@ -6,13 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from beacon.core import audit
@@ -296,24 +294,6 @@ def referral_status(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 # --- HSDS import (administrators) ---------------------------------------------------------
-class _UploadLimit(FileUploadHandler):
-    """Stops reading an upload once it passes the limit (a body sent without Content-Length)."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit, self.seen = limit, 0
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        self.seen += len(raw_data)
-        if self.seen > self.limit:
-            self.request.hsds_upload_too_large = True  # type: ignore[union-attr]
-            raise StopUpload(connection_reset=True)
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-
 def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     messages.error(request, _("The file is larger than %(mb)d MB; import it on the server with 'beacon hsds import'.")
                    % {"mb": limit // (1024 * 1024)})
@@ -322,28 +302,15 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
                    "limit_mb": limit // (1024 * 1024)}, status=413)
 
 
-@csrf_exempt  # checked below, after the size limit is in place (Django's documented pattern for upload handlers)
 @require_perm(Perm.IMPORT_DIRECTORY)
 def directory_imports(request: HttpRequest) -> HttpResponse:
-    """Upload an HSDS package (HSDS 1.1, 2.0 or 3.x); the import runs in the background."""
+    """Upload an HSDS package (HSDS 1.1, 2.0 or 3.x); the import runs in the background.  The body
+    limit (``BEACON_HSDS_UPLOAD_MAX_BYTES``) is enforced by ``core.middleware`` before the form is read."""
     limit = services.hsds_upload_limit()
-    if request.method == "POST":
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + 64 * 1024:  # the file and the rest of the form
-            return _too_large(request, limit)
-        request.upload_handlers = [_UploadLimit(request, limit + 64 * 1024), *request.upload_handlers]
-    return _directory_imports(request, limit)
-
-
-@csrf_protect
-def _directory_imports(request: HttpRequest, limit: int) -> HttpResponse:
     form = DirectoryImportForm()
     if request.method == "POST":
         form = DirectoryImportForm(request.POST, request.FILES)
-        if getattr(request, "hsds_upload_too_large", False):
+        if getattr(request, "upload_too_large", False):
             return _too_large(request, limit)
         if form.is_valid():
             try:
