@@ -286,3 +286,19 @@ def test_command_exit_status_two_when_rows_are_rejected(mo: Any) -> None:
     assert "REJECTED schedule" in out.getvalue() and "(id 502)" in out.getvalue()
     assert Service.objects.count() == 3  # the rest is imported
     assert AuditEvent.objects.filter(object_type="hsds_import").count() == 1
+
+
+def test_damaged_table_in_a_zip_is_reported_and_the_rest_imported(mo: Any, tmp_path: Path) -> None:
+    path = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for f in sorted(V11.iterdir()):
+            zf.write(f, f.name)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"(0123) 4567 8900")  # a phone number inside the stored phones.csv
+    data[at:at + 6] = b"XXXXXX"  # its CRC no longer matches
+    path.write_bytes(bytes(data))
+    report = hsds_io.import_path(path)
+    [damaged] = report.rejected
+    assert (damaged.table, damaged.where) == ("phone", "phones.csv")
+    assert "cannot be read" in damaged.reasons[0]
+    assert Phone.objects.count() == 0 and Service.objects.count() == 13

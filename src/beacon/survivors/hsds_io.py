@@ -23,6 +23,7 @@ import json
 import re
 import uuid
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -240,7 +241,8 @@ class _Files:
         self.names = sorted(n[len(self.prefix):] for n in names if n.startswith(self.prefix))
 
     def read(self, name: str) -> bytes | None:
-        name = name.lstrip("./")
+        """The file's bytes; ``None`` when the package does not hold it."""
+        name = name.removeprefix("./")
         if self.zip is not None:
             try:
                 return self.zip.read(self.prefix + name)
@@ -264,6 +266,7 @@ def _read_csv(text: str, table: str, name: str, report: ImportReport) -> tuple[l
     """Header and rows of one CSV; a row with more or fewer cells than the header goes to the report."""
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[dict[str, str], str]] = []
+    header: list[str] = []
     try:
         header = [h.strip() for h in next(reader, [])]
         start = reader.line_num + 1
@@ -281,7 +284,6 @@ def _read_csv(text: str, table: str, name: str, report: ImportReport) -> tuple[l
     except csv.Error as exc:
         report.rejected.append(Rejection(table, "", f"{name}:{reader.line_num}",
                                          [f"unreadable CSV ({exc}); the rest of {name} was not read"]))
-        header = header if "header" in locals() else []
     return header, rows
 
 
@@ -294,7 +296,10 @@ def read_package(path: Path, *, version: str | None = None) -> tuple[list[Row], 
     files = _Files(path)
     report = ImportReport()
     resources: list[tuple[str, str]] = []  # (table, file)
-    raw = files.read("datapackage.json")
+    try:
+        raw = files.read("datapackage.json")
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise PackageError(f"datapackage.json cannot be read from {path.name} ({exc}).") from exc
     if raw is not None:
         try:
             descriptor = json.loads(_decode(raw, "datapackage.json", report))
@@ -310,7 +315,12 @@ def read_package(path: Path, *, version: str | None = None) -> tuple[list[Row], 
     headers: dict[str, list[str]] = {}
     tables: list[tuple[str, list[tuple[dict[str, str], str]]]] = []
     for table, name in resources:
-        data = files.read(name)
+        try:
+            data = files.read(name)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            report.rejected.append(Rejection(table, "", name, [f"the file cannot be read from the package ({exc}); "
+                                                               "the table was not imported"]))
+            continue
         if data is None:
             report.rejected.append(Rejection(table, "", name, ["file missing: datapackage.json lists it but the package "
                                                                "does not hold it; the table was not imported"]))
