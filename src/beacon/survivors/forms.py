@@ -180,6 +180,8 @@ class RevokeForm(forms.Form):
 class DirectoryImportForm(forms.Form):
     file = forms.FileField(label=_("HSDS package: a zip of a data package (datapackage.json and CSV files) or a JSON file"))
     hsds_version = forms.ChoiceField(label=_("HSDS version"), required=False, choices=[
-        ("", _("Recognize it from the tables")), ("1.1", "1.1"), ("2.0", "2.0"), ("3", "3.x")])
+        ("", _("Recognize it from the tables")), ("1.1", "1.1"), ("2.0", "2.0"), ("3", "3.x")],
+        widget=forms.Select(attrs={"class": "usa-select"}))
     agency = forms.ModelChoiceField(label=_("Agency that runs the imported organizations (optional)"), required=False,
-                                    queryset=Agency.objects.order_by("name"))
+                                    queryset=Agency.objects.order_by("name"),
+                                    widget=forms.Select(attrs={"class": "usa-select"}))
