@@ -246,6 +246,8 @@ MEDIA_ROOT = Path(os.environ.get("BEACON_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 BEACON_PUBLIC_BODY_LIMIT = int(os.environ.get("BEACON_PUBLIC_BODY_LIMIT", str(64 * 1024)))
+# HSDS packages uploaded on /staff/survivors/directory/import/ (larger ones: `beacon hsds import` on the server)
+BEACON_HSDS_UPLOAD_MAX_BYTES = int(os.environ.get("BEACON_HSDS_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from beacon.core.models import AuditEvent
 from beacon.survivors import hsds_io, seed
@@ -153,8 +153,10 @@ def test_upstream_example_package_and_json(mo: Any, tmp_path: Path, agency_facto
     # The upstream CSV example has a location whose organization_id points nowhere (fixed in 3.1.1).
     agency = agency_factory("ngo", name="Importing NGO")
     out = StringIO()
-    call_command("hsds", "import", str(EXAMPLES / "csv"), "--agency", "Importing NGO",
-                 "--report", str(tmp_path / "r.json"), stdout=out)
+    with pytest.raises(CommandError) as exc:  # imported, with rows rejected: exit status 2
+        call_command("hsds", "import", str(EXAMPLES / "csv"), "--agency", "Importing NGO",
+                     "--report", str(tmp_path / "r.json"), stdout=out)
+    assert exc.value.returncode == 2
     assert "REJECTED location 3a19ff88" in out.getvalue()
     assert json.loads((tmp_path / "r.json").read_text())["rejected"]
     assert Organization.objects.get(name="Example Organization Inc.").agency == agency

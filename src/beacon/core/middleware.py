@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .models import new_request_id
@@ -25,6 +26,42 @@ class RequestIdMiddleware:
         return response
 
 
+# Staff upload pages with their own body limit (setting name), enforced before anything reads the body
+# (the CSRF check parses the form): larger by Content-Length is a 413; a body sent without one is cut off.
+UPLOAD_LIMITS = {"/staff/survivors/directory/import/": "BEACON_HSDS_UPLOAD_MAX_BYTES"}
+UPLOAD_FORM_SLACK = 64 * 1024  # the form's other fields and multipart headers
+
+
+class _UploadLimit(FileUploadHandler):
+    """Stops reading an upload once it passes the limit; the view sees ``request.upload_too_large``."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit, self.seen = limit, 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.seen += len(raw_data)
+        if self.seen > self.limit:
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _limit_upload(request: HttpRequest, limit: int) -> HttpResponse | None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit + UPLOAD_FORM_SLACK:
+        return HttpResponse(f"The file is larger than {limit // (1024 * 1024)} MB.", status=413,
+                            content_type="text/plain; charset=utf-8")
+    request.upload_handlers = [_UploadLimit(request, limit + UPLOAD_FORM_SLACK), *request.upload_handlers]
+    return None
+
+
 PUBLIC_PREFIXES = ("/report", "/es/report", "/api/v1/tips", "/es/", "/api/v1/public")
 
 
@@ -35,6 +72,10 @@ class BodySizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path in UPLOAD_LIMITS:
+            refused = _limit_upload(request, int(getattr(settings, UPLOAD_LIMITS[request.path])))
+            if refused is not None:
+                return refused
         if request.method in {"POST", "PUT", "PATCH"} and request.path.startswith(PUBLIC_PREFIXES):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -27,6 +27,7 @@ class Perm(StrEnum):
     FEDERAL_REPORTS = "cases.federal_reports"
     VIEW_SURVIVORS = "survivors.view"  # advocates only; never law enforcement
     MANAGE_DIRECTORY = "survivors.manage_directory"
+    IMPORT_DIRECTORY = "survivors.import_directory"  # upload HSDS packages into the whole directory
     MANAGE_TRAINING = "training.manage"
     VIEW_ANALYTICS = "outreach.view"
     MANAGE_CAMPAIGNS = "outreach.manage_campaigns"
@@ -36,7 +37,7 @@ _ALL_STAFF = {Perm.STAFF_AREA}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: frozenset(_ALL_STAFF | {Perm.VIEW_AUDIT, Perm.MANAGE_USERS, Perm.MANAGE_TASK_FORCES, Perm.VIEW_ANALYTICS,
-                                       Perm.MANAGE_CAMPAIGNS}),
+                                       Perm.MANAGE_CAMPAIGNS, Perm.IMPORT_DIRECTORY}),
     Role.SUPERVISOR: frozenset(
         _ALL_STAFF
         | {

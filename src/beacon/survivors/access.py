@@ -19,7 +19,7 @@ from beacon.core import audit
 from beacon.core.access import AccessDenied, deny
 from beacon.core.permissions import Perm, has_perm
 
-from .models import Organization, Referral, Survivor
+from .models import DirectoryImport, Organization, Referral, Survivor
 from .selectors import is_uuid
 
 
@@ -73,3 +73,13 @@ def access_organization(user: Any, organization_id: Any, *, request: HttpRequest
     if org is None or org.agency_id is None or org.agency_id != user.agency_id:
         raise _deny(user, "hsds_organization", organization_id, "organisation of another agency", request)
     return org
+
+
+def access_directory_import(user: Any, job_id: Any, *, request: HttpRequest | None = None) -> DirectoryImport:
+    """An uploaded HSDS import, for administrators who may import into the directory."""
+    pk = _int_id(job_id)
+    job = DirectoryImport.objects.select_related("uploaded_by", "agency").filter(pk=pk).first() if pk else None
+    if job is None or not has_perm(user, Perm.IMPORT_DIRECTORY):
+        raise _deny(user, "hsds_import_upload", job_id, "no such import" if job is None else "not an administrator",
+                    request)
+    return job

@@ -175,3 +175,13 @@ class StatusForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(required=False, max_length=300)
+
+
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(label=_("HSDS package: a zip of a data package (datapackage.json and CSV files) or a JSON file"))
+    hsds_version = forms.ChoiceField(label=_("HSDS version"), required=False, choices=[
+        ("", _("Recognize it from the tables")), ("1.1", "1.1"), ("2.0", "2.0"), ("3", "3.x")],
+        widget=forms.Select(attrs={"class": "usa-select"}))
+    agency = forms.ModelChoiceField(label=_("Agency that runs the imported organizations (optional)"), required=False,
+                                    queryset=Agency.objects.order_by("name"),
+                                    widget=forms.Select(attrs={"class": "usa-select"}))

@@ -22,6 +22,8 @@ import io
 import json
 import re
 import uuid
+import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +41,7 @@ from referencing.jsonschema import DRAFT202012
 from beacon.core import audit, geo
 from beacon.core.models import County
 
+from . import hsds_legacy as legacy
 from . import taxonomy
 from .models import (
     Address,
@@ -140,15 +143,27 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     rejected: list[Rejection] = field(default_factory=list)
+    version: str = ""  # "1.1", "2.0" or "3": the HSDS version the package was read as
+    notes: list[str] = field(default_factory=list)  # about the package as a whole (version, encoding)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"created": dict(self.created), "updated": dict(self.updated), "skipped": dict(self.skipped),
+        return {"version": self.version, "notes": list(self.notes), "created": dict(self.created),
+                "updated": dict(self.updated), "skipped": dict(self.skipped),
                 "rejected": [r.__dict__ for r in self.rejected]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        report = cls(version=str(data.get("version", "")), notes=list(data.get("notes", [])),
+                     rejected=[Rejection(**r) for r in data.get("rejected", [])])
+        for key in ("created", "updated", "skipped"):
+            getattr(report, key).update(data.get(key, {}))
+        return report
 
     def summary(self) -> str:
         parts = [f"{t}: {self.created.get(t, 0)} new, {self.updated.get(t, 0)} updated"
                  for t in TABLES if self.created.get(t) or self.updated.get(t)]
-        return "; ".join(parts) + f"; {len(self.rejected)} rejected"
+        skipped = sum(self.skipped.values())
+        return "; ".join(parts + [f"{skipped} skipped", f"{len(self.rejected)} rejected"])
 
 
 @dataclass
@@ -159,9 +174,25 @@ class Row:
 
 
 # --- Reading ------------------------------------------------------------------------------
+class PackageError(ValueError):
+    """A package that cannot be read at all (not a zip, no tables, not HSDS): a clear message,
+    nothing imported."""
+
+
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a zip's tables, unpacked (a small zip can unpack to gigabytes)
+MAX_ZIP_MEMBERS = 500
+
+
+def _props(table: str) -> dict[str, Any]:
+    """The table's HSDS 3.1 properties; none for a table that has no 3.1 schema."""
+    if not (SCHEMA_DIR / f"{table}.json").is_file():
+        return {}
+    return dict(schema_of(table).get("properties", {}))
+
+
 def _convert(table: str, raw: dict[str, str]) -> dict[str, Any]:
     """CSV strings to the JSON types the table schema declares; empty cells are absent."""
-    props = schema_of(table)["properties"]
+    props = _props(table)
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key is None or value is None or value == "":
@@ -180,17 +211,154 @@ def _convert(table: str, raw: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def read_datapackage(directory: Path) -> list[Row]:
-    descriptor = json.loads((directory / "datapackage.json").read_text())
-    rows: list[Row] = []
-    for resource in descriptor.get("resources", []):
-        path = directory / resource["path"]
-        if not path.exists():
+class _Files:
+    """The files of a package: a directory or a zip (the package may sit in one top folder)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.zip: zipfile.ZipFile | None = None
+        self.prefix = ""
+        if path.is_dir():
+            self.names = sorted(str(p.relative_to(path)) for p in path.rglob("*") if p.is_file())
+            return
+        try:
+            self.zip = zipfile.ZipFile(path)
+            infos = [i for i in self.zip.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise PackageError(f"{path.name} is not a readable zip file ({exc}).") from exc
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise PackageError(f"{path.name} holds {len(infos)} files; an HSDS package has at most {MAX_ZIP_MEMBERS}.")
+        if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+            raise PackageError(f"{path.name} unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; "
+                               "import it from a directory on the server with 'beacon hsds import'.")
+        names = [i.filename for i in infos]
+        descriptors = sorted((n for n in names if n.rsplit("/", 1)[-1] == "datapackage.json"), key=lambda n: n.count("/"))
+        top = {n.split("/", 1)[0] for n in names}
+        if descriptors:
+            self.prefix = descriptors[0][: -len("datapackage.json")]
+        elif len(top) == 1 and all("/" in n for n in names):
+            self.prefix = next(iter(top)) + "/"
+        self.names = sorted(n[len(self.prefix):] for n in names if n.startswith(self.prefix))
+
+    def read(self, name: str) -> bytes | None:
+        """The file's bytes; ``None`` when the package does not hold it."""
+        name = name.removeprefix("./")
+        if self.zip is not None:
+            try:
+                return self.zip.read(self.prefix + name)
+            except KeyError:
+                return None
+        target = (self.path / name).resolve()
+        if not target.is_relative_to(self.path.resolve()) or not target.is_file():
+            return None
+        return target.read_bytes()
+
+
+def _decode(data: bytes, name: str, report: ImportReport) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.notes.append(f"{name} is not UTF-8; it was read as Windows-1252.")
+        return data.decode("cp1252", "replace")
+
+
+def _read_csv(text: str, table: str, name: str, report: ImportReport) -> tuple[list[str], list[tuple[dict[str, str], str]]]:
+    """Header and rows of one CSV; a row with more or fewer cells than the header goes to the report."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[dict[str, str], str]] = []
+    header: list[str] = []
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        start = reader.line_num + 1
+        for cells in reader:
+            where = f"{name}:{start}"
+            start = reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                row_id = cells[header.index("id")] if "id" in header and header.index("id") < len(cells) else ""
+                report.rejected.append(Rejection(table, row_id, where, [
+                    f"the row has {len(cells)} cells and the header {len(header)}: a quote or separator is out of place"]))
+                continue
+            rows.append((dict(zip(header, cells, strict=True)), where))
+    except csv.Error as exc:
+        report.rejected.append(Rejection(table, "", f"{name}:{reader.line_num}",
+                                         [f"unreadable CSV ({exc}); the rest of {name} was not read"]))
+    return header, rows
+
+
+def read_package(path: Path, *, version: str | None = None) -> tuple[list[Row], ImportReport]:
+    """A CSV data package (a directory, its datapackage.json, or a zip) as 3.1 rows, and the report
+    of what could not be read or mapped so far.  Without datapackage.json, every CSV is a table
+    named after its file (``organizations.csv``: organization)."""
+    if path.name == "datapackage.json" and path.is_file():
+        path = path.parent
+    files = _Files(path)
+    report = ImportReport()
+    resources: list[tuple[str, str]] = []  # (table, file)
+    try:
+        raw = files.read("datapackage.json")
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise PackageError(f"datapackage.json cannot be read from {path.name} ({exc}).") from exc
+    if raw is not None:
+        try:
+            descriptor = json.loads(_decode(raw, "datapackage.json", report))
+            for res in descriptor.get("resources") or []:
+                name = str(res.get("name") or Path(str(res.get("path") or "")).stem)
+                resources.append((legacy.canonical(name), str(res.get("path") or f"{name}.csv")))
+        except (json.JSONDecodeError, AttributeError, TypeError) as exc:
+            raise PackageError(f"datapackage.json is not a valid data package descriptor ({exc}).") from exc
+    else:
+        resources = [(legacy.canonical(Path(n).stem), n) for n in files.names if n.lower().endswith(".csv")]
+    if not resources:
+        raise PackageError(f"{path.name} holds no datapackage.json and no CSV table.")
+    headers: dict[str, list[str]] = {}
+    tables: list[tuple[str, list[tuple[dict[str, str], str]]]] = []
+    for table, name in resources:
+        try:
+            data = files.read(name)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+            report.rejected.append(Rejection(table, "", name, [f"the file cannot be read from the package ({exc}); "
+                                                               "the table was not imported"]))
             continue
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            for line, raw in enumerate(csv.DictReader(fh), start=2):
-                rows.append(Row(resource["name"], _convert(resource["name"], raw), f"{resource['path']}:{line}"))
-    return rows
+        if data is None:
+            report.rejected.append(Rejection(table, "", name, ["file missing: datapackage.json lists it but the package "
+                                                               "does not hold it; the table was not imported"]))
+            continue
+        header, rows = _read_csv(_decode(data, name, report), table, name, report)
+        headers[table] = sorted(set(headers.get(table, [])) | set(header))
+        tables.append((table, rows))
+    return _to_rows(tables, headers, report, version=version, label=path.name)
+
+
+def _to_rows(tables: list[tuple[str, list[tuple[dict[str, Any], str]]]], headers: dict[str, list[str]],
+             report: ImportReport, *, version: str | None, label: str, typed: bool = False) -> tuple[list[Row], ImportReport]:
+    """Rows of any version as 3.1 rows (``typed``: JSON values, not CSV strings)."""
+    detected = legacy.detect_version(headers)
+    if version is None:
+        if detected.version is None:
+            raise PackageError(f"{label} is not an HSDS package that Beacon can read ({'; '.join(detected.evidence)}). "
+                               f"Supported: HSDS {', '.join(legacy.SUPPORTED[:-1])} and 3.x.")
+        version = detected.version
+        report.notes.insert(0, f"HSDS {version}{'.x' if version == '3' else ''} (recognized by "
+                               f"{', '.join(detected.evidence[:6])})")
+    elif version not in legacy.SUPPORTED:
+        raise PackageError(f"HSDS {version} is not supported; supported: {', '.join(legacy.SUPPORTED)}.")
+    else:
+        report.notes.insert(0, f"HSDS {version} (as requested)")
+    report.version = version
+    if version == "3":
+        rows = [Row(t, r if typed else _convert(t, r), where) for t, table_rows in tables for r, where in table_rows]
+        return rows, report
+    mapped, notes = legacy.map_tables([legacy.LegacyRow(t, r, where) for t, table_rows in tables for r, where in table_rows],
+                                      version)
+    for n in notes:
+        if n.skipped:
+            report.skipped[n.table] += 1
+        else:
+            report.rejected.append(Rejection(n.table, n.id, n.where, [n.reason]))
+    return [Row(m.table, _convert(m.table, m.data),
+                m.where if m.source_id in ("", m.data["id"]) else f"{m.where} (id {m.source_id})") for m in mapped], report
 
 
 NESTED: dict[str, dict[str, tuple[str, str | None]]] = {
@@ -199,10 +367,18 @@ NESTED: dict[str, dict[str, tuple[str, str | None]]] = {
                      "services": ("service", "organization_id")},
     "service": {"phones": ("phone", "service_id"), "schedules": ("schedule", "service_id"),
                 "service_areas": ("service_area", "service_id"), "languages": ("language", "service_id"),
-                "attributes": ("attribute", "link_id"), "service_at_locations": ("service_at_location", "service_id")},
+                "attributes": ("attribute", "link_id"), "service_at_locations": ("service_at_location", "service_id"),
+                **{k: (legacy.canonical(k), "service_id") for k in (
+                    "regular_schedule", "regular_schedules", "holiday_schedule", "holiday_schedules", "eligibility",
+                    "service_taxonomy", "service_attributes", "contacts", "fundings", "required_documents",
+                    "payments_accepted")}},
     "location": {"addresses": ("address", "location_id"), "phones": ("phone", "location_id"),
                  "schedules": ("schedule", "location_id"), "languages": ("language", "location_id"),
-                 "attributes": ("attribute", "link_id")},
+                 "attributes": ("attribute", "link_id"),
+                 # HSDS 1.1/2.0 objects (HSDA responses) nest their own tables
+                 **{k: (legacy.canonical(k), "location_id") for k in (
+                     "physical_address", "physical_addresses", "postal_address", "postal_addresses", "regular_schedule",
+                     "regular_schedules", "holiday_schedule", "holiday_schedules", "accessibility_for_disabilities")}},
     "service_at_location": {},
     "attribute": {},
 }
@@ -280,12 +456,14 @@ def _resolve_area(row: dict[str, Any]) -> tuple[str | None, bool]:
     return None, False
 
 
-def import_rows(rows: list[Row], *, acting_user: Any = None, source: str = "", agency: Any = None) -> ImportReport:
+def import_rows(rows: list[Row], *, acting_user: Any = None, source: str = "", agency: Any = None,
+                report: ImportReport | None = None) -> ImportReport:
     """Validate and upsert flat HSDS rows; one transaction, each row in its own savepoint.
 
     ``agency``: the Beacon agency that runs the imported organisations which have none yet
-    (so its staff can manage them and receive their referrals)."""
-    report = ImportReport()
+    (so its staff can manage them and receive their referrals).  ``report``: the report of reading
+    the package, completed here."""
+    report = report if report is not None else ImportReport()
     by_table: dict[str, dict[str, Row]] = defaultdict(dict)
     for row in rows:
         if row.table not in TABLES:
@@ -417,19 +595,54 @@ def _upsert(table: str, model: type[models.Model], columns: list[str], rid: str,
     return created
 
 
-def import_path(path: Path, *, acting_user: Any = None, agency: Any = None) -> ImportReport:
-    """Import a data package (a directory with datapackage.json, or the datapackage.json) or a JSON file."""
-    if path.is_dir():
-        rows = read_datapackage(path)
-    elif path.name == "datapackage.json":
-        rows = read_datapackage(path.parent)
-    else:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path} is not JSON: {exc}") from exc
-        rows = flatten_json(document)
-    return import_rows(rows, acting_user=acting_user, source=path.name, agency=agency)
+def read_json(path: Path, *, version: str | None = None) -> tuple[list[Row], ImportReport]:
+    """HSDS JSON (3.x nested objects; 1.1/2.0 objects nesting their legacy tables) as 3.1 rows."""
+    report = ImportReport()
+    try:
+        data = path.read_bytes()
+        document = json.loads(_decode(data, path.name, report))
+    except json.JSONDecodeError as exc:
+        raise PackageError(f"{path.name} is not JSON: {exc}.") from exc
+    except OSError as exc:
+        raise PackageError(f"{path.name} cannot be read: {exc}.") from exc
+    if not isinstance(document, (dict, list)):
+        raise PackageError(f"{path.name} is not HSDS JSON: expected an object or a list of objects.")
+    rows = flatten_json(document)
+    headers: dict[str, set[str]] = defaultdict(set)
+    grouped: dict[str, list[tuple[dict[str, Any], str]]] = defaultdict(list)
+    for row in rows:
+        table = legacy.canonical(row.table)
+        headers[table] |= set(row.data)
+        grouped[table].append((row.data, row.where))
+    return _to_rows(list(grouped.items()), {t: sorted(f) for t, f in headers.items()}, report, version=version,
+                    label=path.name, typed=True)
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def read_path(path: Path, *, version: str | None = None) -> tuple[list[Row], ImportReport]:
+    """Rows and the reading report of a data package (directory, datapackage.json, zip) or a JSON file."""
+    if not path.exists():
+        raise PackageError(f"{path} does not exist.")
+    if path.is_dir() or path.name == "datapackage.json" or _is_zip(path):
+        return read_package(path, version=version)
+    if path.suffix.lower() == ".csv":
+        raise PackageError(f"{path.name} is a single CSV file: import the folder or zip that holds the package.")
+    return read_json(path, version=version)
+
+
+def import_path(path: Path, *, acting_user: Any = None, agency: Any = None, version: str | None = None) -> ImportReport:
+    """Import a data package (a directory, its datapackage.json, or a zip) or an HSDS JSON file of
+    HSDS 1.1, 2.0 or 3.x.  Raises ``PackageError`` (a message for people) when the package
+    cannot be read at all; every row that cannot be imported is in the report."""
+    rows, report = read_path(path, version=version)
+    return import_rows(rows, acting_user=acting_user, source=path.name, agency=agency, report=report)
 
 
 # --- Serialising --------------------------------------------------------------------------

@@ -263,6 +263,48 @@ class ServiceArea(models.Model):
         return f"{type(self).__name__} {self.pk}"
 
 
+def directory_import_path(instance: DirectoryImport, filename: str) -> str:
+    suffix = ".zip" if filename.lower().endswith(".zip") else ".json"
+    return f"hsds-imports/{uuid.uuid4().hex}{suffix}"
+
+
+class DirectoryImport(models.Model):
+    """An HSDS package (zip or JSON) uploaded by an administrator and imported by a background
+    task; the file is kept under ``MEDIA_ROOT`` (never served), the report in ``report``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(upload_to=directory_import_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    hsds_version = models.CharField(max_length=5, blank=True, help_text="blank: recognized from the package")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text="runs the imported organisations that have no agency yet")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="why a package could not be read at all")
+    report = models.JSONField(null=True, blank=True, help_text="the per-record report (ImportReport.as_dict)")
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"HSDS import {self.pk} ({self.original_name})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
 # --- Survivor records ---------------------------------------------------------------------
 SHAREABLE_FIELDS: dict[str, Any] = {
     # field name -> label; what a consent may cover

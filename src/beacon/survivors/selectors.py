@@ -15,6 +15,7 @@ from beacon.core import geo
 from . import search, taxonomy
 from .models import (
     Consent,
+    DirectoryImport,
     Organization,
     Phone,
     Referral,
@@ -163,3 +164,8 @@ def is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def directory_imports() -> QuerySet[DirectoryImport]:
+    """Uploaded HSDS imports, newest first (administrators see them all)."""
+    return DirectoryImport.objects.select_related("uploaded_by", "agency").order_by("-created_at", "-id")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 import uuid
+import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,6 +25,7 @@ from .models import (
     SHAREABLE_FIELDS,
     Address,
     Consent,
+    DirectoryImport,
     DirectoryState,
     Goal,
     Language,
@@ -36,6 +42,8 @@ from .models import (
     Survivor,
 )
 from .tasks import send_referral_email
+
+logger = logging.getLogger(__name__)
 
 
 # --- Directory ----------------------------------------------------------------------------
@@ -365,3 +373,99 @@ def referral_set_status(*, acting_user: Any, referral: Referral, side: str, stat
 @transaction.atomic
 def notifications_mark_read(*, acting_user: Any, agency_id: int) -> int:
     return ReferralNotification.objects.filter(agency_id=agency_id, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --- HSDS imports uploaded by administrators ----------------------------------------------
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def hsds_upload_limit() -> int:
+    return int(getattr(settings, "BEACON_HSDS_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+
+
+def sniff_hsds_upload(name: str, head: bytes) -> str | None:
+    """``"zip"`` or ``"json"`` when the file's first bytes are one *and* its extension agrees."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext == "zip" and head.startswith(ZIP_MAGIC):
+        return "zip"
+    if ext == "json" and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return "json"
+    return None
+
+
+@transaction.atomic
+def directory_import_submit(*, acting_user: Any, upload: Any, agency: Agency | None = None, hsds_version: str = "",
+                            request: Any = None) -> DirectoryImport:
+    """Store an uploaded HSDS package and queue its import (a background task, after commit).
+
+    Refused with a ``ValidationError`` on ``file``: empty, too large, or not a zip/JSON by content."""
+    limit = hsds_upload_limit()
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError({"file": "The file is empty."})
+    if size > limit:
+        raise ValidationError({"file": f"The file is larger than {limit // (1024 * 1024)} MB; import it on the "
+                                       "server with 'beacon hsds import'."})
+    name = (upload.name or "package").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    upload.seek(0)
+    kind = sniff_hsds_upload(name, upload.read(2048))
+    if kind is None:
+        raise ValidationError({"file": "Upload a zip of an HSDS data package (datapackage.json and CSV files) or an "
+                                       "HSDS JSON file; the file's contents must match its extension."})
+    if kind == "zip":
+        upload.seek(0)
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ValidationError({"file": "The zip file cannot be opened; it may be damaged."}) from exc
+        if not any(n.lower().endswith((".csv", "datapackage.json")) for n in names):
+            raise ValidationError({"file": "The zip holds no datapackage.json and no CSV file."})
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    job = DirectoryImport(original_name=name, size=size, sha256=digest.hexdigest(), hsds_version=hsds_version,
+                          agency=agency, uploaded_by=acting_user)
+    job.file.save(name, upload, save=False)
+    job.save()
+    audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="hsds_import_upload", object_id=job.pk,
+                 summary=f"HSDS package uploaded: {name}"[:300], request=request,
+                 detail={"sha256": job.sha256, "size": size})
+    from .tasks import run_directory_import
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_directory_import.enqueue(job_id))
+    return job
+
+
+def directory_import_run(job_id: int) -> DirectoryImport | None:
+    """Run a queued upload's import (the background task).  Idempotent: a finished import is left
+    alone, and one interrupted while running is run again (re-importing updates, never duplicates)."""
+    from . import hsds_io
+
+    claimed = DirectoryImport.objects.filter(pk=job_id, status__in=[DirectoryImport.Status.QUEUED,
+                                                                    DirectoryImport.Status.RUNNING]
+                                             ).update(status=DirectoryImport.Status.RUNNING, started_at=timezone.now())
+    job = DirectoryImport.objects.select_related("uploaded_by", "agency").filter(pk=job_id).first()
+    if not claimed or job is None:
+        return job
+    try:
+        report = hsds_io.import_path(Path(job.file.path), acting_user=job.uploaded_by, agency=job.agency,
+                                     version=job.hsds_version or None)
+    except hsds_io.PackageError as exc:
+        job.status, job.error = DirectoryImport.Status.FAILED, f"Nothing imported: {exc}"
+    except Exception as exc:  # the page shows a message, the log keeps the traceback
+        logger.exception("HSDS import %s failed", job_id)
+        job.status = DirectoryImport.Status.FAILED
+        job.error = f"Nothing imported: the import failed unexpectedly ({type(exc).__name__})."
+    else:
+        job.status, job.report, job.summary = DirectoryImport.Status.DONE, report.as_dict(), report.summary()
+    job.finished_at = timezone.now()
+    with transaction.atomic():
+        job.save(update_fields=["status", "error", "report", "summary", "finished_at"])
+        audit.record(actor=job.uploaded_by, action=audit.Action.UPDATE, object_type="hsds_import_upload",
+                     object_id=job.pk, summary=f"HSDS import {job.status}: {job.summary or job.error}"[:300],
+                     detail={"rejected": len((job.report or {}).get("rejected", []))})
+    return job

@@ -1,4 +1,4 @@
-"""Background work: referral e-mails (no survivor details ever go in an e-mail)."""
+"""Background work: referral e-mails (no survivor details ever go in an e-mail) and HSDS imports."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ def send_referral_email(to: str, referral_id: int, text: str) -> None:
         from_email=None,
         recipient_list=[to],
     )
+
+
+@task()
+def run_directory_import(job_id: int) -> None:
+    """Import an uploaded HSDS package (idempotent: a finished import is left alone)."""
+    from .services import directory_import_run
+
+    directory_import_run(job_id)

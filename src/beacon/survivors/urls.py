@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.index, name="index"),
     path("directory/", views.directory, name="directory"),
+    path("directory/import/", views.directory_imports, name="directory_imports"),
+    path("directory/import/<int:import_id>/", views.directory_import, name="directory_import"),
     path("directory/<str:org_id>/services/new/", views.service_edit, name="service_new"),
     path("directory/<str:org_id>/services/<str:service_id>/", views.service_edit, name="service_edit"),
     path("records/", views.survivor_list, name="survivors"),

@@ -17,10 +17,11 @@ from beacon.core import audit
 from beacon.core.access import AccessDenied, require_perm
 from beacon.core.permissions import Perm, has_perm
 
-from . import search, selectors, services
-from .access import access_organization, access_referral, access_survivor
+from . import hsds_io, search, selectors, services
+from .access import access_directory_import, access_organization, access_referral, access_survivor
 from .forms import (
     ConsentForm,
+    DirectoryImportForm,
     GoalForm,
     GoalStatusForm,
     ReferralForm,
@@ -73,6 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Staff directory search (every staff member); links to records for advocates."""
     ctx = _search_context(request, public=False)
     ctx["can_manage"] = has_perm(request.user, Perm.MANAGE_DIRECTORY)
+    ctx["can_import"] = has_perm(request.user, Perm.IMPORT_DIRECTORY)
     ctx["can_view_survivors"] = has_perm(request.user, Perm.VIEW_SURVIVORS)
     if ctx["can_view_survivors"]:
         ctx["unread"] = selectors.unread_notifications(user=request.user).count()
@@ -289,3 +291,54 @@ def referral_status(request: HttpRequest, referral_id: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("survivors:referral", referral_id=referral.pk)
+
+
+# --- HSDS import (administrators) ---------------------------------------------------------
+def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    messages.error(request, _("The file is larger than %(mb)d MB; import it on the server with 'beacon hsds import'.")
+                   % {"mb": limit // (1024 * 1024)})
+    return render(request, "survivors/directory_imports.html",
+                  {"form": DirectoryImportForm(), "imports": selectors.directory_imports()[:25],
+                   "limit_mb": limit // (1024 * 1024)}, status=413)
+
+
+@require_perm(Perm.IMPORT_DIRECTORY)
+def directory_imports(request: HttpRequest) -> HttpResponse:
+    """Upload an HSDS package (HSDS 1.1, 2.0 or 3.x); the import runs in the background.  The body
+    limit (``BEACON_HSDS_UPLOAD_MAX_BYTES``) is enforced by ``core.middleware`` before the form is read."""
+    limit = services.hsds_upload_limit()
+    form = DirectoryImportForm()
+    if request.method == "POST":
+        form = DirectoryImportForm(request.POST, request.FILES)
+        if getattr(request, "upload_too_large", False):
+            return _too_large(request, limit)
+        if form.is_valid():
+            try:
+                job = services.directory_import_submit(acting_user=request.user, upload=form.cleaned_data["file"],
+                                                       agency=form.cleaned_data["agency"],
+                                                       hsds_version=form.cleaned_data["hsds_version"] or "",
+                                                       request=request)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The package is uploaded; the import runs in the background."))
+                return redirect("survivors:directory_import", job.pk)
+    return render(request, "survivors/directory_imports.html",
+                  {"form": form, "imports": selectors.directory_imports()[:25], "limit_mb": limit // (1024 * 1024)})
+
+
+@require_perm(Perm.IMPORT_DIRECTORY)
+def directory_import(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Status and per-record report of one import; the status part is polled (htmx) until it ends."""
+    job = access_directory_import(request.user, import_id, request=request)
+    report = job.report or {}
+    created, updated = report.get("created") or {}, report.get("updated") or {}
+    ctx = {"job": job, "report": report, "rejected": report.get("rejected", [])[:1000],
+           "rejected_total": len(report.get("rejected", [])),
+           "tables": [(t, created.get(t, 0), updated.get(t, 0)) for t in hsds_io.TABLES if t in created or t in updated],
+           "skipped": sorted((report.get("skipped") or {}).items()),
+           # the first that exists: the page loads htmx itself, or base.html already does
+           "htmx_templates": ("core/_htmx.html", "survivors/_htmx_from_base.html")}
+    template = "survivors/_directory_import_status.html" if request.headers.get("HX-Request") else \
+        "survivors/directory_import.html"
+    return render(request, template, ctx)
