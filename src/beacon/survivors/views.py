@@ -336,9 +336,7 @@ def directory_import(request: HttpRequest, import_id: int) -> HttpResponse:
     ctx = {"job": job, "report": report, "rejected": report.get("rejected", [])[:1000],
            "rejected_total": len(report.get("rejected", [])),
            "tables": [(t, created.get(t, 0), updated.get(t, 0)) for t in hsds_io.TABLES if t in created or t in updated],
-           "skipped": sorted((report.get("skipped") or {}).items()),
-           # the first that exists: the page loads htmx itself, or base.html already does
-           "htmx_templates": ("core/_htmx.html", "survivors/_htmx_from_base.html")}
+           "skipped": sorted((report.get("skipped") or {}).items())}
     template = "survivors/_directory_import_status.html" if request.headers.get("HX-Request") else \
         "survivors/directory_import.html"
     return render(request, template, ctx)
