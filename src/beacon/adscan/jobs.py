@@ -134,7 +134,8 @@ PHRASES: dict[str, str] = {
         deducted from your pay; deducted from pay; deducted from your paycheck; deducted from wages;
         taken out of your pay; taken from your pay; paid back from your wages; pay it back; pay back;
         paid back; repay; repaid; you will repay; advance on your wages; travel advance; owe us;
-        se descuenta; se descontará; se descontara; descontado de su sueldo; descontado de su pago;
+        se descuenta; se descuentan; se le descuentan; se descontará; se descontara; se descontarán;
+        se descontaran; descontado de su sueldo; descontado de su pago;
         descuento de su pago; descuento semanal; se le descuenta; lo paga con su trabajo; pagar después;
         pagar despues; se paga con trabajo; nos debe; deuda
     """,
@@ -209,9 +210,9 @@ PHRASES: dict[str, str] = {
     "_NO_FEE": """
         no fees; no fee; no recruitment fees; no recruitment fee; no fees charged; no cost to workers;
         no cost to the worker; employer pays; paid by the employer;
-        employer will pay; reimbursed; will be reimbursed; sin costo para el trabajador; sin cobro;
+        employer will pay; sin costo para el trabajador; sin cobro;
         no se cobra; no cobramos; ninguna cuota; sin cuota; el patrón paga; el patron paga;
-        pagado por el empleador; el empleador paga; reembolsado; se reembolsa
+        pagado por el empleador; el empleador paga
     """,
     # registration of the employer or the job order
     "_REGISTRATION": """
@@ -289,7 +290,7 @@ _LEX = job_lexicon()
 
 # words that negate a fee, deduction or document phrase right before it
 _NEGATORS = frozenset(
-    "no not never without free zero none sin ningún ningun ninguna nunca cero nor".split()
+    "no not never nothing without free zero none sin ningún ningun ninguna nunca nada cero nor".split()
 )
 _NEGATED_CODES = frozenset(
     {"JOB_WORKER_PAYS_FEES", "JOB_DEBT_DEDUCTIONS", "JOB_DOCUMENTS_HELD", "JOB_WITHHELD_WAGES",
@@ -344,12 +345,12 @@ def extract_pay(text: str) -> list[PayMatch]:
 _SUFFIX = r"(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|Company|Farms?|Ranch|Orchards?|Nursery|Construction|Roofing|" \
           r"Landscaping|Services|Restaurant|Grill|Cafe|Dairy|Produce|Builders|Contractors|Group|Enterprises|Hotel)"
 _EMPLOYER_RE = re.compile(
-    rf"\b((?:[A-Z][\w&'.-]*\s+){{0,4}}{_SUFFIX})(?![\w])"
+    rf"\b((?:[A-Z][\w&'-]*,?[ \t]+){{0,4}}{_SUFFIX}(?:,?[ \t]+(?:LLC|Inc\.?|Corp\.?))?)(?![\w])"
 )
+_LEGAL_FORM_RE = re.compile(r"\b(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|Company)$")
 _EMPLOYER_LABEL_RE = re.compile(
-    r"(?:employer|company|hiring company|empresa|patrón|patron|empleador|compañía|compania)\s*[:\-]\s*"
-    r"([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,4})",
-    re.IGNORECASE,
+    r"(?i:employer|company|hiring company|empresa|patrón|patron|empleador|compañía|compania)[ \t]*:[ \t]*"
+    r"([A-Z][\w&'-]*(?:[ \t]+[A-Z][\w&'-]*){0,4}(?:[ \t]+(?:LLC|Inc\.?|Corp\.?|Co\.))?)"
 )
 _ADDRESS_RE = re.compile(
     r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w.'-]*\s+){1,4}"
@@ -362,13 +363,16 @@ def _employer(text: str) -> str:
     m = _EMPLOYER_LABEL_RE.search(text)
     if m:
         return m.group(1).strip()
+    names: list[str] = []
     for m in _EMPLOYER_RE.finditer(text):
         words = m.group(1).split()
         while words and words[0] in _EMPLOYER_STOP:
             words = words[1:]
         if len(words) >= 2:
-            return " ".join(words)
-    return ""
+            names.append(" ".join(words))
+    # a legal form (LLC, Inc...) names a business more surely than "Orchard" or "Services"
+    legal = [n for n in names if _LEGAL_FORM_RE.search(n)]
+    return (legal or names or [""])[0]
 
 
 # --- Signals --------------------------------------------------------------------------------

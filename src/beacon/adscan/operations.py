@@ -227,10 +227,23 @@ def _links_of(a: AnalysedAd) -> list[str]:
     return [*a.phones, *a.emails, *a.handles, *(f"image {i[:12]}" for i in a.ad.images)]
 
 
+_LEGAL_FORM = re.compile(r"\b(?:llc|l\.l\.c\.|inc|corp|co|company)\b\.?", re.IGNORECASE)
+
+
+def _employer_key(name: str) -> str:
+    """An employer name compared without case, punctuation or legal form ("Delta Farms" = "DELTA FARMS, LLC")."""
+    return " ".join(_NORM.sub(" ", _LEGAL_FORM.sub(" ", name.lower())).split())
+
+
 def _job_reasons(jobs: Sequence[AnalysedAd], cities: Sequence[CityVisit]) -> list[Indicator]:
     """Operation-level indicators of job ads: one offer under several employer names, in several towns."""
     out: list[Indicator] = []
-    employers = sorted({a.job["employer"] for a in jobs if a.job and a.job.get("employer")})
+    named: dict[str, str] = {}  # "river bend farms" -> "River Bend Farms LLC" (the first spelling seen)
+    for a in jobs:
+        name = a.job.get("employer", "") if a.job else ""
+        if name:
+            named.setdefault(_employer_key(name), name)
+    employers = sorted(named.values())
     if len(employers) >= 2:
         out.append(
             _ci("OP_JOB_MANY_EMPLOYERS", f"{len(employers)} employer names: {', '.join(employers[:6])}")
