@@ -448,6 +448,8 @@ def job_signals(
     # contact channel
     apps = {h.raw.lower().replace(" ", "") for h in by.get("_MESSAGING_APP", [])}
     apps.update(p for p in handle_platforms if p in {"whatsapp", "telegram"})
+    for h in by.get("_MESSAGING_ONLY", []):
+        apps.update(app for app in ("whatsapp", "telegram") if app in h.raw.lower())
     contact = sorted({"whatsapp" if a in {"whatsapp", "wa"} else a for a in apps})
     if has_phone:
         contact.append("phone")
