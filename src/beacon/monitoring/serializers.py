@@ -21,10 +21,14 @@ class AdRecordSerializer(serializers.Serializer):  # type: ignore[type-arg]
     phone = serializers.CharField(required=False, help_text="free text")
     age = serializers.CharField(required=False, help_text="as posted")
     images = serializers.ListField(child=serializers.CharField(), required=False, help_text="image hashes")
+    kind = serializers.ChoiceField(choices=["escort", "job"], required=False,
+                                   help_text="escort or job (a job ad or recruitment post); default: the batch's kind")
 
 
 class UploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     file = serializers.FileField(help_text="JSONL or CSV (gzip allowed)")
+    kind = serializers.ChoiceField(choices=["escort", "job"], required=False,
+                                   help_text="kind of the file's ads (a row's own kind wins); default escort")
 
 
 class RejectedRowSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
