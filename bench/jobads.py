@@ -24,8 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from beacon.adscan import scan_records  # noqa: E402
 from tests.adscan.jobads_data import EVALUATED, labelled_ads  # noqa: E402
+
+from beacon.adscan import scan_records  # noqa: E402
 
 
 def main() -> int:
@@ -37,11 +38,12 @@ def main() -> int:
     ops = labelled_ads(args.seed, args.operations_per_cell, args.ads_per_operation)
     ads = [a for op in ops for a in op.ads]
     truth = {a.record["id"]: a for a in ads}
+    language = {o.key: o.language for o in ops}
     result = scan_records([a.record for a in ads], min_cluster_size=1)
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for analysed in result.ads:
         lab = truth[analysed.ad.id]
-        lang = "es" if analysed.ad.id and any(o.language == "es" and o.key == lab.operation for o in ops) else "en"
+        lang = language[lab.operation]
         got = {i.code for i in analysed.indicators}
         for code in EVALUATED:
             for scope in (lang, "all"):

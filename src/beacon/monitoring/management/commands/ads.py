@@ -84,9 +84,8 @@ class Command(BaseCommand):
                             "(job ads and recruitment posts); a record's own 'kind' column wins")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         opts = parser.parse_args(argv)
-        from beacon.core.models import User
-
         from beacon.adscan.records import KINDS
+        from beacon.core.models import User
 
         from ...services import IngestError, ingest_file
 
