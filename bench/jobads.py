@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from tests.adscan.jobads_data import EVALUATED, labelled_ads  # noqa: E402
+from beacon.adscan import Ad, analyse_ad  # noqa: E402
+from tests.adscan.jobads_data import EVALUATED, HELD_OUT, labelled_ads  # noqa: E402
 
 from beacon.adscan import scan_records  # noqa: E402
 
@@ -85,6 +86,17 @@ def main() -> int:
         op = ranked[first_legit]
         print(f"highest legitimate operation: rank {first_legit + 1}, risk {op.risk:.2f}, reasons "
               + ", ".join(f"{r.code} {r.weight:g}" for r in op.reasons))
+    # held-out paraphrases: each sentence inside a lawful ad (recall only)
+    base = "Farm workers in Sikeston. $15.50/hr. Delta Farms LLC, 1200 County Road 4, Sikeston, MO. {s} Call 573-555-0101."
+    print("\nheld-out paraphrases (not written from the lexicon): recall")
+    total = hit = 0
+    for code, sentences in HELD_OUT.items():
+        found = [code in {i.code for i in analyse_ad(Ad(id="h", kind="job", body=base.format(s=s))).indicators}
+                 for s in sentences]
+        total += len(found)
+        hit += sum(found)
+        print(f"{code:30} {sum(found)}/{len(found)}")
+    print(f"{'all':30} {hit}/{total} ({hit / total:.0%})")
     return 0
 
 

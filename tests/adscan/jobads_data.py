@@ -231,3 +231,28 @@ def labelled_ads(seed: int = 17, operations_per_cell: int = 4, ads_per_operation
                         op.ads.append(LabelledAd(record, expected, key, exploitative))
                     ops.append(op)
     return ops
+
+
+# Paraphrases written without looking at the lexicon (how else an ad may say it): recall on these is the
+# honest measure of coverage; the templates above share most of their wording with the lexicon.
+HELD_OUT: dict[str, list[str]] = {
+    "JOB_WORKER_PAYS_FEES": ["Workers must send $350 to cover paperwork before the job starts.",
+                             "Hay que pagar $500 para el trámite de su visa H-2A.",
+                             "A one-time hiring charge of $250 applies.", "Se cobra $300 por conseguirle el trabajo."],
+    "JOB_DEBT_DEDUCTIONS": ["Your airfare is an advance you work off in the first month.",
+                            "Rent comes out of each check.", "El boleto se le descuenta poco a poco.",
+                            "La renta se rebaja del cheque."],
+    "JOB_DOCUMENTS_HELD": ["The crew leader holds all passports for safekeeping.",
+                           "Passports are collected at the airport.", "El mayordomo se queda con los pasaportes.",
+                           "Los documentos se quedan en la oficina."],
+    "JOB_WITHHELD_WAGES": ["Wages are held back until harvest is done.", "You get paid in full at season's end.",
+                           "El sueldo se entrega al terminar la cosecha.", "Se les paga todo al final."],
+    "JOB_RESTRICTED_MOVEMENT": ["Workers stay at the camp at all times.", "Nobody leaves the farm without the boss.",
+                                "No se sale del rancho sin permiso.", "Los celulares se guardan en la oficina."],
+    "JOB_EXCESSIVE_HOURS": ["Work every day of the week.", "Long shifts, Monday to Sunday.",
+                            "Se trabaja de lunes a domingo.", "Jornadas de 15 horas."],
+    "JOB_NO_PAPERS": ["Undocumented welcome.", "We don't check status.", "Aceptamos indocumentados.",
+                      "No pedimos papeles."],
+    "JOB_MESSAGING_ONLY": ["Message us on WhatsApp, no calls please.", "Reach us only through Telegram.",
+                           "Escríbanos al WhatsApp, no contestamos llamadas.", "Mándenos mensaje por WhatsApp nada más."],
+}
