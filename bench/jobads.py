@@ -24,10 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from beacon.adscan import Ad, analyse_ad  # noqa: E402
 from tests.adscan.jobads_data import EVALUATED, HELD_OUT, labelled_ads  # noqa: E402
 
-from beacon.adscan import scan_records  # noqa: E402
+from beacon.adscan import Ad, analyse_ad, scan_records  # noqa: E402
 
 
 def main() -> int:

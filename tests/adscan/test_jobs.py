@@ -233,3 +233,30 @@ def test_labelled_set_indicators_are_found():
             if not o.exploitative:
                 assert got & set(EVALUATED) <= {"JOB_HOUSING_TRANSPORT"}, a.record["body"]
     assert seen == set(EVALUATED)
+
+
+# --- properties -----------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(["no", "fee", "recruitment", "passport", "keep", "your", "$40/hr", "sin", "cuota",
+                         "experiencia", "WhatsApp", "only", "solo", "housing", "deducted", "from", "pay", ".",
+                         "7", "days", "a", "week", "Farms", "LLC", "días", "semana", "\n", "😀", "$1,200"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, max_size=40).map(" ".join), st.text(max_size=60))
+def test_job_analysis_spans_always_point_at_their_evidence(body: str, title: str) -> None:
+    a = analyse_ad(Ad(id="p", title=title, body=body, kind="job"))
+    assert a.job is not None
+    for ind in a.indicators:
+        assert ind.code in JOB_INDICATORS
+        if ind.span is None:
+            continue
+        text = a.ad.title if ind.field == "title" else a.ad.body
+        s, e = ind.span
+        assert 0 <= s < e <= len(text)
+        if ind.code != "JOB_HIGH_PAY_NO_EXPERIENCE":  # its evidence adds the pay it was promised with
+            assert text[s:e] == ind.evidence
+    for p in a.job["pay"]:
+        assert p["amount"] > 0 and p["raw"] in f"{title}\n{body}"

@@ -465,7 +465,10 @@ def job_signals(
             found.append(("JOB_MESSAGING_ONLY", only.span, only.raw))
         else:
             app = by["_MESSAGING_APP"][0] if by.get("_MESSAGING_APP") else None
-            found.append(("JOB_MESSAGING_ONLY", app.span if app else None, "contact only through a messaging app"))
+            if app is not None:  # the app named, with no phone, e-mail or website beside it
+                found.append(("JOB_MESSAGING_ONLY", app.span, app.raw))
+            else:
+                found.append(("JOB_MESSAGING_ONLY", None, "contact only through a messaging app"))
     # housing / transport: lawful on their own (H-2A employers must provide both)
     house = first("_HOUSING")
     ride = first("_TRANSPORT")
