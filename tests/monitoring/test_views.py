@@ -104,7 +104,7 @@ def test_watch_and_escalate(mo: Any, ingested: IngestRun, staff_client: Any) -> 
     op.refresh_from_db()
     assert op.status == Operation.Status.WATCH
     response = client.post(url, {"decision": "escalate"})
-    assert response.status_code == 302 and response["Location"] == f"/staff/cases/new/?from=operation%3A{op.pk}"
+    assert response.status_code == 302 and response["Location"] == f"/staff/cases/new/?from=operation%3A{op.pk}&kind=sex&venue_type=escort_services"
     op.refresh_from_db()
     assert op.status == Operation.Status.ESCALATED
     assert list(op.decisions.values_list("decision", flat=True)) == ["escalate", "watch"]

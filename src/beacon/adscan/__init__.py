@@ -8,7 +8,10 @@ Turns a raw ad feed into explained, ranked operations:
 * operation clustering, batch (:func:`scan_records`, :func:`scan_file`),
   streaming with flat memory per ad (:func:`scan_to_dir`, used by the
   command line) or incremental (:class:`OperationIndex`);
-* operation summaries with movement, template and an explainable risk.
+* operation summaries with movement, template and an explainable risk;
+* job ads and recruitment posts (``kind="job"``, English and Spanish): pay,
+  fees, employer, contact and industry extraction and a labor-exploitation
+  indicator catalogue (:mod:`beacon.adscan.jobs`).
 
 Command line: ``python -m beacon.adscan scan INPUT --out DIR``.
 """
@@ -28,7 +31,7 @@ from .extract import (
     extract_urls,
     normalise_phone,
 )
-from .indicators import AD_INDICATORS, CLUSTER_INDICATORS
+from .indicators import AD_INDICATORS, CLUSTER_INDICATORS, JOB_INDICATORS
 from .minhash import MinHashParams
 from .models import (
     Ad,
@@ -56,6 +59,7 @@ __all__ = [
     "AD_INDICATORS",
     "CLUSTER_INDICATORS",
     "HOTLINES",
+    "JOB_INDICATORS",
     "PLACES",
     "Ad",
     "AgeMatch",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from operator import itemgetter
+from typing import Any
 
 from .extract import (
     ages_from_tokens,
@@ -19,6 +20,7 @@ from .extract import (
     tokenise,
 )
 from .indicators import AD_INDICATORS, ad_lexicon, ad_risk
+from .jobs import JOB_KIND, job_signals
 from .lexicon import Lexicon
 from .models import Ad, AnalysedAd, Indicator, Place, Span
 from .places import normalise_city, place_lexicon, resolve_state
@@ -32,6 +34,9 @@ _WEIGHT = {code: d.weight for code, d in AD_INDICATORS.items()}
 _LEX: Lexicon[str | Place] = Lexicon()
 _LEX.add_entries(ad_lexicon().entries())
 _LEX.add_entries(place_lexicon().entries())
+# job ads: places only here (their phrases are matched by beacon.adscan.jobs)
+_PLACES: Lexicon[str | Place] = Lexicon()
+_PLACES.add_entries(place_lexicon().entries())
 # a URL (see extract._URL_RE) has one of these tokens, or ".tld" + a TLD token
 _URL_START = frozenset({"www", "http", "https"})
 _URL_TLDS = frozenset("com net org me io co us xxx ly to tv".split())
@@ -58,7 +63,10 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     """Extract entities and ad-level indicators from one :class:`Ad`.
 
     Spans in indicators index ``ad.title``, ``ad.body`` or ``ad.phone``
-    (given by the indicator's ``field``).
+    (given by the indicator's ``field``).  A job ad (``ad.kind == "job"``) is read
+    with the job catalogue (:mod:`beacon.adscan.jobs`) instead of the escort one, and
+    its shingle words are marked with its kind, so near-duplicate text never joins
+    ads of different kinds (only a shared identifier does).
     """
     title, body = ad.title, ad.body
     text = f"{title}\n{body}" if title else body
@@ -118,12 +126,28 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
             break
 
     place: Place | None = normalise_city(ad.city, ad.state) if ad.city else None
-    for payload, ls, le in _LEX.scan_spans(tokens, lows, lowset):
+    job: dict[str, Any] | None = None
+    if ad.kind == JOB_KIND:
+        found, details = job_signals(
+            text, tokens, lows, lowset, has_email=bool(emails), has_url=bool(urls), has_phone=bool(e164s),
+            handle_platforms=tuple(h.platform for h in handles),
+        )
+        for code, span, evidence in found:
+            if span is None:
+                if code not in seen_codes:
+                    seen_codes.add(code)
+                    indicators.append(Indicator(code, evidence, _WEIGHT[code]))
+            else:
+                flag(code, span, evidence=evidence)
+        job = details.to_dict()
+    for payload, ls, le in (_PLACES if ad.kind == JOB_KIND else _LEX).scan_spans(tokens, lows, lowset):
         if isinstance(payload, str):
             if payload not in seen_codes:  # (flag keeps the first one only)
                 flag(payload, (ls, le))
         elif place is None:
             place = resolve_state(text, payload, le)
+    if job is not None and place is not None:
+        job["worksite"] = place.key
 
     # text used for near-duplicate detection: words minus identifiers and digits
     cut: list[Span] = [p.span for p in phones]
@@ -142,6 +166,8 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
         words.extend(filter(str.isalpha, lows[pos:]))
     else:
         words = list(filter(str.isalpha, lows))
+    if ad.kind != "escort":
+        words = [f"{ad.kind}:{w}" for w in words]
 
     idents = [f"tel:{p}" for p in e164s]
     idents.extend(f"email:{e.value}" for e in emails)
@@ -162,4 +188,5 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
         shingle_text=" ".join(words),
         identifiers=list(dict.fromkeys(idents)),
         names=names_from_tokens(text, tokens, lows, lowset),
+        job=job,
     )

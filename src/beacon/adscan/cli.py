@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="processes analysing ads (default 1; results do not depend on it)",
     )
+    s.add_argument(
+        "--kind",
+        choices=["escort", "job"],
+        default="escort",
+        help="kind of the feed's ads (a record's own 'kind' column wins; default escort)",
+    )
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     return p
@@ -85,10 +91,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     lambda n: bar.update(task, completed=n),
                     args.region,
                     workers=args.workers,
+                    kind=args.kind,
                 )
         else:
             result = scan_to_dir(
-                args.input, args.out, params, args.min_cluster_size, None, args.region, workers=args.workers
+                args.input,
+                args.out,
+                params,
+                args.min_cluster_size,
+                None,
+                args.region,
+                workers=args.workers,
+                kind=args.kind,
             )
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)

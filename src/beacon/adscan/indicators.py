@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 from .lexicon import Lexicon
 
-__all__ = ["AD_INDICATORS", "CLUSTER_INDICATORS", "IndicatorDef", "ad_lexicon", "ad_risk"]
+__all__ = [
+    "AD_INDICATORS",
+    "CLUSTER_INDICATORS",
+    "ESCORT_INDICATORS",
+    "JOB_INDICATORS",
+    "IndicatorDef",
+    "ad_lexicon",
+    "ad_risk",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +35,7 @@ class IndicatorDef:
     title: str
 
 
-AD_INDICATORS: dict[str, IndicatorDef] = {
+ESCORT_INDICATORS: dict[str, IndicatorDef] = {
     d.code: d
     for d in (
         IndicatorDef("AD_TRUSTWORTHY", 1.5, "Provider presented as trustworthy / professional"),
@@ -40,6 +48,27 @@ AD_INDICATORS: dict[str, IndicatorDef] = {
     )
 }
 
+JOB_INDICATORS: dict[str, IndicatorDef] = {
+    d.code: d
+    for d in (
+        # job ads and recruitment posts (kind "job"): see beacon.adscan.jobs and docs/indicators.md
+        IndicatorDef("JOB_WORKER_PAYS_FEES", 3.0, "Worker charged a recruitment, visa or placement fee"),
+        IndicatorDef("JOB_DEBT_DEDUCTIONS", 2.5, "Travel, housing or other costs taken back from pay"),
+        IndicatorDef("JOB_DOCUMENTS_HELD", 4.0, "Employer keeps passports or identity documents"),
+        IndicatorDef("JOB_WITHHELD_WAGES", 2.5, "Wages held until the end of the season or contract"),
+        IndicatorDef("JOB_RESTRICTED_MOVEMENT", 3.0, "Workers may not leave, receive visitors or keep phones"),
+        IndicatorDef("JOB_EXCESSIVE_HOURS", 1.0, "Seven days a week or no days off"),
+        IndicatorDef("JOB_NO_PAPERS", 1.5, "Targets workers without papers or work authorization"),
+        IndicatorDef("JOB_HIGH_PAY_NO_EXPERIENCE", 1.5, "High pay promised for no experience"),
+        IndicatorDef("JOB_MESSAGING_ONLY", 1.5, "Contact only through a messaging app"),
+        IndicatorDef("JOB_UNVERIFIABLE_EMPLOYER", 1.0, "No employer name, address or registration"),
+        IndicatorDef("JOB_HOUSING_TRANSPORT", 0.25, "Housing or transport provided (lawful on its own)"),
+    )
+}
+
+AD_INDICATORS: dict[str, IndicatorDef] = {**ESCORT_INDICATORS, **JOB_INDICATORS}
+"""Every ad-level indicator, escort and job ads (codes are unique across kinds)."""
+
 CLUSTER_INDICATORS: dict[str, IndicatorDef] = {
     d.code: d
     for d in (
@@ -49,6 +78,9 @@ CLUSTER_INDICATORS: dict[str, IndicatorDef] = {
         IndicatorDef("OP_RAPID_MOVEMENT", 2.5, "Moves across cities in a short time"),
         IndicatorDef("OP_SHARED_IMAGES_ACROSS_PHONES", 2.0, "Same photos with different phones"),
         IndicatorDef("OP_AD_SIGNALS", 1.0, "Ad-level indicators (mean of member ads)"),
+        IndicatorDef("OP_JOB_MANY_EMPLOYERS", 3.0, "One job offer posted under several employer names"),
+        IndicatorDef("OP_JOB_MANY_TOWNS", 1.0, "One job offer posted in several towns"),
+        IndicatorDef("OP_CROSS_KIND_LINK", 1.0, "Escort and job ads linked by a shared identifier"),
     )
 }
 

@@ -139,6 +139,8 @@ class Ad:
     images: tuple[str, ...] = ()
     line: int = 0
     """1-based line number in the input file (0 when not from a file)."""
+    kind: str = "escort"
+    """``"escort"`` or ``"job"`` (a job ad or recruitment post): selects the indicator catalogue."""
 
 
 @dataclass(slots=True)
@@ -160,10 +162,12 @@ class AnalysedAd:
     """Linking keys: ``tel:+1...``, ``email:...``, ``handle:snap:...``, ``img:...``."""
     names: list[str] = field(default_factory=list)
     cluster_id: str | None = None
+    job: dict[str, Any] | None = None
+    """Job ads only: what the ad says about the work (``beacon.adscan.jobs.JobDetails.to_dict``)."""
 
     def to_dict(self) -> dict[str, Any]:
         a = self.ad
-        return {
+        d: dict[str, Any] = {
             "id": a.id,
             "site": a.site,
             "posted_at": a.posted_at.isoformat() if a.posted_at else None,
@@ -179,6 +183,10 @@ class AnalysedAd:
             "risk": self.risk,
             "cluster_id": self.cluster_id,
         }
+        if a.kind != "escort":
+            d["kind"] = a.kind
+            d["job"] = self.job
+        return d
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,10 +235,16 @@ class Operation:
     reasons: list[Indicator]
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    kinds: list[str] = field(default_factory=lambda: ["escort"])
+    """The kinds of its ads (both only when a shared identifier links them: see ``OP_CROSS_KIND_LINK``)."""
+    industry: str = ""
+    """Job ads: the most named Polaris industry (a ``beacon.cases.typology.VenueType`` code)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "cluster_id": self.cluster_id,
+            "kinds": self.kinds,
+            "industry": self.industry,
             "size": len(self.ad_ids),
             "ad_ids": self.ad_ids,
             "phones": self.phones,

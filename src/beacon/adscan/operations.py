@@ -116,11 +116,14 @@ def build_operation(cluster_id: str, ads: Sequence[AnalysedAd], text_groups: Seq
     images = Counter(i for a in ads for i in a.ad.images)
     cities, path = movement_of(ads)
     reasons: list[Indicator] = []
+    kinds = sorted({a.ad.kind for a in ads}, key=lambda k: (k != "escort", k))
+    escort = [a for a in ads if a.ad.kind == "escort"]
+    jobs = [a for a in ads if a.ad.kind != "escort"]
 
-    # many distinct names / ages on one phone
+    # many distinct names / ages on one phone (escort ads)
     names: dict[str, set[str]] = defaultdict(set)
     ages: dict[str, set[int]] = defaultdict(set)
-    for a in ads:
+    for a in escort:
         for p in a.phones:
             names[p].update(a.names)
             ages[p].update(a.ages)
@@ -146,15 +149,15 @@ def build_operation(cluster_id: str, ads: Sequence[AnalysedAd], text_groups: Seq
     if worst >= 3:
         reasons.append(_ci("OP_MANY_PHONES_ON_TEMPLATE", f"{worst} different phones on one ad template"))
     # third-person / plural voice
-    third = sum(1 for a in ads if any(i.code == "AD_THIRD_PERSON" for i in a.indicators))
-    if len(ads) >= 2 and third / len(ads) >= 0.5:
+    third = sum(1 for a in escort if any(i.code == "AD_THIRD_PERSON" for i in a.indicators))
+    if len(escort) >= 2 and third / len(escort) >= 0.5:
         reasons.append(
-            _ci("OP_THIRD_PERSON_VOICE", f"{third} of {len(ads)} ads use third-person or plural voice")
+            _ci("OP_THIRD_PERSON_VOICE", f"{third} of {len(escort)} ads use third-person or plural voice")
         )
-    # movement across cities in a short time
+    # movement across cities in a short time (escort ads: the people advertised move)
     distinct = {c.place for c in cities}
     known = [c for c in path if c.first_seen is not None]
-    if len(distinct) >= 3 and known:
+    if escort and not jobs and len(distinct) >= 3 and known:
         t0 = min(c.first_seen for c in known if c.first_seen is not None)
         t1 = max(c.last_seen for c in known if c.last_seen is not None)
         if t1 - t0 <= MOVEMENT_WINDOW:
@@ -175,6 +178,22 @@ def build_operation(cluster_id: str, ads: Sequence[AnalysedAd], text_groups: Seq
             _ci(
                 "OP_SHARED_IMAGES_ACROSS_PHONES",
                 f"{len(shared)} image(s) appear with {max(len(img_phones[i]) for i in shared)} different phones",
+            )
+        )
+    industry = ""
+    if jobs:
+        reasons.extend(_job_reasons(jobs, cities))
+        industries = Counter(a.job["industry"] for a in jobs if a.job and a.job.get("industry"))
+        industry = industries.most_common(1)[0][0] if industries else ""
+    if escort and jobs:
+        shared = sorted(
+            {i for a in escort for i in _links_of(a)} & {i for a in jobs for i in _links_of(a)}
+        )
+        reasons.append(
+            _ci(
+                "OP_CROSS_KIND_LINK",
+                f"{len(escort)} escort ad(s) and {len(jobs)} job ad(s) share "
+                + (", ".join(shared[:5]) if shared else "an identifier"),
             )
         )
     mean_ad = sum(a.risk for a in ads) / len(ads) if ads else 0.0
@@ -198,4 +217,38 @@ def build_operation(cluster_id: str, ads: Sequence[AnalysedAd], text_groups: Seq
         reasons=reasons,
         first_seen=min(times) if times else None,
         last_seen=max(times) if times else None,
+        kinds=kinds,
+        industry=industry,
     )
+
+
+def _links_of(a: AnalysedAd) -> list[str]:
+    """The identifiers an ad links on (phones, e-mails, handles, images), as shown to analysts."""
+    return [*a.phones, *a.emails, *a.handles, *(f"image {i[:12]}" for i in a.ad.images)]
+
+
+_LEGAL_FORM = re.compile(r"\b(?:llc|l\.l\.c\.|inc|corp|co|company)\b\.?", re.IGNORECASE)
+
+
+def _employer_key(name: str) -> str:
+    """An employer name compared without case, punctuation or legal form ("Delta Farms" = "DELTA FARMS, LLC")."""
+    return " ".join(_NORM.sub(" ", _LEGAL_FORM.sub(" ", name.lower())).split())
+
+
+def _job_reasons(jobs: Sequence[AnalysedAd], cities: Sequence[CityVisit]) -> list[Indicator]:
+    """Operation-level indicators of job ads: one offer under several employer names, in several towns."""
+    out: list[Indicator] = []
+    named: dict[str, str] = {}  # "river bend farms" -> "River Bend Farms LLC" (the first spelling seen)
+    for a in jobs:
+        name = a.job.get("employer", "") if a.job else ""
+        if name:
+            named.setdefault(_employer_key(name), name)
+    employers = sorted(named.values())
+    if len(employers) >= 2:
+        out.append(
+            _ci("OP_JOB_MANY_EMPLOYERS", f"{len(employers)} employer names: {', '.join(employers[:6])}")
+        )
+    towns = [c.place.name for c in cities]
+    if len(towns) >= 3:
+        out.append(_ci("OP_JOB_MANY_TOWNS", f"posted in {len(towns)} towns: {', '.join(towns[:8])}"))
+    return out

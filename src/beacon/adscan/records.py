@@ -17,9 +17,11 @@ from typing import Any, BinaryIO
 
 from .models import Ad, Rejected
 
-__all__ = ["FIELDS", "InputError", "iter_file", "parse_record"]
+__all__ = ["FIELDS", "KINDS", "InputError", "check_kind", "iter_file", "iter_records", "parse_record"]
 
-FIELDS = ("id", "posted_at", "site", "url", "title", "body", "city", "state", "phone", "age", "images")
+FIELDS = ("id", "posted_at", "site", "url", "title", "body", "city", "state", "phone", "age", "images", "kind")
+KINDS = ("escort", "job")
+"""Accepted values of ``kind`` (``beacon.adscan.jobs.KINDS``); an empty kind takes the feed's default."""
 _TEXT_FIELDS = ("site", "url", "title", "body", "city", "state", "phone", "age")
 MAX_FIELD = 100_000
 
@@ -38,9 +40,26 @@ def _parse_time(value: str) -> datetime:
     return dt
 
 
-def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None) -> Ad:
+def _kind(value: Any, default: str) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if not isinstance(value, str):
+        raise ValueError(f"'kind' must be a string, got {type(value).__name__}")
+    kind = value.strip().lower()
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {value.strip()[:40]!r}: expected one of {', '.join(KINDS)}")
+    return kind
+
+
+def check_kind(kind: str) -> str:
+    """A feed's default kind, validated (raises ``ValueError`` naming the accepted kinds)."""
+    return _kind(kind, "escort")
+
+
+def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None, kind: str = "escort") -> Ad:
     """Validate one mapping into an :class:`Ad`; raises ``ValueError`` with a
-    human-readable reason when the record is malformed."""
+    human-readable reason when the record is malformed.  ``kind`` is the feed's
+    kind, used when the record has none."""
     if not isinstance(rec, Mapping):
         raise ValueError(f"expected a JSON object, got {type(rec).__name__}")
     rid = rec.get("id")
@@ -97,11 +116,13 @@ def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None
                 images.append(image_hasher(im) if image_hasher is not None else im.lower())
     elif images_v not in (None, ""):
         raise ValueError(f"'images' must be a list, got {type(images_v).__name__}")
+    ad_kind = _kind(rec.get("kind"), kind)
     return Ad(
         id=rid,
         posted_at=posted,
         images=tuple(images),
         line=line,
+        kind=ad_kind,
         **vals,
     )
 
@@ -125,10 +146,12 @@ def _sniff_format(path: Path, first: bytes) -> str:
     return "jsonl" if first.lstrip().startswith(b"{") else "csv"
 
 
-def iter_file(path: str | Path, image_hasher: Any = None) -> Iterator[Ad | Rejected]:
+def iter_file(path: str | Path, image_hasher: Any = None, kind: str = "escort") -> Iterator[Ad | Rejected]:
     """Yield :class:`Ad` or :class:`Rejected` for each record of a JSONL or
     CSV file (gzip detected from magic bytes).  Duplicate ids (same site and
-    id) are rejected after the first occurrence."""
+    id) are rejected after the first occurrence.  ``kind`` is the feed's kind
+    (a record's own ``kind`` wins)."""
+    kind = check_kind(kind)
     p = Path(path)
     if not p.exists():
         raise InputError(f"input not found: {p}")
@@ -137,7 +160,7 @@ def iter_file(path: str | Path, image_hasher: Any = None) -> Iterator[Ad | Rejec
         first = buffered.peek(4096)[:4096]
         fmt = _sniff_format(p, first)
         seen: set[tuple[str, str]] = set()
-        src = _iter_jsonl(buffered, image_hasher) if fmt == "jsonl" else _iter_csv(buffered, image_hasher)
+        src = _iter_jsonl(buffered, image_hasher, kind) if fmt == "jsonl" else _iter_csv(buffered, image_hasher, kind)
         for item in src:
             if isinstance(item, Ad):
                 key = (item.site, item.id)
@@ -148,7 +171,7 @@ def iter_file(path: str | Path, image_hasher: Any = None) -> Iterator[Ad | Rejec
             yield item
 
 
-def _iter_jsonl(f: BinaryIO, image_hasher: Any) -> Iterator[Ad | Rejected]:
+def _iter_jsonl(f: BinaryIO, image_hasher: Any, kind: str = "escort") -> Iterator[Ad | Rejected]:
     for lineno, raw in enumerate(f, start=1):
         if not raw.strip():
             continue
@@ -163,12 +186,12 @@ def _iter_jsonl(f: BinaryIO, image_hasher: Any) -> Iterator[Ad | Rejected]:
             yield Rejected(lineno, f"invalid JSON: {e.msg} at column {e.colno}", text.rstrip("\n"))
             continue
         try:
-            yield parse_record(rec, lineno, image_hasher)
+            yield parse_record(rec, lineno, image_hasher, kind)
         except ValueError as e:
             yield Rejected(lineno, str(e), text.rstrip("\n"))
 
 
-def _iter_csv(f: BinaryIO, image_hasher: Any) -> Iterator[Ad | Rejected]:
+def _iter_csv(f: BinaryIO, image_hasher: Any, kind: str = "escort") -> Iterator[Ad | Rejected]:
     text = io.TextIOWrapper(f, encoding="utf-8", errors="replace", newline="")
     reader = csv.reader(text)
     try:
@@ -202,22 +225,24 @@ def _iter_csv(f: BinaryIO, image_hasher: Any) -> Iterator[Ad | Rejected]:
             continue
         rec = dict(zip(header, row, strict=True))
         try:
-            yield parse_record(rec, line, image_hasher)
+            yield parse_record(rec, line, image_hasher, kind)
         except ValueError as e:
             yield Rejected(line, str(e), raw)
 
 
 def iter_records(
-    records: Iterable[Mapping[str, Any] | Ad], image_hasher: Any = None
+    records: Iterable[Mapping[str, Any] | Ad], image_hasher: Any = None, kind: str = "escort"
 ) -> Iterator[Ad | Rejected]:
-    """Validate in-memory records (dicts or :class:`Ad`), numbering them 1..n."""
+    """Validate in-memory records (dicts or :class:`Ad`), numbering them 1..n;
+    ``kind`` is the feed's kind (a record's own ``kind`` wins)."""
+    kind = check_kind(kind)
     seen: set[tuple[str, str]] = set()
     for i, rec in enumerate(records, start=1):
         if isinstance(rec, Ad):
             ad = rec
         else:
             try:
-                ad = parse_record(rec, i, image_hasher)
+                ad = parse_record(rec, i, image_hasher, kind)
             except ValueError as e:
                 yield Rejected(
                     i, str(e), json.dumps(rec, default=str)[:2000] if isinstance(rec, Mapping) else repr(rec)

@@ -214,13 +214,15 @@ def scan_records(
     min_cluster_size: int = 2,
     progress: Progress | None = None,
     region: str = "US",
+    kind: str = "escort",
 ) -> ScanResult:
-    """Scan in-memory records (dicts with the input columns, or :class:`Ad`).
+    """Scan in-memory records (dicts with the input columns, or :class:`Ad`);
+    ``kind`` is the feed's kind (``escort`` or ``job``; a record's own wins).
 
     Ads that end up alone have ``cluster_id`` None unless
     ``min_cluster_size`` is 1 (then every ad gets a singleton operation).
     """
-    return _scan(iter_records(records), params, min_cluster_size, progress, region)
+    return _scan(iter_records(records, kind=kind), params, min_cluster_size, progress, region)
 
 
 def scan_file(
@@ -230,6 +232,7 @@ def scan_file(
     progress: Progress | None = None,
     region: str = "US",
     hash_images: bool = True,
+    kind: str = "escort",
 ) -> ScanResult:
     """Scan a JSONL/CSV file (gzip allowed).  Raises
     :class:`beacon.adscan.records.InputError` when the file cannot be read.
@@ -238,7 +241,7 @@ def scan_file(
     :func:`beacon.adscan.scan_to_dir`, which writes the same output files
     with flat memory per ad."""
     return _scan(
-        iter_file(path, file_image_hasher(path, hash_images)), params, min_cluster_size, progress, region
+        iter_file(path, file_image_hasher(path, hash_images), kind), params, min_cluster_size, progress, region
     )
 
 

@@ -68,6 +68,9 @@ Summary = tuple[
     tuple[int, ...],  # ages
     tuple[str, ...],  # indicator codes
     float,  # risk
+    str,  # kind
+    str,  # job ads: employer
+    str,  # job ads: industry
 ]
 Digest = tuple[str, bytes, list[str], Summary]
 
@@ -114,6 +117,9 @@ def _summary(a: AnalysedAd) -> Summary:
         tuple(a.ages),
         tuple([i.code for i in a.indicators]),
         a.risk,
+        ad.kind,
+        a.job["employer"] if a.job else "",
+        a.job["industry"] if a.job else "",
     )
 
 
@@ -177,7 +183,7 @@ def _light_ad(ad_id: str, s: Summary, text: str) -> AnalysedAd:
     """An :class:`AnalysedAd` carrying just what :func:`build_operation` reads."""
     inds = [Indicator(c, "", AD_INDICATORS[c].weight) for c in s[8]]
     return AnalysedAd(
-        ad=Ad(id=ad_id, posted_at=s[0], body=text, images=s[5]),
+        ad=Ad(id=ad_id, posted_at=s[0], body=text, images=s[5], kind=s[10]),
         phones=list(s[2]),
         emails=list(s[3]),
         urls=[],
@@ -190,6 +196,7 @@ def _light_ad(ad_id: str, s: Summary, text: str) -> AnalysedAd:
         shingle_text="",
         identifiers=[],
         names=list(s[6]),
+        job={"employer": s[11], "industry": s[12]} if s[10] != "escort" else None,
     )
 
 
@@ -202,6 +209,7 @@ def scan_to_dir(
     region: str = "US",
     hash_images: bool = True,
     workers: int = 1,
+    kind: str = "escort",
 ) -> StreamResult:
     """Scan a JSONL/CSV file (gzip allowed) and write ``ads.jsonl``,
     ``clusters.jsonl``, ``rejected.jsonl`` and ``summary.json`` into
@@ -209,7 +217,7 @@ def scan_to_dir(
     with gc_paused():
         try:
             return _scan_to_dir(
-                path, out_dir, params, min_cluster_size, progress, region, hash_images, workers
+                path, out_dir, params, min_cluster_size, progress, region, hash_images, workers, kind
             )
         except BaseException:
             for spill in _SPILLS:
@@ -226,13 +234,14 @@ def _scan_to_dir(
     region: str,
     hash_images: bool,
     workers: int,
+    kind: str = "escort",
 ) -> StreamResult:
     params = params or ClusterParams()
     mh = params.minhash
     t0 = time.perf_counter()
     # read the first record before creating anything: an unreadable input
     # raises InputError / OSError here
-    items: Iterator[Ad | Rejected] = iter_file(path, file_image_hasher(path, hash_images))
+    items: Iterator[Ad | Rejected] = iter_file(path, file_image_hasher(path, hash_images), kind)
     first = next(items, None)
     if first is not None:
         items = chain([first], items)
@@ -284,7 +293,7 @@ def _scan_to_dir(
             s = summ
             summaries.append(
                 (s[0], s[1], _intern(s[2]), _intern(s[3]), _intern(s[4]), _intern(s[5]), _intern(s[6]),
-                 s[7], _intern(s[8]), s[9])
+                 s[7], _intern(s[8]), s[9], s[10], s[11], s[12])
             )  # fmt: skip
             flines.write(line)
             flines.write("\n")

@@ -23,6 +23,7 @@ from beacon.core.permissions import Perm, has_perm
 from . import forms, graph, read_log, reports, selectors, services
 from .access import access_alert, access_case, access_graph_start, access_source, can_manage, deny_manage
 from .models import AccessGrant, Case, CaseTask
+from .typology import VenueType
 
 
 def _errors(request: HttpRequest, exc: ValidationError | forms.forms.Form) -> None:
@@ -69,8 +70,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("from", "")
     source_key: tuple[str, str] | None = access_source(request.user, source, request=request) if source else None
-    form = forms.CaseForm(request.POST or None,
-                          initial={"title": f"From {source}" if source else ""})
+    initial = {"title": f"From {source}" if source else ""}
+    # an escalation suggests the kind and venue type (e.g. labor / agriculture for job ads); unknown values are dropped
+    if request.GET.get("kind") in Case.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    if request.GET.get("venue_type") in VenueType.values:
+        initial["venue_type"] = request.GET["venue_type"]
+    form = forms.CaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         fields: dict[str, Any] = {"kind": d["kind"], "venue_type": d["venue_type"], "summary": d["summary"],

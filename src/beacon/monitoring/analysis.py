@@ -37,18 +37,25 @@ def content_hash(ad: ScanAd) -> str:
 
 
 def content_of(row: Ad | ScanAd) -> dict[str, Any]:
-    """The content of an incoming ad or a stored row (kept in ``AdVersion`` when a new version replaces it)."""
-    return {
+    """The content of an incoming ad or a stored row (kept in ``AdVersion`` when a new version replaces it).
+
+    ``kind`` is part of the content only when it is not the default (escort), so the hashes of ads stored
+    before kinds existed do not change."""
+    content = {
         "posted_at": row.posted_at.isoformat() if row.posted_at else None,
         "url": row.url, "title": row.title, "body": row.body, "city": row.city, "state": row.state,
         "phone": row.phone, "age": row.age, "images": list(row.images or []),
     }
+    if (row.kind or "escort") != "escort":
+        content["kind"] = row.kind
+    return content
 
 
 def to_scan_ad(row: Ad) -> ScanAd:
     return ScanAd(
         id=row.external_id, posted_at=row.posted_at, site=row.site, url=row.url, title=row.title, body=row.body,
         city=row.city, state=row.state, phone=row.phone, age=row.age, images=tuple(row.images or ()),
+        kind=row.kind or "escort",
     )
 
 
@@ -57,6 +64,7 @@ def set_content(row: Ad, ad: ScanAd) -> None:
     row.url, row.title, row.body = ad.url, ad.title, ad.body
     row.city, row.state, row.phone, row.age = ad.city[:200], ad.state[:50], ad.phone[:200], ad.age[:50]
     row.images = list(ad.images)
+    row.kind = ad.kind
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ def analyse(row: Ad) -> Clustering:
     row.ages, row.names = a.ages, a.names
     row.prices = [{"amount": p.amount, "unit": p.unit, "raw": p.raw} for p in a.prices]
     row.indicators = [i.to_dict() for i in a.indicators]
+    row.job = a.job
     row.risk = a.risk
     row.place_name = a.place.name if a.place else ""
     row.place_state = a.place.state if a.place else ""
@@ -112,6 +121,7 @@ def analysed_from_row(row: Ad) -> AnalysedAd:
         ad=to_scan_ad(row), phones=list(row.phones or []), emails=list(row.emails or []), urls=[],
         handles=list(row.handles or []), prices=prices, ages=list(row.ages or []), place=place,
         indicators=indicators, risk=row.risk, shingle_text="", identifiers=[], names=list(row.names or []),
+        job=row.job,
     )
 
 

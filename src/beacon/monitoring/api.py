@@ -40,16 +40,23 @@ class BatchCreate(APIView):
         operation_id="ads_batch_create",
         request={"application/json": AdRecordSerializer(many=True), "multipart/form-data": UploadSerializer},
         responses={201: RunSerializer, 202: RunSerializer},
+        parameters=[OpenApiParameter("kind", str, enum=["escort", "job"],
+                                     description="kind of the batch's ads (a record's own `kind` wins); default escort")],
         description="Store a batch of ads: a JSON list of records, or a JSONL/CSV file upload (`file`). Idempotent on "
                     "(site, id) and content. Small batches are stored at once (201); larger ones are queued (202): "
                     "poll the batch.",
     )
     def post(self, request: Request) -> Response:
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
+        kind = request.query_params.get("kind") or (request.data.get("kind") if upload is not None else None)
+        try:
+            kind = services.feed_kind(kind)
+        except services.IngestError as exc:
+            raise ValidationError({"kind": [str(exc)]}) from exc
         if upload is not None:
             try:
                 run = services.submit_batch(acting_user=request.user, text=services.read_upload(upload),
-                                            name=upload.name or "")
+                                            name=upload.name or "", kind=kind)
             except services.IngestError as exc:
                 raise ValidationError({"file": [str(exc)]}) from exc
         elif isinstance(request.data, list):
@@ -57,7 +64,7 @@ class BatchCreate(APIView):
                 raise ValidationError({"non_field_errors": ["The batch is empty."]})
             if len(request.data) > MAX_RECORDS:
                 raise ValidationError({"non_field_errors": [f"At most {MAX_RECORDS} records per batch."]})
-            run = services.submit_batch(acting_user=request.user, records=list(request.data))
+            run = services.submit_batch(acting_user=request.user, records=list(request.data), kind=kind)
         else:
             raise ValidationError({"non_field_errors": ["Send a JSON list of ads or upload a file as 'file'."]})
         run.refresh_from_db()

@@ -34,7 +34,7 @@ T = TypeVar("T", bound=Hashable)
 
 SUMMARY_FIELDS = ("external_id", "site", "url", "posted_at", "title", "body", "city", "state", "phone", "age", "images",
                   "phones", "emails", "handles", "ages", "names", "prices", "indicators", "risk", "place_name",
-                  "place_state", "lat", "lon", "text_group", "operation_id")
+                  "place_state", "lat", "lon", "text_group", "operation_id", "kind", "job")
 STATUS_STRENGTH: dict[str, int] = {
     Operation.Status.ESCALATED: 4, Operation.Status.WATCH: 3, Operation.Status.NEW: 2, Operation.Status.DISMISSED: 1,
     Operation.Status.MERGED: 0,
@@ -219,5 +219,6 @@ def summarise(operation_ids: Iterable[int]) -> None:
                 risk=built.risk, reasons=data["reasons"], phones=built.phones, emails=built.emails,
                 handles=built.handles, images=built.images, cities=data["cities"], movement=data["movement"],
                 template=built.template, first_seen=built.first_seen, last_seen=built.last_seen,
+                kinds=built.kinds, industry=built.industry,
             )
         Operation.objects.filter(pk=op_id).update(**fields)

@@ -34,6 +34,7 @@ class OperationLinkProvider:
     def describe(self, object_ids: Iterable[str]) -> dict[str, LinkedObject]:
         out = {}
         for op in Operation.objects.filter(pk__in=int_ids(object_ids)):
-            label = f"Ad operation #{op.pk}: {op.ad_count} ads, risk {op.risk:g}"
+            what = "Job-ad operation" if op.kinds == ["job"] else "Ad operation"
+            label = f"{what} #{op.pk}: {op.ad_count} ads, risk {op.risk:g}"
             out[str(op.pk)] = LinkedObject("operation", str(op.pk), label, reverse("monitoring:operation", args=[op.pk]))
         return out

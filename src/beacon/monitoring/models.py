@@ -65,6 +65,13 @@ class RejectedRow(models.Model):
         return f"line {self.line}: {self.reason}"
 
 
+class AdKind(models.TextChoices):
+    """What an ad offers: the indicator catalogue it is read with (``beacon.adscan``'s ``kind``)."""
+
+    ESCORT = "escort", _("Escort ad")
+    JOB = "job", _("Job ad or recruitment post")
+
+
 class Operation(models.Model):
     """A set of ads believed to come from one operation (near-duplicate text or shared identifiers).
 
@@ -92,6 +99,10 @@ class Operation(models.Model):
     cities = models.JSONField(default=list, blank=True)
     movement = models.JSONField(default=list, blank=True)
     template = models.TextField(blank=True)
+    kinds = models.JSONField(default=list, blank=True,
+                             help_text='kinds of its ads ("escort", "job"); both only when an identifier links them')
+    industry = models.CharField(max_length=40, blank=True,
+                                help_text="job ads: the most named Polaris industry (a cases VenueType code)")
     summary_stale = models.BooleanField(default=False, db_index=True,
                                         help_text="ads joined since the summary was computed (recomputed per run)")
     first_seen = models.DateTimeField(null=True, blank=True)
@@ -115,6 +126,7 @@ class Ad(models.Model):
 
     site = models.CharField(max_length=200, blank=True)
     external_id = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=AdKind.choices, default=AdKind.ESCORT, db_index=True)
     content_hash = models.CharField(max_length=64)
     version = models.PositiveIntegerField(default=1)
     posted_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -138,6 +150,7 @@ class Ad(models.Model):
     names = models.JSONField(default=list, blank=True)
     prices = models.JSONField(default=list, blank=True)
     indicators = models.JSONField(default=list, blank=True)
+    job = models.JSONField(null=True, blank=True, help_text="job ads: pay, fees, employer, contact, industry (adscan)")
     risk = models.FloatField(default=0)
     place_name = models.CharField(max_length=100, blank=True)
     place_state = models.CharField(max_length=2, blank=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,11 +28,16 @@ QUEUE_FILTERS = {
 }
 
 
-def operation_queue(*, user: Any, status: str = "open", min_ads: int = 2, q: str = "") -> QuerySet[Operation]:
-    """Operations ranked by risk (then size), for a user who may review ads; merged ones never appear."""
+def operation_queue(*, user: Any, status: str = "open", min_ads: int = 2, q: str = "",
+                    kind: str = "") -> QuerySet[Operation]:
+    """Operations ranked by risk (then size), for a user who may review ads; merged ones never appear.
+
+    ``kind`` (``escort`` or ``job``) keeps the operations with at least one ad of that kind."""
     if not has_perm(user, Perm.REVIEW_ADS):
         return Operation.objects.none()
     qs = Operation.objects.filter(status__in=QUEUE_FILTERS.get(status, OPEN), ad_count__gte=max(1, min_ads))
+    if kind:
+        qs = qs.filter(Exists(Ad.objects.filter(operation=OuterRef("pk"), kind=kind)))
     if q:
         # a phone written any way matches its E.164 linking key; handles, e-mails and words match as text
         phone = normalise_phone(q)
@@ -47,6 +52,18 @@ def operation_ads(*, user: Any, operation: Operation) -> QuerySet[Ad]:
     if not has_perm(user, Perm.REVIEW_ADS):
         return Ad.objects.none()
     return operation.ads.defer("signature").order_by("posted_at", "id")
+
+
+def case_defaults(op: Operation) -> dict[str, str]:
+    """What a case opened from an operation starts with: labor trafficking and the Polaris venue type of
+    the job ads' industry for an operation of job ads, sex trafficking and escort services for escort ads
+    (an operation of both kinds leaves them for the analyst to choose)."""
+    kinds = set(op.kinds or [])
+    if kinds == {"job"}:
+        return {"kind": "labor", **({"venue_type": op.industry} if op.industry else {})}
+    if kinds == {"escort"}:
+        return {"kind": "sex", "venue_type": "escort_services"}
+    return {}
 
 
 def run_list(*, user: Any) -> QuerySet[IngestRun]:
@@ -86,12 +103,15 @@ def highlight(text: str, marks: Sequence[Mark]) -> SafeString:
 
 def highlighted(ad: Ad) -> dict[str, SafeString]:
     """Title, body and phone of an ad with their indicator spans marked."""
+    from .labels import indicator_title
+
     marks: dict[str, list[Mark]] = {"title": [], "body": [], "phone": []}
     for ind in ad.indicators or []:
         fieldname, span = ind.get("field"), ind.get("span")
         if fieldname in marks and span and len(span) == 2:
-            marks[fieldname].append(Mark(int(span[0]), int(span[1]), str(ind.get("code", "")),
-                                         f"{ind.get('code', '')} (weight {ind.get('weight', 0)})"))
+            code = str(ind.get("code", ""))
+            marks[fieldname].append(Mark(int(span[0]), int(span[1]), code,
+                                         f"{indicator_title(code)}: {code} (+{ind.get('weight', 0)})"))
     return {f: highlight(getattr(ad, f) or "", ms) for f, ms in marks.items()}
 
 

@@ -21,10 +21,16 @@ class AdRecordSerializer(serializers.Serializer):  # type: ignore[type-arg]
     phone = serializers.CharField(required=False, help_text="free text")
     age = serializers.CharField(required=False, help_text="as posted")
     images = serializers.ListField(child=serializers.CharField(), required=False, help_text="image hashes")
+    # a plain string in the schema (an enum named "kind" would collide with the other "kind" enums);
+    # validated by beacon.adscan.records: an unknown kind rejects the row with its reason
+    kind = serializers.CharField(required=False,
+                                 help_text="escort or job (a job ad or recruitment post); default: the batch's kind")
 
 
 class UploadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     file = serializers.FileField(help_text="JSONL or CSV (gzip allowed)")
+    kind = serializers.CharField(required=False,
+                                 help_text="escort or job: kind of the file's ads (a row's own kind wins); default escort")
 
 
 class RejectedRowSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -24,7 +24,7 @@ from beacon.adscan import Ad as ScanAd
 from beacon.adscan import InputError, Rejected, iter_file
 
 # Not re-exported by beacon.adscan: image hashing of file paths and validation of in-memory records.
-from beacon.adscan.records import iter_records
+from beacon.adscan.records import check_kind, iter_records
 from beacon.adscan.scan import file_image_hasher
 from beacon.core import audit
 from beacon.core.identifiers import identifier_ids
@@ -253,35 +253,49 @@ def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> d
 
 
 # --- Entry points -------------------------------------------------------------------------
+def feed_kind(kind: str | None) -> str:
+    """A feed's kind (``escort`` when not given), or ``IngestError`` naming the accepted kinds."""
+    try:
+        return check_kind(kind or "escort")
+    except ValueError as exc:
+        raise IngestError(str(exc)) from exc
+
+
 def ingest_file(path: str | Path, *, acting_user: Any, source: str = IngestRun.Source.CLI,
-                chunk_size: int = CHUNK_SIZE, progress: Progress | None = None) -> IngestRun:
-    """``beacon ads ingest INPUT``: a JSONL or CSV file (gzip allowed)."""
+                chunk_size: int = CHUNK_SIZE, progress: Progress | None = None, kind: str = "escort") -> IngestRun:
+    """``beacon ads ingest INPUT [--kind job]``: a JSONL or CSV file (gzip allowed); ``kind`` is the feed's
+    kind (a record's own ``kind`` wins)."""
     p = Path(path)
+    kind = feed_kind(kind)
     if not p.exists():
         raise IngestError(f"input not found: {p}")
     run = run_create(source=source, acting_user=acting_user, filename=p.name)
     try:
-        items = iter_file(p, file_image_hasher(p, hash_images=True))
+        items = iter_file(p, file_image_hasher(p, hash_images=True), kind)
         return ingest_items(run, items, acting_user=acting_user, chunk_size=chunk_size, progress=progress)
     except InputError as exc:
         raise IngestError(str(exc)) from exc
 
 
 def ingest_records(records: Iterable[Mapping[str, Any]], *, acting_user: Any, source: str = IngestRun.Source.API,
-                   filename: str = "", chunk_size: int = CHUNK_SIZE, run: IngestRun | None = None) -> IngestRun:
+                   filename: str = "", chunk_size: int = CHUNK_SIZE, run: IngestRun | None = None,
+                   kind: str = "escort") -> IngestRun:
+    kind = feed_kind(kind)
     run = run or run_create(source=source, acting_user=acting_user, filename=filename)
-    return ingest_items(run, iter_records(records), acting_user=acting_user, chunk_size=chunk_size)
+    return ingest_items(run, iter_records(records, kind=kind), acting_user=acting_user, chunk_size=chunk_size)
 
 
-def ingest_text(text: str, *, name: str, acting_user: Any, run: IngestRun | None = None) -> IngestRun:
-    """An uploaded JSONL or CSV file (already decoded)."""
+def ingest_text(text: str, *, name: str, acting_user: Any, run: IngestRun | None = None,
+                kind: str = "escort") -> IngestRun:
+    """An uploaded JSONL or CSV file (already decoded); ``kind`` is the feed's kind."""
+    kind = feed_kind(kind)
     run = run or run_create(source=IngestRun.Source.API, acting_user=acting_user, filename=name)
     suffix = ".csv" if name.lower().endswith(".csv") else ".jsonl"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_text(text, encoding="utf-8")
         try:
-            return ingest_items(run, iter_file(path), acting_user=acting_user)
+            return ingest_items(run, iter_file(path, kind=kind), acting_user=acting_user)
         except InputError as exc:
             raise IngestError(str(exc)) from exc
 
@@ -312,15 +326,18 @@ def decode_upload(data: bytes) -> str:
 
 
 def submit_batch(*, acting_user: Any, records: list[Any] | None = None, text: str | None = None,
-                 name: str = "") -> IngestRun:
-    """API batch: small batches are stored now, larger ones by a background task."""
+                 name: str = "", kind: str = "escort") -> IngestRun:
+    """API batch: small batches are stored now, larger ones by a background task.  ``kind`` is the
+    batch's kind (``escort`` or ``job``; a record's own ``kind`` wins)."""
+    kind = feed_kind(kind)
     size = len(records) if records is not None else (text or "").count("\n")
     payload: dict[str, Any] = {"records": records} if records is not None else {"text": text, "name": name}
+    payload["kind"] = kind
     if size <= INLINE_LIMIT:
         run = run_create(source=IngestRun.Source.API, acting_user=acting_user, filename=name)
         if records is not None:
-            return ingest_records(records, acting_user=acting_user, run=run)
-        return ingest_text(text or "", name=name, acting_user=acting_user, run=run)
+            return ingest_records(records, acting_user=acting_user, run=run, kind=kind)
+        return ingest_text(text or "", name=name, acting_user=acting_user, run=run, kind=kind)
     with transaction.atomic():
         run = run_create(source=IngestRun.Source.API, acting_user=acting_user, filename=name, payload=payload,
                          queued=True)
@@ -337,9 +354,10 @@ def process_queued_run(run_id: int) -> IngestRun | None:
     if run is None or run.status in {IngestRun.Status.DONE, IngestRun.Status.FAILED} or not run.payload:
         return run
     payload, actor = run.payload, run.submitted_by
+    kind = payload.get("kind") or "escort"
     if "records" in payload:
-        return ingest_records(payload["records"], acting_user=actor, run=run)
-    return ingest_text(payload.get("text", ""), name=payload.get("name", ""), acting_user=actor, run=run)
+        return ingest_records(payload["records"], acting_user=actor, run=run, kind=kind)
+    return ingest_text(payload.get("text", ""), name=payload.get("name", ""), acting_user=actor, run=run, kind=kind)
 
 
 # --- Decisions ----------------------------------------------------------------------------

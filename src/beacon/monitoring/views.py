@@ -71,7 +71,7 @@ def decide(request: HttpRequest, operation_id: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("monitoring:operation", op.pk)
     if form.cleaned_data["decision"] == OperationDecision.Decision.ESCALATE:
-        return redirect("/staff/cases/new/?" + urlencode({"from": f"operation:{op.pk}"}))
+        return redirect("/staff/cases/new/?" + urlencode({"from": f"operation:{op.pk}", **selectors.case_defaults(op)}))
     messages.success(request, _("Decision recorded."))
     return redirect(reverse("monitoring:operation", args=[op.pk]))
 
@@ -85,7 +85,7 @@ def runs(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 run = services.submit_batch(acting_user=request.user, text=services.read_upload(upload),
-                                            name=upload.name)
+                                            name=upload.name, kind=form.cleaned_data.get("kind") or "escort")
             except services.IngestError as exc:
                 form.add_error("file", str(exc))
             else:

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import template
 
-from beacon.adscan import AD_INDICATORS, CLUSTER_INDICATORS
+from beacon.cases.typology import VenueType
+
+from .. import labels
 
 register = template.Library()
 
@@ -10,5 +12,19 @@ register = template.Library()
 @register.filter
 def indicator_title(code: str) -> str:
     """The plain-language name of an adscan indicator code (the code itself when unknown)."""
-    found = CLUSTER_INDICATORS.get(code) or AD_INDICATORS.get(code)
-    return found.title if found else code
+    return labels.indicator_title(code)
+
+
+@register.filter
+def fee_name(kind: str) -> str:
+    """A fee or deduction kind (``recruitment``, ``visa``...) in the active language."""
+    return str(labels.FEE_NAMES.get(kind, kind))
+
+
+@register.filter
+def industry_name(code: str) -> str:
+    """A Polaris typology code (``agriculture``...) by its name in the active language."""
+    try:
+        return str(VenueType(code).label)
+    except ValueError:
+        return code or ""

@@ -80,8 +80,11 @@ class Command(BaseCommand):
         parser.add_argument("input", type=Path)
         parser.add_argument("--user", help="username recorded as the submitter (default: the system)")
         parser.add_argument("--chunk-size", type=int, default=200, help="ads per transaction")
+        parser.add_argument("--kind", default="escort", help="kind of the feed's ads: escort (default) or job "
+                            "(job ads and recruitment posts); a record's own 'kind' column wins")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         opts = parser.parse_args(argv)
+        from beacon.adscan.records import KINDS
         from beacon.core.models import User
 
         from ...services import IngestError, ingest_file
@@ -91,12 +94,15 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=opts.user, is_active=True).first()
             if actor is None:
                 raise CommandError(f"No active user {opts.user!r}.")
+        if opts.kind not in KINDS:
+            raise CommandError(f"unknown kind {opts.kind!r}: expected one of {', '.join(KINDS)}")
         if not opts.input.exists():
             raise CommandError(f"input not found: {opts.input}")
         total = 0 if opts.quiet else count_records(opts.input)
         try:
             with progress_bar("storing ads", total) as progress:
-                run = ingest_file(opts.input, acting_user=actor, chunk_size=opts.chunk_size, progress=progress)
+                run = ingest_file(opts.input, acting_user=actor, chunk_size=opts.chunk_size, progress=progress,
+                                  kind=opts.kind)
         except IngestError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"run {run.pk}: read {run.received}, stored {run.created} new, {run.updated} updated "
