@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "beacon.survivors",
     "beacon.training",
     "beacon.outreach",
+    "beacon.records",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,304 @@
+"""Records lifecycle (writes): retention policies, legal holds, the retention run, and a
+survivor's deletion request.  Each write is atomic with its audit event.
+
+What "anonymise" removes, kind by kind (``docs/operations.md``, "Retention"):
+
+- tips: the narrative, when and where in the reporter's words, the map point, the contact
+  details, the structured subjects, every identifier link and every message; kept: county,
+  situation, danger/minor flags, indicator codes, priority, status, routing and dates.
+- survivor records: every identity field, notes, languages, needs, county, goals and services
+  received; the consents (who consented to what, when, revocations) and referrals stay.
+- referrals: the note to the receiving organisation and the decline reason.
+- ad data: title, text, address, phone, age, images, extracted phones/e-mails/handles/names,
+  earlier versions and identifier keys; kept: site, dates, indicator codes, risk, place.
+- workshop registrations: name, e-mail (and its blind index), organisation, feedback comments.
+
+A record linked to a case under an active legal hold (tips, and the ads of ad operations
+linked to the case) is never purged or anonymised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import HttpRequest
+from django.utils import timezone
+
+from beacon.cases.models import Case, CaseLink
+from beacon.core import audit
+from beacon.core.models import Agency
+from beacon.monitoring.models import Ad, AdKey, AdVersion
+from beacon.survivors.models import Goal, Referral, ServiceReceived, Survivor
+from beacon.tips.models import Tip, TipIdentifier, TipMessage
+from beacon.training.models import Feedback, Registration
+
+from .models import LegalHold, RecordKind, RetentionAction, RetentionPolicy, Tombstone
+
+CHUNK = 500
+REMOVED = "[removed under the retention policy]"
+CLOSED_REFERRALS = (Referral.Status.DECLINED, Referral.Status.COMPLETED, Referral.Status.WITHDRAWN)
+MAX_DAYS = 36500
+
+
+# --- Policies -----------------------------------------------------------------------------
+@transaction.atomic
+def policy_set(*, acting_user: Any, kind: str, days: int, action: str, agency: Agency | None = None,
+               request: HttpRequest | None = None) -> RetentionPolicy:
+    """Create or change the platform policy of ``kind`` (or, with ``agency``, a provider's own)."""
+    if kind not in RecordKind.values:
+        raise ValidationError({"kind": f"Unknown kind of record {kind!r}."})
+    if action not in RetentionAction.values:
+        raise ValidationError({"action": "Choose purge or anonymize."})
+    if not 1 <= int(days) <= MAX_DAYS:
+        raise ValidationError({"days": f"Keep records between 1 and {MAX_DAYS} days."})
+    if agency is not None and kind != RecordKind.SURVIVORS:
+        raise ValidationError({"kind": "Only survivor records have a provider's own retention."})
+    policy = RetentionPolicy.objects.select_for_update().filter(kind=kind, agency=agency).first()
+    before = {"days": policy.days, "action": policy.action} if policy else None
+    policy = policy or RetentionPolicy(kind=kind, agency=agency)
+    policy.days, policy.action, policy.updated_by = int(days), action, acting_user
+    policy.full_clean(validate_constraints=False)
+    policy.save()
+    audit.record(actor=acting_user, action=audit.Action.UPDATE if before else audit.Action.CREATE,
+                 object_type="retention_policy", object_id=policy.pk,
+                 summary=f"retention of {kind}{f' for agency {agency.pk}' if agency else ''}: {days} days, {action}",
+                 request=request, detail={"kind": kind, "agency": agency.pk if agency else None, "before": before,
+                                          "after": {"days": policy.days, "action": policy.action}})
+    return policy
+
+
+@transaction.atomic
+def policy_remove(*, acting_user: Any, kind: str, agency: Agency | None = None,
+                  request: HttpRequest | None = None) -> bool:
+    """Remove a policy (records of that kind are then kept until a policy is set again)."""
+    policy = RetentionPolicy.objects.filter(kind=kind, agency=agency).first()
+    if policy is None:
+        return False
+    audit.record(actor=acting_user, action=audit.Action.DELETE, object_type="retention_policy", object_id=policy.pk,
+                 summary=f"retention of {kind} removed", request=request,
+                 detail={"kind": kind, "agency": agency.pk if agency else None,
+                         "before": {"days": policy.days, "action": policy.action}})
+    policy.delete()
+    return True
+
+
+# --- Legal holds --------------------------------------------------------------------------
+def active_hold(case: Case) -> LegalHold | None:
+    return LegalHold.objects.filter(case=case, cleared_at__isnull=True).first()
+
+
+@transaction.atomic
+def hold_set(*, acting_user: Any, case: Case, reason: str, request: HttpRequest | None = None) -> LegalHold:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the case is under legal hold."})
+    if active_hold(case) is not None:
+        raise ValidationError("The case is already under legal hold.")
+    hold = LegalHold.objects.create(case=case, reason=reason[:300], set_by=acting_user)
+    audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="legal_hold", object_id=hold.pk,
+                 summary=f"legal hold set on case {case.pk}", request=request, detail={"case": case.pk})
+    return hold
+
+
+@transaction.atomic
+def hold_clear(*, acting_user: Any, case: Case, request: HttpRequest | None = None) -> LegalHold:
+    hold = LegalHold.objects.select_for_update().filter(case=case, cleared_at__isnull=True).first()
+    if hold is None:
+        raise ValidationError("The case is not under legal hold.")
+    hold.cleared_at, hold.cleared_by = timezone.now(), acting_user
+    hold.save(update_fields=["cleared_at", "cleared_by"])
+    audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="legal_hold", object_id=hold.pk,
+                 summary=f"legal hold cleared on case {case.pk}", request=request, detail={"case": case.pk})
+    return hold
+
+
+def _held_links(object_type: str) -> QuerySet[CaseLink]:
+    """Links of ``object_type`` from cases under an active legal hold."""
+    held = LegalHold.objects.filter(cleared_at__isnull=True).values("case_id")
+    return CaseLink.objects.filter(object_type=object_type, case_id__in=held)
+
+
+# --- Survivor deletion on request ---------------------------------------------------------
+def _erase_survivors(ids: list[int]) -> None:
+    """Identity and record content gone; consents and referrals (without their notes) kept."""
+    Goal.objects.filter(survivor_id__in=ids).delete()
+    ServiceReceived.objects.filter(survivor_id__in=ids).delete()
+    Referral.objects.filter(survivor_id__in=ids).update(message="")
+    for survivor in Survivor.objects.filter(pk__in=ids):
+        for name in ("preferred_name", "legal_name", "date_of_birth", "phone", "email", "address", "notes",
+                     "languages"):
+            setattr(survivor, name, "")
+        survivor.needs, survivor.county = [], None
+        survivor.save()
+
+
+def is_erased(survivor: Survivor) -> bool:
+    return Tombstone.objects.filter(kind=RecordKind.SURVIVORS, original_id=str(survivor.pk),
+                                    action=Tombstone.Action.ERASED).exists()
+
+
+@transaction.atomic
+def survivor_erase(*, acting_user: Any, survivor: Survivor, request: HttpRequest | None = None) -> Tombstone:
+    """The survivor asked to be deleted (VAWA/VOCA): remove identity and record content, keep the
+    consent history (recipient, fields, purpose, dates, revocations) under the record number only."""
+    if is_erased(survivor):
+        raise ValidationError("This survivor record was already deleted on request.")
+    _erase_survivors([survivor.pk])
+    tomb = Tombstone.objects.create(kind=RecordKind.SURVIVORS, original_id=str(survivor.pk),
+                                    action=Tombstone.Action.ERASED)
+    consents = survivor.consents.count()
+    audit.record(actor=acting_user, action=audit.Action.DELETE, object_type="survivor", object_id=survivor.pk,
+                 summary="survivor record deleted on the survivor's request (consent history kept)",
+                 request=request, detail={"consents_kept": consents})
+    return tomb
+
+
+# --- The retention run --------------------------------------------------------------------
+@dataclass
+class KindSpec:
+    kind: str
+    model: type[Any]
+    age_field: str  # the date the retention period counts from
+    anonymise: Callable[[list[int]], None]
+    scope: Callable[[], Q] = lambda: Q()  # which records the kind covers at all
+    held: Callable[[], Q] = lambda: Q(pk__in=[])  # records protected by a legal hold
+
+
+def _anonymise_tips(ids: list[int]) -> None:
+    TipIdentifier.objects.filter(tip_id__in=ids).delete()
+    TipMessage.objects.filter(tip_id__in=ids).delete()
+    for tip in Tip.objects.filter(pk__in=ids):  # one by one: ``contact`` is encrypted per row
+        tip.narrative, tip.occurred, tip.place_text, tip.contact = REMOVED, "", "", ""
+        tip.lat = tip.lon = None
+        tip.subjects = {}
+        tip.save()
+
+
+def _anonymise_referrals(ids: list[int]) -> None:
+    Referral.objects.filter(pk__in=ids).update(message="", decline_reason="")
+
+
+def _anonymise_ads(ids: list[int]) -> None:
+    AdVersion.objects.filter(ad_id__in=ids).delete()
+    AdKey.objects.filter(ad_id__in=ids).delete()
+    Ad.objects.filter(pk__in=ids).update(title="", body=REMOVED, url="", phone="", age="", images=[], phones=[],
+                                         emails=[], handles=[], names=[], ages=[], signature=None)
+
+
+def _anonymise_registrations(ids: list[int]) -> None:
+    Feedback.objects.filter(registration_id__in=ids).update(comments="")
+    for reg in Registration.objects.filter(pk__in=ids):
+        reg.name, reg.email, reg.organisation = "", "", ""
+        reg.email_index = f"anonymised:{reg.pk}"
+        reg.save()
+
+
+def _tip_held() -> Q:
+    return Q(Exists(_held_links("tip").filter(object_id=Cast(OuterRef("pk"), CharField()))))
+
+
+def _ad_held() -> Q:
+    return Q(Exists(_held_links("operation").filter(object_id=Cast(OuterRef("operation_id"), CharField()))))
+
+
+SPECS: dict[str, KindSpec] = {
+    RecordKind.TIPS: KindSpec(RecordKind.TIPS, Tip, "created_at", _anonymise_tips, held=_tip_held),
+    RecordKind.SURVIVORS: KindSpec(RecordKind.SURVIVORS, Survivor, "updated_at", _erase_survivors),
+    RecordKind.REFERRALS: KindSpec(RecordKind.REFERRALS, Referral, "sent_at", _anonymise_referrals,
+                                   scope=lambda: Q(status__in=CLOSED_REFERRALS)),
+    RecordKind.ADS: KindSpec(RecordKind.ADS, Ad, "updated_at", _anonymise_ads, held=_ad_held),
+    RecordKind.REGISTRATIONS: KindSpec(RecordKind.REGISTRATIONS, Registration, "workshop__ends_at",
+                                       _anonymise_registrations),
+}
+
+
+@dataclass
+class RunResult:
+    dry_run: bool
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> {"purged"/"anonymised"/"held": n}
+
+    def total(self) -> int:
+        return sum(v for c in self.counts.values() for k, v in c.items() if k != "held")
+
+
+def _expired(spec: KindSpec, policy: RetentionPolicy, now: dt.datetime, *, agency_ids: Q | None = None) -> QuerySet[Any]:
+    cutoff = now - dt.timedelta(days=policy.days)
+    done = Tombstone.objects.filter(kind=spec.kind, original_id=Cast(OuterRef("pk"), CharField()))
+    if policy.action == RetentionAction.ANONYMISE:
+        done = done.filter(action__in=[Tombstone.Action.ANONYMISED, Tombstone.Action.ERASED])
+    else:
+        done = done.filter(action=Tombstone.Action.PURGED)
+    qs = spec.model.objects.filter(spec.scope(), **{f"{spec.age_field}__lt": cutoff}).filter(~Exists(done))
+    if agency_ids is not None:
+        qs = qs.filter(agency_ids)
+    return qs
+
+
+def _policies(kind: str) -> list[tuple[RetentionPolicy, Q | None]]:
+    """The policies of ``kind`` with the records each covers (a provider's own wins for its survivors)."""
+    rows = list(RetentionPolicy.objects.filter(kind=kind))
+    platform = next((p for p in rows if p.agency_id is None), None)
+    own = [p for p in rows if p.agency_id is not None]
+    out: list[tuple[RetentionPolicy, Q | None]] = [(p, Q(agency_id=p.agency_id)) for p in own]
+    if platform is not None:
+        out.append((platform, ~Q(agency_id__in=[p.agency_id for p in own]) if own else None))
+    return out
+
+
+def _apply(spec: KindSpec, policy: RetentionPolicy, ids: list[int]) -> None:
+    action = Tombstone.Action.PURGED if policy.action == RetentionAction.PURGE else Tombstone.Action.ANONYMISED
+    Tombstone.objects.bulk_create(
+        [Tombstone(kind=spec.kind, original_id=str(i), action=action, policy=policy, policy_days=policy.days)
+         for i in ids], ignore_conflicts=True)
+    if policy.action == RetentionAction.PURGE:
+        spec.model.objects.filter(pk__in=ids).delete()
+    else:
+        spec.anonymise(ids)
+
+
+def run_retention(*, dry_run: bool = False, now: dt.datetime | None = None, chunk: int = CHUNK,
+                  kinds: list[str] | None = None, progress: Callable[[str, int, int], None] | None = None) -> RunResult:
+    """Purge or anonymise every expired record, ``chunk`` records per transaction.
+
+    Idempotent: a record already handled has a tombstone and is skipped.  One audit event per
+    run (``retention_run``) with the counts; a dry run changes nothing and counts what would go.
+    """
+    now = now or timezone.now()
+    result = RunResult(dry_run=dry_run)
+    for kind in kinds or list(SPECS):
+        spec = SPECS[kind]
+        counts = result.counts.setdefault(kind, {"purged": 0, "anonymised": 0, "held": 0})
+        for policy, cover in _policies(kind):
+            verb = "purged" if policy.action == RetentionAction.PURGE else "anonymised"
+            expired = _expired(spec, policy, now, agency_ids=cover)
+            held = spec.held()
+            counts["held"] += expired.filter(held).count()
+            todo = expired.exclude(held)
+            total = todo.count()
+            if dry_run:
+                counts[verb] += total
+                continue
+            done = 0
+            while True:
+                with transaction.atomic():
+                    ids = list(todo.order_by("pk").values_list("pk", flat=True)[:chunk])
+                    if not ids:
+                        break
+                    _apply(spec, policy, ids)
+                done += len(ids)
+                counts[verb] += len(ids)
+                if progress:
+                    progress(kind, done, total)
+    with transaction.atomic():
+        audit.record(actor=None, action=audit.Action.READ if dry_run else audit.Action.DELETE,
+                     object_type="retention_run", summary=f"retention {'dry run' if dry_run else 'run'}: "
+                     f"{result.total()} record(s) {'would be ' if dry_run else ''}handled",
+                     detail={"dry_run": dry_run, "counts": result.counts, "at": now.isoformat()})
+    return result
