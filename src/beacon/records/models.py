@@ -37,7 +37,7 @@ class RetentionPolicy(models.Model):
     agency = models.ForeignKey("core.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     days = models.PositiveIntegerField(help_text="Kept this many days after the record's age date")
     action = models.CharField(max_length=10, choices=RetentionAction.choices, default=RetentionAction.ANONYMISE)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

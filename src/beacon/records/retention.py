@@ -169,6 +169,7 @@ class KindSpec:
     anonymise: Callable[[list[int]], None]
     scope: Callable[[], Q] = lambda: Q()  # which records the kind covers at all
     held: Callable[[], Q] = lambda: Q(pk__in=[])  # records protected by a legal hold
+    before_purge: Callable[[list[int]], None] = lambda ids: None  # rows that would block the delete
 
 
 def _anonymise_tips(ids: list[int]) -> None:
@@ -179,6 +180,11 @@ def _anonymise_tips(ids: list[int]) -> None:
         tip.lat = tip.lon = None
         tip.subjects = {}
         tip.save()
+
+
+def _delete_referrals_of_survivors(ids: list[int]) -> None:
+    """A referral protects its consent: a purged survivor's referrals go first."""
+    Referral.objects.filter(survivor_id__in=ids).delete()
 
 
 def _anonymise_referrals(ids: list[int]) -> None:
@@ -210,7 +216,8 @@ def _ad_held() -> Q:
 
 SPECS: dict[str, KindSpec] = {
     RecordKind.TIPS: KindSpec(RecordKind.TIPS, Tip, "created_at", _anonymise_tips, held=_tip_held),
-    RecordKind.SURVIVORS: KindSpec(RecordKind.SURVIVORS, Survivor, "updated_at", _erase_survivors),
+    RecordKind.SURVIVORS: KindSpec(RecordKind.SURVIVORS, Survivor, "updated_at", _erase_survivors,
+                                   before_purge=_delete_referrals_of_survivors),
     RecordKind.REFERRALS: KindSpec(RecordKind.REFERRALS, Referral, "sent_at", _anonymise_referrals,
                                    scope=lambda: Q(status__in=CLOSED_REFERRALS)),
     RecordKind.ADS: KindSpec(RecordKind.ADS, Ad, "updated_at", _anonymise_ads, held=_ad_held),
@@ -258,6 +265,7 @@ def _apply(spec: KindSpec, policy: RetentionPolicy, ids: list[int]) -> None:
         [Tombstone(kind=spec.kind, original_id=str(i), action=action, policy=policy, policy_days=policy.days)
          for i in ids], ignore_conflicts=True)
     if policy.action == RetentionAction.PURGE:
+        spec.before_purge(ids)
         spec.model.objects.filter(pk__in=ids).delete()
     else:
         spec.anonymise(ids)
