@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -156,8 +156,9 @@ def export_page(request: HttpRequest) -> HttpResponse:
 def _export(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         filters = exports.parse_filters(request.GET)
-        return exports.export(user=request.user, kind=kind, output=request.GET.get("output") or "csv",
-                              filters=filters, request=request)
+        response = exports.export(user=request.user, kind=kind, output=request.GET.get("output") or "csv",
+                                  filters=filters, request=request)
+        return cast(HttpResponse, response)  # a StreamingHttpResponse: require_perm is typed for HttpResponse
     except exports.ExportError as exc:
         messages.error(request, str(exc))
         return redirect("records:exports")
