@@ -19,7 +19,7 @@ from beacon.core.permissions import Perm
 from . import exports, search
 
 
-class SearchResultSerializer(serializers.Serializer):
+class RecordsSearchResultSerializer(serializers.Serializer):
     terms = serializers.ListField(child=serializers.DictField())
     groups = serializers.ListField(child=serializers.DictField())
     restricted = serializers.IntegerField()
@@ -34,7 +34,7 @@ class Search(APIView):
     permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.SEARCH_RECORDS)]
 
     @extend_schema(parameters=[OpenApiParameter(n, OpenApiTypes.STR) for n in ("q", "kind", "dob")],
-                   responses=SearchResultSerializer)
+                   responses=RecordsSearchResultSerializer)
     def get(self, request: Request) -> Response:
         p = request.query_params
         try:
