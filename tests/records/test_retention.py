@@ -367,3 +367,22 @@ def test_next_run_is_the_coming_3am() -> None:
     tz = timezone.get_current_timezone()
     assert tasks.next_run(dt.datetime(2026, 5, 1, 2, 0, tzinfo=tz)) == dt.datetime(2026, 5, 1, 3, 0, tzinfo=tz)
     assert tasks.next_run(dt.datetime(2026, 5, 1, 3, 0, tzinfo=tz)) == dt.datetime(2026, 5, 2, 3, 0, tzinfo=tz)
+
+
+def test_anonymised_registrations_lose_name_and_email_and_keep_the_counts(mo: Any, user_factory: Any) -> None:
+    trainer = user_factory("trainer")
+    start = timezone.now() - dt.timedelta(days=50)
+    past = Workshop.objects.create(title="Past", audience="community", starts_at=start,
+                                   ends_at=start + dt.timedelta(hours=2), county_id="29019", capacity=10,
+                                   trainer=trainer)
+    for n in (1, 2):  # two active registrations of one workshop: their new blind indexes must differ
+        Registration.objects.create(workshop=past, name=f"Learner {n}", email=f"l{n}@example.org",
+                                    email_index=f"idx{n}", organisation="Clinic", status="confirmed",
+                                    created_at=start, attended=True)
+    policy(RecordKind.REGISTRATIONS, 30, "anonymise")
+
+    retention.run_retention()
+
+    regs = list(Registration.objects.filter(workshop=past).order_by("pk"))
+    assert [(r.name, r.email, r.organisation, r.attended) for r in regs] == [("", "", "", True)] * 2
+    assert [r.email_index for r in regs] == [f"anonymised:{r.pk}" for r in regs]

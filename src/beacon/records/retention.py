@@ -26,8 +26,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -131,12 +131,10 @@ def _erase_survivors(ids: list[int]) -> None:
     Goal.objects.filter(survivor_id__in=ids).delete()
     ServiceReceived.objects.filter(survivor_id__in=ids).delete()
     Referral.objects.filter(survivor_id__in=ids).update(message="")
-    for survivor in Survivor.objects.filter(pk__in=ids):
-        for name in ("preferred_name", "legal_name", "date_of_birth", "phone", "email", "address", "notes",
-                     "languages"):
-            setattr(survivor, name, "")
-        survivor.needs, survivor.county = [], None
-        survivor.save()
+    # One UPDATE (an empty encrypted field is stored empty, so no row needs encrypting).
+    Survivor.objects.filter(pk__in=ids).update(preferred_name="", legal_name="", date_of_birth="", phone="", email="",
+                                               address="", notes="", languages="", needs=[], county=None,
+                                               updated_at=timezone.now())
 
 
 def is_erased(survivor: Survivor) -> bool:
@@ -175,11 +173,8 @@ class KindSpec:
 def _anonymise_tips(ids: list[int]) -> None:
     TipIdentifier.objects.filter(tip_id__in=ids).delete()
     TipMessage.objects.filter(tip_id__in=ids).delete()
-    for tip in Tip.objects.filter(pk__in=ids):  # one by one: ``contact`` is encrypted per row
-        tip.narrative, tip.occurred, tip.place_text, tip.contact = REMOVED, "", "", ""
-        tip.lat = tip.lon = None
-        tip.subjects = {}
-        tip.save()
+    Tip.objects.filter(pk__in=ids).update(narrative=REMOVED, occurred="", place_text="", contact="", lat=None,
+                                          lon=None, subjects={}, updated_at=timezone.now())
 
 
 def _delete_referrals_of_survivors(ids: list[int]) -> None:
@@ -200,10 +195,8 @@ def _anonymise_ads(ids: list[int]) -> None:
 
 def _anonymise_registrations(ids: list[int]) -> None:
     Feedback.objects.filter(registration_id__in=ids).update(comments="")
-    for reg in Registration.objects.filter(pk__in=ids):
-        reg.name, reg.email, reg.organisation = "", "", ""
-        reg.email_index = f"anonymised:{reg.pk}"
-        reg.save()
+    Registration.objects.filter(pk__in=ids).update(
+        name="", email="", organisation="", email_index=Concat(Value("anonymised:"), Cast("pk", CharField())))
 
 
 def _tip_held() -> Q:
