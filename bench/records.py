@@ -67,7 +67,8 @@ def main() -> None:
             [Identifier(kind="phone", value=f"+1998{i:07d}") for i in range(o.identifiers)], batch_size=5000)
         idents = list(Identifier.objects.filter(value__startswith="+1998").values_list("pk", "value"))
         old = timezone.now() - dt.timedelta(days=400)
-        Tip.objects.bulk_create([Tip(receipt_code=f"B{i:09d}", passphrase_hash="x", narrative=f"bench tip {i} near the truck stop",
+        Tip.objects.bulk_create([Tip(receipt_code=f"B{i:09d}", passphrase_hash="!",  # noqa: S106 - no follow-up
+                                     narrative=f"bench tip {i} near the truck stop",
                                      contact="call 555-0100", county_id="29095") for i in range(o.tips)], batch_size=5000)
         tip_ids = list(Tip.objects.filter(receipt_code__startswith="B").values_list("pk", flat=True))
         Tip.objects.filter(pk__in=tip_ids).update(created_at=old)
