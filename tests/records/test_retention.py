@@ -386,3 +386,17 @@ def test_anonymised_registrations_lose_name_and_email_and_keep_the_counts(mo: An
     regs = list(Registration.objects.filter(workshop=past).order_by("pk"))
     assert [(r.name, r.email, r.organisation, r.attended) for r in regs] == [("", "", "", True)] * 2
     assert [r.email_index for r in regs] == [f"anonymised:{r.pk}" for r in regs]
+
+
+def test_the_records_page_lists_what_the_role_may_do(world: Any, survivors: Any, staff_client: Any) -> None:
+    admin, _ = staff_client(user=world.admin)
+    page = admin.get("/staff/records/").content.decode()
+    assert "/staff/records/retention/" in page and "/staff/records/holds/" not in page
+    sup, _ = staff_client(user=world.kc_sup)
+    page = sup.get("/staff/records/").content.decode()
+    assert "/staff/records/holds/" in page and "/staff/search/" in page and "/staff/records/retention/" not in page
+    assert sup.get("/staff/records/holds/", {"case": "#42"})["Location"] == "/staff/records/holds/42/"
+    adv, _ = staff_client(user=survivors.advocate)
+    assert "/staff/records/retention/provider/" in adv.get("/staff/records/").content.decode()
+    detail = adv.get(f"/staff/survivors/records/{survivors.survivor.pk}/").content.decode()
+    assert f"/staff/records/survivors/{survivors.survivor.pk}/delete/" in detail

@@ -35,8 +35,7 @@ STAFF = [
     NavEntry(_("Outreach"), "outreach:index", Perm.VIEW_ANALYTICS),
     NavEntry(_("Audit"), "core:audit", Perm.VIEW_AUDIT),
     NavEntry(_("Search"), "records_search:search", Perm.SEARCH_RECORDS),
-    NavEntry(_("Exports"), "records:exports", Perm.EXPORT_RECORDS),
-    NavEntry(_("Retention"), "records:retention", Perm.MANAGE_RETENTION),
+    NavEntry(_("Records"), "records:index", Perm.STAFF_AREA),  # exports, retention, legal holds
 ]
 
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "records"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("retention/", views.retention_policies, name="retention"),
     path("retention/provider/", views.provider_retention, name="provider_retention"),
     path("holds/", views.hold_list, name="holds"),

@@ -26,6 +26,16 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+@require_perm(Perm.STAFF_AREA)
+def index(request: HttpRequest) -> HttpResponse:
+    """What the user may do with records: exports, retention, legal holds, survivor records."""
+    user = request.user
+    return render(request, "records/index.html", {
+        "can": {name: has_perm(user, perm) for name, perm in (
+            ("search", Perm.SEARCH_RECORDS), ("export", Perm.EXPORT_RECORDS), ("retention", Perm.MANAGE_RETENTION),
+            ("holds", Perm.SUPERVISE_CASES), ("survivors", Perm.VIEW_SURVIVORS))}})
+
+
 def _save_policies(request: HttpRequest, form: PoliciesForm, current: dict[str, RetentionPolicy],
                    agency: Any = None) -> None:
     for kind in form.kinds:
@@ -82,6 +92,9 @@ def provider_retention(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.SUPERVISE_CASES)
 def hold_list(request: HttpRequest) -> HttpResponse:
+    case = (request.GET.get("case") or "").strip().lstrip("#")
+    if case.isdigit():
+        return redirect("records:hold", case_id=int(case))
     holds = (LegalHold.objects.filter(cleared_at__isnull=True, case__in=visible_cases(request.user))
              .select_related("case", "set_by").order_by("-set_at"))
     return render(request, "records/hold_list.html", {"holds": holds})
