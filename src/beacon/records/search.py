@@ -149,15 +149,16 @@ def _describe_referrals(ids: list[int]) -> dict[str, LinkedObject]:
 def _text_candidates(q: str) -> dict[str, set[str]]:
     """Objects of every type whose own text holds ``q`` (bounded: at most 10 x LIMIT per type)."""
     cap = LIMIT * 10
+
+    def newest(qs: QuerySet[Any]) -> set[str]:  # newest first along the primary key (no sort of the matches)
+        return {str(pk) for pk in qs.order_by("-pk").values_list("pk", flat=True)[:cap]}
+
     return {
-        "tip": {str(pk) for pk in Tip.objects.filter(narrative__icontains=q).values_list("pk", flat=True)[:cap]},
-        "case": {str(pk) for pk in Case.objects.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-                 .values_list("pk", flat=True)[:cap]},
-        "operation": {str(pk) for pk in Operation.objects.exclude(status=Operation.Status.MERGED)
-                      .filter(template__icontains=q).values_list("pk", flat=True)[:cap]},
-        "referral": {str(pk) for pk in Referral.objects.filter(
-            Q(service__name__icontains=q) | Q(service__organization__name__icontains=q) | Q(message__icontains=q))
-            .values_list("pk", flat=True)[:cap]},
+        "tip": newest(Tip.objects.filter(narrative__icontains=q)),
+        "case": newest(Case.objects.filter(Q(title__icontains=q) | Q(summary__icontains=q))),
+        "operation": newest(Operation.objects.exclude(status=Operation.Status.MERGED).filter(template__icontains=q)),
+        "referral": newest(Referral.objects.filter(
+            Q(service__name__icontains=q) | Q(service__organization__name__icontains=q) | Q(message__icontains=q))),
     }
 
 
