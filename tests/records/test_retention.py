@@ -54,7 +54,7 @@ def test_expired_tips_are_anonymised_and_recent_ones_kept(world: Any, make_tip: 
     assert new.narrative == PHONE_TEXT and new.contact == "my e-mail: me@example.org"
     assert TipIdentifier.objects.filter(tip=new).exists()
     tomb = Tombstone.objects.get(kind="tips")
-    assert (tomb.original_id, tomb.action, tomb.policy_days) == (str(old.pk), "anonymised", 30)
+    assert (tomb.original_id, tomb.action, tomb.policy_days) == (old.pk, "anonymised", 30)
 
 
 def test_purge_deletes_and_leaves_a_tombstone_without_personal_data(world: Any, make_tip: Any) -> None:
@@ -66,7 +66,7 @@ def test_purge_deletes_and_leaves_a_tombstone_without_personal_data(world: Any, 
 
     assert not Tip.objects.filter(pk=old.pk).exists()
     assert not TipMessage.objects.filter(body__contains="Jane").exists()
-    tomb = Tombstone.objects.get(kind="tips", original_id=str(old.pk))
+    tomb = Tombstone.objects.get(kind="tips", original_id=old.pk)
     assert (tomb.action, tomb.policy_id) == ("purged", pol.pk)
     fields = {f.name for f in Tombstone._meta.concrete_fields}
     assert fields == {"id", "kind", "original_id", "action", "purged_at", "policy", "policy_days"}
@@ -131,7 +131,7 @@ def test_a_legal_hold_on_a_case_protects_its_linked_tips(world: Any, make_tip: A
     assert result.counts["tips"] == {"purged": 1, "anonymised": 0, "held": 1}
     assert Tip.objects.filter(pk=held_tip.pk).exists()
     assert not Tip.objects.filter(pk=free_tip.pk).exists()
-    assert not Tombstone.objects.filter(original_id=str(held_tip.pk)).exists()
+    assert not Tombstone.objects.filter(original_id=held_tip.pk).exists()
 
     retention.hold_clear(acting_user=world.kc_sup, case=case)
     retention.run_retention()
@@ -255,7 +255,7 @@ def test_survivor_deletion_on_request_keeps_the_consent_history(survivors: Any) 
                                                                         ["phone", "preferred_name"])
     assert kept.revoked_at is not None and kept.given_at is not None and kept.purpose == "Legal help"
     assert Referral.objects.get(pk=referral.pk).message == ""
-    assert Tombstone.objects.filter(kind="survivors", original_id=str(survivor.pk), action="erased").exists()
+    assert Tombstone.objects.filter(kind="survivors", original_id=survivor.pk, action="erased").exists()
     event = AuditEvent.objects.get(object_type="survivor", action="delete", object_id=str(survivor.pk))
     assert event.detail == {"consents_kept": 1}
     with pytest.raises(ValidationError):

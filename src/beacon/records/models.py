@@ -88,7 +88,7 @@ class Tombstone(models.Model):
         ERASED = "erased", _("Erased on the survivor's request")
 
     kind = models.CharField(max_length=20, choices=RecordKind.choices)
-    original_id = models.CharField(max_length=64)
+    original_id = models.PositiveBigIntegerField(help_text="The record's primary key (every kind has an integer key)")
     action = models.CharField(max_length=10, choices=Action.choices)
     purged_at = models.DateTimeField(auto_now_add=True, db_index=True)
     policy = models.ForeignKey(RetentionPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

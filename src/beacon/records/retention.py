@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.utils import timezone
@@ -138,7 +138,7 @@ def _erase_survivors(ids: list[int]) -> None:
 
 
 def is_erased(survivor: Survivor) -> bool:
-    return Tombstone.objects.filter(kind=RecordKind.SURVIVORS, original_id=str(survivor.pk),
+    return Tombstone.objects.filter(kind=RecordKind.SURVIVORS, original_id=survivor.pk,
                                     action=Tombstone.Action.ERASED).exists()
 
 
@@ -149,7 +149,7 @@ def survivor_erase(*, acting_user: Any, survivor: Survivor, request: HttpRequest
     if is_erased(survivor):
         raise ValidationError("This survivor record was already deleted on request.")
     _erase_survivors([survivor.pk])
-    tomb = Tombstone.objects.create(kind=RecordKind.SURVIVORS, original_id=str(survivor.pk),
+    tomb = Tombstone.objects.create(kind=RecordKind.SURVIVORS, original_id=survivor.pk,
                                     action=Tombstone.Action.ERASED)
     consents = survivor.consents.count()
     audit.record(actor=acting_user, action=audit.Action.DELETE, object_type="survivor", object_id=survivor.pk,
@@ -199,12 +199,17 @@ def _anonymise_registrations(ids: list[int]) -> None:
         name="", email="", organisation="", email_index=Concat(Value("anonymised:"), Cast("pk", CharField())))
 
 
+def _held_ids(object_type: str) -> list[int]:
+    """Ids of the ``object_type`` objects linked to a case under an active legal hold (a short list)."""
+    return sorted({int(i) for i in _held_links(object_type).values_list("object_id", flat=True) if i.isdigit()})
+
+
 def _tip_held() -> Q:
-    return Q(Exists(_held_links("tip").filter(object_id=Cast(OuterRef("pk"), CharField()))))
+    return Q(pk__in=_held_ids("tip"))
 
 
 def _ad_held() -> Q:
-    return Q(Exists(_held_links("operation").filter(object_id=Cast(OuterRef("operation_id"), CharField()))))
+    return Q(operation_id__in=_held_ids("operation"))
 
 
 SPECS: dict[str, KindSpec] = {
@@ -228,17 +233,23 @@ class RunResult:
         return sum(v for c in self.counts.values() for k, v in c.items() if k != "held")
 
 
-def _expired(spec: KindSpec, policy: RetentionPolicy, now: dt.datetime, *, agency_ids: Q | None = None) -> QuerySet[Any]:
+def _expired(spec: KindSpec, policy: RetentionPolicy, now: dt.datetime, *, cover: Q | None = None) -> QuerySet[Any]:
+    """Records of the kind past the policy's days (tombstoned and held ones included: filtered per chunk)."""
     cutoff = now - dt.timedelta(days=policy.days)
-    done = Tombstone.objects.filter(kind=spec.kind, original_id=Cast(OuterRef("pk"), CharField()))
-    if policy.action == RetentionAction.ANONYMISE:
-        done = done.filter(action__in=[Tombstone.Action.ANONYMISED, Tombstone.Action.ERASED])
-    else:
-        done = done.filter(action=Tombstone.Action.PURGED)
-    qs = spec.model.objects.filter(spec.scope(), **{f"{spec.age_field}__lt": cutoff}).filter(~Exists(done))
-    if agency_ids is not None:
-        qs = qs.filter(agency_ids)
-    return qs
+    qs = spec.model.objects.filter(spec.scope(), **{f"{spec.age_field}__lt": cutoff})
+    return qs.filter(cover) if cover is not None else qs
+
+
+def _already_done(spec: KindSpec, policy: RetentionPolicy, ids: list[int]) -> set[int]:
+    """Which of ``ids`` (ascending) this action already handled: their tombstones, read as one range
+    of the unique index on (kind, original_id, action), a plan that holds whatever the statistics say."""
+    if policy.action == RetentionAction.PURGE:
+        return set()  # a purged record is gone: nothing to skip
+    actions = [Tombstone.Action.ANONYMISED, Tombstone.Action.ERASED]
+    wanted = set(ids)
+    rows = Tombstone.objects.filter(kind=spec.kind, original_id__gte=ids[0], original_id__lte=ids[-1],
+                                    action__in=actions).values_list("original_id", flat=True)
+    return {i for i in rows if i in wanted}
 
 
 def _policies(kind: str) -> list[tuple[RetentionPolicy, Q | None]]:
@@ -255,7 +266,7 @@ def _policies(kind: str) -> list[tuple[RetentionPolicy, Q | None]]:
 def _apply(spec: KindSpec, policy: RetentionPolicy, ids: list[int]) -> None:
     action = Tombstone.Action.PURGED if policy.action == RetentionAction.PURGE else Tombstone.Action.ANONYMISED
     Tombstone.objects.bulk_create(
-        [Tombstone(kind=spec.kind, original_id=str(i), action=action, policy=policy, policy_days=policy.days)
+        [Tombstone(kind=spec.kind, original_id=i, action=action, policy=policy, policy_days=policy.days)
          for i in ids], ignore_conflicts=True)
     if policy.action == RetentionAction.PURGE:
         spec.before_purge(ids)
@@ -269,7 +280,8 @@ def run_retention(*, dry_run: bool = False, now: dt.datetime | None = None, chun
     """Purge or anonymise every expired record, ``chunk`` records per transaction.
 
     Idempotent: a record already handled has a tombstone and is skipped.  One audit event per
-    run (``retention_run``) with the counts; a dry run changes nothing and counts what would go.
+    run (``retention_run``) with the counts; a dry run walks the same chunks, changes nothing
+    and counts what would go.
     """
     now = now or timezone.now()
     result = RunResult(dry_run=dry_run)
@@ -278,25 +290,28 @@ def run_retention(*, dry_run: bool = False, now: dt.datetime | None = None, chun
         counts = result.counts.setdefault(kind, {"purged": 0, "anonymised": 0, "held": 0})
         for policy, cover in _policies(kind):
             verb = "purged" if policy.action == RetentionAction.PURGE else "anonymised"
-            expired = _expired(spec, policy, now, agency_ids=cover)
+            expired = _expired(spec, policy, now, cover=cover)
             held = spec.held()
-            counts["held"] += expired.filter(held).count()
-            todo = expired.exclude(held)
-            total = todo.count()
-            if dry_run:
-                counts[verb] += total
-                continue
-            done = 0
+            total = expired.count()
+            scanned, last = 0, 0
+            # Keyset chunks along the primary key: each query starts after the last id seen and
+            # stops at ``chunk`` (no anti-join over the tombstones, whose size grows as it runs).
             while True:
                 with transaction.atomic():
-                    ids = list(todo.order_by("pk").values_list("pk", flat=True)[:chunk])
+                    ids = list(expired.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk])
                     if not ids:
                         break
-                    _apply(spec, policy, ids)
-                done += len(ids)
-                counts[verb] += len(ids)
+                    last = ids[-1]
+                    kept = set(spec.model.objects.filter(held, pk__in=ids).values_list("pk", flat=True))
+                    done = _already_done(spec, policy, ids)
+                    todo = [i for i in ids if i not in kept and i not in done]
+                    if todo and not dry_run:
+                        _apply(spec, policy, todo)
+                counts["held"] += len(kept)
+                counts[verb] += len(todo)
+                scanned += len(ids)
                 if progress:
-                    progress(kind, done, total)
+                    progress(kind, scanned, total)
     with transaction.atomic():
         audit.record(actor=None, action=audit.Action.READ if dry_run else audit.Action.DELETE,
                      object_type="retention_run", summary=f"retention {'dry run' if dry_run else 'run'}: "

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
             ("holds", Perm.SUPERVISE_CASES), ("survivors", Perm.VIEW_SURVIVORS))}})
 
 
+@transaction.atomic  # all rows of the form or none
 def _save_policies(request: HttpRequest, form: PoliciesForm, current: dict[str, RetentionPolicy],
                    agency: Any = None) -> None:
     for kind in form.kinds:
