@@ -38,6 +38,8 @@ from beacon.survivors.selectors import referral_shared_fields
 from beacon.tips.access import can_view_contact, visible_tips
 from beacon.tips.models import Tip
 
+from .search import visible_referrals
+
 CHUNK = 500
 FORMATS = ("csv", "json")
 KINDS = ("tips", "cases", "referrals", "audit")
@@ -178,9 +180,7 @@ REFERRAL_COLUMNS = ["id", "sent_at", "status", "side", "service", "from_agency",
 
 
 def referrals_queryset(user: Any, f: Filters) -> QuerySet[Referral]:
-    if not user.agency_id:
-        return Referral.objects.none()
-    qs = Referral.objects.filter(Q(from_agency_id=user.agency_id) | Q(to_agency_id=user.agency_id))
+    qs = visible_referrals(user)
     if f.since:
         qs = qs.filter(sent_at__gte=_start(f.since))
     if f.until:

@@ -31,6 +31,7 @@ from beacon.core.models import Identifier
 from beacon.core.permissions import Perm, has_perm
 from beacon.monitoring.models import Operation
 from beacon.survivors.models import Referral
+from beacon.survivors.selectors import referrals_received, referrals_sent
 from beacon.tips.models import Tip
 
 KINDS = ("auto", "phone", "email", "handle", "plate", "name", "text")
@@ -131,11 +132,14 @@ def _identifier_ids(term: Term) -> list[int]:
     return list(Identifier.objects.filter(kind=term.kind, value=term.value).values_list("pk", flat=True))
 
 
-def _visible_referrals(user: Any) -> QuerySet[Referral]:
-    """Referrals the user's agency sent or received (advocates only), as the referral door allows."""
+def visible_referrals(user: Any) -> QuerySet[Referral]:
+    """Referrals the user's agency sent or received, for advocates: what ``access_referral`` lets
+    through, read with the survivors app's own selectors."""
     if not has_perm(user, Perm.VIEW_SURVIVORS) or not user.agency_id:
         return Referral.objects.none()
-    return Referral.objects.filter(Q(from_agency_id=user.agency_id) | Q(to_agency_id=user.agency_id))
+    sent = referrals_sent(user=user).values("pk")
+    received = referrals_received(user=user).values("pk")
+    return Referral.objects.filter(Q(pk__in=sent) | Q(pk__in=received))
 
 
 def _describe_referrals(ids: list[int]) -> dict[str, LinkedObject]:
@@ -192,7 +196,7 @@ def search(*, user: Any, q: str, kind: str = "auto", dob: str = "", request: Htt
         if not candidates:
             continue
         if object_type == "referral":
-            visible = {str(pk) for pk in _visible_referrals(user).filter(pk__in=[int(i) for i in candidates])
+            visible = {str(pk) for pk in visible_referrals(user).filter(pk__in=[int(i) for i in candidates])
                        .values_list("pk", flat=True)}
             describe = _describe_referrals
         else:
