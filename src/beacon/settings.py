@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "beacon.survivors",
     "beacon.training",
     "beacon.outreach",
+    "beacon.records",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ AREAS = {
     "survivors": "staff/survivors/",
     "training": "staff/training/",
     "outreach": "staff/outreach/",
+    "records": "staff/records/",  # retention, legal holds, exports (the search is at /staff/search/)
 }
 
 urlpatterns = [
@@ -36,6 +37,7 @@ for label, prefix in AREAS.items():
         path("api/v1/", include(f"beacon.{label}.api_urls")),
     ]
 urlpatterns += [path("api/hsds/", include("beacon.survivors.hsds_urls"))]
+urlpatterns += [path("staff/search/", include("beacon.records.search_urls"))]
 
 urlpatterns += i18n_patterns(
     path("", include(("beacon.core.public_urls", "core_public"))),

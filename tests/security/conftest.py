@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from beacon.core.access import PermissionRequired
 from beacon.core.permissions import Perm
 
-AREA_APPS = ("core", "cases", "monitoring", "survivors", "training", "outreach", "tips")
+AREA_APPS = ("core", "cases", "monitoring", "survivors", "training", "outreach", "tips", "records")
 NOT_STATE = {"core.auditevent"}  # the audit trail grows on purpose; everything else must not change
 METHODS = ("get", "post", "put", "patch", "delete")
 _CONVERTERS = {"int": "987654", "str": "zz-missing", "slug": "zz-missing", "uuid": "00000000-0000-0000-0000-00000000abcd",

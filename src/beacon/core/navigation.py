@@ -36,6 +36,8 @@ STAFF = [
     NavEntry(_("People"), "core:users", Perm.MANAGE_USERS),
     NavEntry(_("Task forces"), "core:taskforces", Perm.MANAGE_TASK_FORCES),
     NavEntry(_("Audit"), "core:audit", Perm.VIEW_AUDIT),
+    NavEntry(_("Search"), "records_search:search", Perm.SEARCH_RECORDS),
+    NavEntry(_("Records"), "records:index", Perm.STAFF_AREA),  # exports, retention, legal holds
 ]
 
 

@@ -31,9 +31,20 @@ class Perm(StrEnum):
     MANAGE_TRAINING = "training.manage"
     VIEW_ANALYTICS = "outreach.view"
     MANAGE_CAMPAIGNS = "outreach.manage_campaigns"
+    SEARCH_RECORDS = "records.search"  # one search across tips, cases, ad operations, referrals
+    EXPORT_RECORDS = "records.export"  # bulk CSV/JSON exports (plus the area's own permission)
+    MANAGE_RETENTION = "records.manage_retention"  # retention policies (administrators)
 
 
 _ALL_STAFF = {Perm.STAFF_AREA}
+# Records lifecycle and "find and take out" (beacon.records), added to the roles below.
+_RECORDS: dict[str, frozenset[Perm]] = {
+    "admin": frozenset({Perm.EXPORT_RECORDS, Perm.MANAGE_RETENTION}),
+    "supervisor": frozenset({Perm.SEARCH_RECORDS, Perm.EXPORT_RECORDS}),
+    "investigator": frozenset({Perm.SEARCH_RECORDS}),
+    "analyst": frozenset({Perm.SEARCH_RECORDS}),
+    "advocate": frozenset({Perm.SEARCH_RECORDS, Perm.EXPORT_RECORDS}),
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMIN: frozenset(_ALL_STAFF | {Perm.VIEW_AUDIT, Perm.MANAGE_USERS, Perm.MANAGE_TASK_FORCES, Perm.VIEW_ANALYTICS,
@@ -51,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.TRAINER: frozenset(_ALL_STAFF | {Perm.MANAGE_TRAINING, Perm.VIEW_ANALYTICS}),
     Role.VIEWER: frozenset(_ALL_STAFF | {Perm.VIEW_ANALYTICS}),
 }
+ROLE_PERMISSIONS = {role: perms | _RECORDS.get(str(role), frozenset()) for role, perms in ROLE_PERMISSIONS.items()}
 
 # Survivor records never reach law-enforcement or prosecution agencies, whatever the role says.
 SURVIVOR_AGENCY_KINDS = frozenset({"ngo", "health", "tribal", "other"})
