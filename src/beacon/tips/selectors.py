@@ -14,7 +14,10 @@ from beacon.core.links import LinkedObject
 from beacon.core.models import Identifier
 
 from .access import visible_tips
-from .models import Tip, TipIdentifier
+from .models import Status, Tip, TipIdentifier
+
+OPEN = "open"  # queue filter: every status but closed and escalated (work still to do on the tip)
+CLOSED_STATUSES = (Status.CLOSED_NO_ACTION, Status.ESCALATED)
 
 
 def tip_queue(
@@ -27,6 +30,7 @@ def tip_queue(
     until: date | None = None,
     spam: str = "exclude",
     assigned_to_me: bool = False,
+    unassigned: bool = False,
 ) -> QuerySet[Tip]:
     """The triage queue: tips the user may see, most urgent first. ``spam``: exclude | include | only."""
     qs = visible_tips(user).select_related("county", "assigned_to").prefetch_related("task_forces")
@@ -34,7 +38,9 @@ def tip_queue(
         qs = qs.filter(priority=priority)
     if county:
         qs = qs.filter(county_id=county)
-    if status:
+    if status == OPEN:
+        qs = qs.exclude(status__in=CLOSED_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if since:
         qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
@@ -46,6 +52,8 @@ def tip_queue(
         qs = qs.filter(is_spam=True)
     if assigned_to_me:
         qs = qs.filter(assigned_to=user)
+    if unassigned:
+        qs = qs.filter(assigned_to__isnull=True)
     return qs.order_by("priority", "-created_at", "-id")
 
 
