@@ -96,3 +96,21 @@ def tip_links(*, user: Any, tip: Tip) -> Links:
                 shared = sorted((idents[i] for i in holders[object_id] if i in idents), key=lambda i: (i.kind, i.value))
                 result.visible.append(Link(obj=described[object_id], shared=shared))
     return result
+
+
+@dataclass
+class Escalations:
+    cases: list[Any] = field(default_factory=list)  # cases opened from or linked to the tip that the user may see
+    hidden: int = 0  # how many more the user may not see
+
+
+def tip_escalations(*, user: Any, tip: Tip) -> Escalations:
+    """The cases this tip was escalated to (or linked to), through the cases' own access rule."""
+    from beacon.cases.access import visible_cases
+    from beacon.cases.models import CaseLink
+
+    case_ids = set(CaseLink.objects.filter(object_type="tip", object_id=str(tip.pk)).values_list("case_id", flat=True))
+    if not case_ids:
+        return Escalations()
+    seen = list(visible_cases(user).filter(pk__in=case_ids).order_by("pk"))
+    return Escalations(cases=seen, hidden=len(case_ids) - len(seen))

@@ -136,6 +136,7 @@ def _detail_context(request: HttpRequest, tip: Tip) -> dict[str, Any]:
         "routes": list(tip.task_forces.all()),
         "identifiers": selectors.tip_identifiers(tip),
         "links": selectors.tip_links(user=request.user, tip=tip),
+        "escalations": selectors.tip_escalations(user=request.user, tip=tip),
         "thread": list(tip.messages.select_related("author")),
         "indicator_labels": triage.indicator_labels(tip.indicators),
         "priority_reasons": [triage.reason_label(r) for r in tip.priority_reasons],
