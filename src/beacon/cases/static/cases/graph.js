@@ -28,13 +28,14 @@
       // so they cover neither their own node nor the edges around it.
       { selector: "node", style: { "background-color": "data(colour)", "label": "data(label)", "font-size": 12,
         "font-family": "Source Sans Pro Web, Helvetica Neue, Arial, sans-serif",
-        "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
+        "text-valign": "bottom", "text-halign": "center", "text-margin-y": 6,
         "text-wrap": "wrap", "text-max-width": 130, "text-overflow-wrap": "anywhere",
         "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
         "text-background-shape": "roundrectangle", "color": "#1b1b1b", "min-zoomed-font-size": 7,
         "width": 22, "height": 22 } },
       { selector: "node[type = 'identifier']", style: { "shape": "round-rectangle", "width": 14, "height": 14 } },
-      { selector: "node[start = 1]", style: { "border-width": 4, "border-color": "#e5a000", "width": 30, "height": 30 } },
+      { selector: "node[start = 1]", style: { "border-width": 4, "border-color": "#e5a000", "width": 30, "height": 30,
+        "text-margin-y": 10 } },
       { selector: "edge", style: { "width": 1.5, "line-color": "#a9aeb1", "curve-style": "bezier" } },
       { selector: "edge[kind = 'linked']", style: { "line-style": "dashed", "line-color": "#c05600", "width": 2 } }
     ],
