@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -61,6 +62,8 @@ def check(page: Any, *, weight_budget: int = PAGE_WEIGHT_BUDGET) -> None:
     weight = _weight(page)
     assert weight <= weight_budget, f"{page.url}: {weight} bytes > budget {weight_budget}"
     fcp = first_paint_ms(page)
+    if os.environ.get("BEACON_BUDGET_REPORT"):  # print the figures: BEACON_BUDGET_REPORT=1 pytest -s ...
+        print(f"budget {page.viewport_size['width']}px {page.url}: {weight} bytes, first paint {fcp:.0f} ms")
     assert 0 <= fcp <= FIRST_PAINT_BUDGET_MS, f"{page.url}: first contentful paint {fcp:.0f} ms"
     # The page fits the viewport: nothing but a labelled scroll region may be wider.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

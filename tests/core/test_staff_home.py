@@ -211,3 +211,17 @@ def test_server_error_page_renders_without_a_request(mo: Any) -> None:
     with translation.override("es"):
         html = loader.get_template("500.html").render()
     assert 'lang="es"' in html and "Algo salió mal" in html and "Traceback" not in html
+
+
+def test_staff_home_query_count_does_not_grow_with_the_work(mo: Any, agency_factory: Any, user_factory: Any,
+                                                           staff_client: Any, django_assert_max_num_queries: Any) -> None:
+    kc = agency_factory(task_force="kansas-city", county="29095")
+    sup = user_factory("supervisor", agency=kc)
+    client, _ = staff_client(user=sup)
+    for n in range(6):
+        _tip(minor=bool(n % 2))
+        case = case_services.case_create(acting_user=sup, title=f"Case {n}")
+        case_services.task_add(case=case, acting_user=sup, title=f"Task {n}", owner=sup, due_on=timezone.localdate())
+    with django_assert_max_num_queries(16):  # 15 today: one count per figure, none per record
+        response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200 and "Task 5" in response.content.decode()
