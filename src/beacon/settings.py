@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "beacon.core.middleware.BodySizeLimitMiddleware",
     "axes.middleware.AxesMiddleware",
+    "beacon.core.middleware.NotFoundPageMiddleware",  # Beacon's 404 page under DEBUG too (not /api/)
 ]
 
 # Static files are served by the app server itself (WhiteNoise), under gunicorn and under

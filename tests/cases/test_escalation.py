@@ -16,7 +16,7 @@ def test_tip_becomes_a_case_keeping_its_links(world: Any, fake_tips: Any, staff_
     services.identifier_add(case=other, acting_user=world.stl_inv, kind="handle", raw="@Candy_KC")
     client, _ = staff_client(user=world.kc_inv)
     form = client.get(reverse("cases:create"), {"from": "testtip:41"})
-    assert form.status_code == 200 and b"testtip:41" in form.content
+    assert form.status_code == 200 and b"Test tip 41" in form.content
     response = client.post(reverse("cases:create") + "?from=testtip:41", {
         "title": "From tip 41", "kind": "sex", "opened_on": "2026-03-01"})
     assert response.status_code == 302

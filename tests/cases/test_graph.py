@@ -117,3 +117,20 @@ def test_case_provider_is_registered() -> None:
 def test_case_provider_urls_are_the_detail_pages(world: Any, open_case: Any) -> None:
     case = open_case(world.kc_inv)
     assert links.provider("case").describe([str(case.pk)])[str(case.pk)].url == reverse("cases:detail", args=[case.pk])
+
+
+def test_graph_page_lists_every_node_with_its_connections(world: Any, network: dict[str, Any], staff_client: Any) -> None:
+    a, b = network["a"], network["b"]
+    client, _ = staff_client(user=world.kc_inv)
+    response = client.get(reverse("cases:graph"), {"start": f"case:{a.pk}", "hops": 2})
+    listing = response.context["listing"]
+    data = response.context["graph"]
+    listed = {n["id"] for g in listing["groups"] for n in g["nodes"]}
+    assert listed == {n["id"] for n in data["nodes"]}  # every node of the picture is in the list
+    assert [g["type"] for g in listing["groups"]] == ["case", "identifier"]
+    cases = {n["id"]: n for n in listing["groups"][0]["nodes"]}
+    phone = next(n for n in data["nodes"] if n["type"] == "identifier" and "0111" in n["label"])
+    assert phone in cases[f"case:{a.pk}"]["neighbours"] and phone in cases[f"case:{b.pk}"]["neighbours"]
+    page = response.content.decode()
+    assert f'<a href="{reverse("cases:detail", args=[b.pk])}">' in page and 'id="graph-list"' in page
+    assert "Case C hidden" not in page

@@ -32,7 +32,7 @@ def test_reviewers_see_the_queue_ranked_by_risk(role: str, mo: Any, ingested: In
     ops = list(response.context["page"])
     assert [o.risk for o in ops] == sorted((o.risk for o in ops), reverse=True)
     assert ops[0] == i70(ingested) and len(ops) == 3
-    assert b"OP_RAPID_MOVEMENT" in response.content and b"Moves across cities in a short time" in response.content
+    assert b"OP_RAPID_MOVEMENT" in response.content and b"Moves between cities quickly" in response.content
 
 
 @pytest.mark.parametrize("role", OTHERS)

@@ -41,8 +41,11 @@ class CaseForm(_Uswds):
     venue_type = forms.ChoiceField(label=_("Venue / industry (Polaris typology)"), required=False,
                                    choices=[("", "—"), *VenueType.choices])
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    counties = forms.ModelMultipleChoiceField(label=_("Counties"), queryset=County.objects.order_by("name"),
-                                              required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    counties = forms.ModelMultipleChoiceField(
+        label=_("Counties"), queryset=County.objects.order_by("name"), required=False,
+        help_text=_("Hold Ctrl (Command on a Mac) to choose more than one."),
+        # beacon/select-filter.js adds a box that narrows the 115 options as you type.
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-beacon-filter": _("Find a county")}))
     opened_on = forms.DateField(label=_("Opened on"), initial=timezone.localdate, widget=DATE)
 
 

@@ -14,6 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from beacon.core import links as core_links
 from beacon.core.identifiers import Kind
 from beacon.core.models import Identifier
@@ -195,3 +197,38 @@ def link_graph(user: Any, start_type: str, start_id: str, *, hops: int = DEFAULT
             "label": label, "url": "",
         }
     return graph
+
+
+# --- The graph as a list (the page shows it beside the picture) ----------------------------
+TYPE_LABELS = {
+    "case": _("Cases"),
+    "tip": _("Tips"),
+    "operation": _("Ad operations"),
+    "identifier": _("Identifiers"),
+}
+
+
+def listing(data: dict[str, Any]) -> dict[str, Any]:
+    """The nodes of ``LinkGraph.as_dict()`` grouped by type, each with the nodes it is connected to.
+
+    Everything the picture shows is here as text and links: which records, how far from the
+    start, and what connects them (a case to the tip it came from, a record to an identifier
+    it holds).
+    """
+    nodes = {n["id"]: n for n in data["nodes"]}
+    neighbours: dict[str, list[dict[str, Any]]] = {n: [] for n in nodes}
+    for edge in data["edges"]:
+        s, t = edge["source"], edge["target"]
+        if s in nodes and t in nodes:
+            neighbours[s].append(nodes[t])
+            neighbours[t].append(nodes[s])
+    groups = []
+    for node_type, label in TYPE_LABELS.items():
+        members = [dict(n, neighbours=sorted(neighbours[n["id"]], key=lambda m: (m["type"], m["label"])))
+                   for n in data["nodes"] if n["type"] == node_type]
+        if members:
+            groups.append({"type": node_type, "label": label, "nodes": members})
+    others = [dict(n, neighbours=neighbours[n["id"]]) for n in data["nodes"] if n["type"] not in TYPE_LABELS]
+    if others:
+        groups.append({"type": "other", "label": _("Other"), "nodes": others})
+    return {"groups": groups, "edges": len(data["edges"])}

@@ -72,3 +72,79 @@ def case_detail(*, user: Any, case: Case) -> dict[str, Any]:
         "links": linked_objects(case),
     }
 
+
+
+# --- Escalation and linking: what the forms offer ---------------------------------------------
+KIND_FROM_SITUATION = {"sex": Case.Kind.SEX, "labor": Case.Kind.LABOR, "both": Case.Kind.BOTH}
+SUMMARY_CHARS = 600
+
+
+def source_initial(*, object_type: str, object_id: str) -> dict[str, Any]:
+    """What a case opened from a tip starts with (the caller passed ``access_source`` first).
+
+    The trafficking type from the tip's situation, its county, a summary of the narrative and
+    the identifiers the case will receive when it is opened.
+    """
+    from django.utils import timezone
+    from django.utils.text import Truncator
+
+    from beacon.core.links import provider
+
+    described = provider(object_type).describe([object_id]).get(object_id)
+    identifier_ids = provider(object_type).identifiers_of([object_id]).get(object_id, set())
+    from beacon.core.models import Identifier
+
+    identifiers = list(Identifier.objects.filter(pk__in=identifier_ids).order_by("kind", "value"))
+    initial: dict[str, Any] = {"title": described.label if described else f"{object_type} {object_id}",
+                               "identifiers": identifiers}
+    if object_type == "tip":
+        from beacon.tips.models import Tip
+
+        tip = Tip.objects.select_related("county").get(pk=int(object_id))
+        when = timezone.localtime(tip.created_at)
+        initial.update({
+            "title": f"Tip #{tip.pk}" + (f", {tip.county.name}" if tip.county else ""),
+            "kind": KIND_FROM_SITUATION.get(tip.situation, Case.Kind.UNKNOWN),
+            "counties": [tip.county] if tip.county else [],
+            "summary": f"From tip #{tip.pk} received {when:%Y-%m-%d %H:%M}: "
+                       + Truncator(" ".join(tip.narrative.split())).chars(SUMMARY_CHARS),
+        })
+    return initial
+
+
+def link_search(*, user: Any, q: str, limit: int = 20) -> list[LinkedObject]:
+    """Tips and ad operations the user may see whose number, text or identifier matches ``q``.
+
+    Candidates come from each area's records; what is shown is decided by the link providers'
+    ``visible_to`` (the same rule as linking itself), and described by them.
+    """
+    from beacon.adscan import normalise_phone
+    from beacon.monitoring.models import Operation
+    from beacon.tips.models import Tip
+
+    q = (q or "").strip()
+    if len(q) < 2 and not q.isdigit():
+        return []
+    number = q.lstrip("#")
+    phone = normalise_phone(q)
+    tip_match = Q(narrative__icontains=q) | Q(place_text__icontains=q) | Q(identifiers__value__icontains=q)
+    op_match = Q(template__icontains=q) | Q(ads__title__icontains=q) | Q(ads__keys__key__icontains=q)
+    if phone:
+        tip_match |= Q(identifiers__value=phone)
+        op_match |= Q(ads__keys__key=f"tel:{phone}")
+    if number.isdigit():
+        tip_match |= Q(pk=int(number))
+        op_match |= Q(pk=int(number))
+    candidates = {
+        "tip": [str(i) for i in Tip.objects.filter(tip_match).order_by("-created_at").values_list("pk", flat=True).distinct()[:200]],
+        "operation": [str(i) for i in Operation.objects.filter(op_match).order_by("-risk").values_list("pk", flat=True).distinct()[:200]],
+    }
+    found: list[LinkedObject] = []
+    registered = providers()
+    for object_type, ids in candidates.items():
+        if object_type not in registered or not ids:
+            continue
+        seen = registered[object_type].visible_to(user, ids)
+        described = registered[object_type].describe([i for i in ids if i in seen])
+        found += [described[i] for i in ids if i in described]
+    return found[:limit]

@@ -488,6 +488,15 @@ def case_create_from_source(*, acting_user: Any, object_type: str, object_id: st
                             request: HttpRequest | None = None, **fields: Any) -> Case:
     case = case_create(acting_user=acting_user, title=title, request=request, **fields)
     case_link_source(case=case, acting_user=acting_user, object_type=object_type, object_id=object_id, request=request)
+    if object_type == "tip":
+        # The tip shows "Escalated to a case" (and links to it, for those who may see the case).
+        from beacon.tips.models import Status as TipStatus
+        from beacon.tips.models import Tip
+        from beacon.tips.services import tip_set_status
+
+        tip = Tip.objects.select_for_update().get(pk=int(object_id))
+        if tip.status != TipStatus.ESCALATED:
+            tip_set_status(tip=tip, status=TipStatus.ESCALATED, acting_user=acting_user, request=request)
     return case
 
 

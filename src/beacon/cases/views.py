@@ -70,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     source = request.GET.get("from", "")
     source_key: tuple[str, str] | None = access_source(request.user, source, request=request) if source else None
-    initial = {"title": f"From {source}" if source else ""}
+    initial = selectors.source_initial(object_type=source_key[0], object_id=source_key[1]) if source_key else {}
     # an escalation suggests the kind and venue type (e.g. labor / agriculture for job ads); unknown values are dropped
     if request.GET.get("kind") in Case.Kind.values:
         initial["kind"] = request.GET["kind"]
@@ -93,7 +93,9 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Case opened."))
             return _back(case)
-    return render(request, "cases/create.html", {"form": form, "source": source})
+    return render(request, "cases/create.html", {"form": form, "source": source,
+                                                 "source_label": initial.get("title", ""),
+                                                 "identifiers": initial.get("identifiers", [])})
 
 
 @require_GET
@@ -286,7 +288,9 @@ def link(request: HttpRequest, case_id: int) -> HttpResponse:
                                       object_id=object_id, request=request)
             messages.success(request, _("Linked to the case; its identifiers were copied."))
             return _back(case, "links")
-    return render(request, "cases/link.html", {"case": case, "source": source})
+    q = request.GET.get("q", "").strip()[:100]
+    results = selectors.link_search(user=request.user, q=q) if q else []
+    return render(request, "cases/link.html", {"case": case, "source": source, "q": q, "results": results})
 
 
 @require_http_methods(["GET", "POST"])
@@ -315,7 +319,7 @@ def graph_view(request: HttpRequest) -> HttpResponse:
     object_type, object_id = access_graph_start(request.user, start, request=request)
     data = graph.link_graph(request.user, object_type, object_id, hops=hops, max_nodes=max_nodes).as_dict()
     return render(request, "cases/graph.html", {"graph": data, "start": start, "hops": data["hops"],
-                                                "max_hops": graph.MAX_HOPS})
+                                                "max_hops": graph.MAX_HOPS, "listing": graph.listing(data)})
 
 
 @require_GET

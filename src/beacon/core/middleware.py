@@ -88,3 +88,43 @@ class BodySizeLimitMiddleware:
                     status=413,
                 )
         return self.get_response(request)
+
+
+class NotFoundPageMiddleware:
+    """Beacon's own "page not found" page in development too.
+
+    With DEBUG off (production, tests) Django already answers every 404 with ``404.html``.  With
+    DEBUG on (``beacon serve`` in development) it would show its technical page, listing every
+    URL pattern: this answers a mistyped address, and a view's ``Http404``, with the same page
+    people see in production, in the language of the address (``/es/...`` in Spanish).  Paths
+    under ``/api/`` are left alone: the API answers in JSON.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def _applies(self, request: HttpRequest) -> bool:
+        return bool(settings.DEBUG) and not request.path_info.startswith("/api/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._applies(request):
+            from django.urls import Resolver404, resolve
+
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                return self._page(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and self._applies(request):
+            return self._page(request, exception)
+        return None
+
+    @staticmethod
+    def _page(request: HttpRequest, exception: Exception) -> HttpResponse:
+        from django.views.defaults import page_not_found
+
+        return page_not_found(request, exception)

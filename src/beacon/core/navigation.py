@@ -53,5 +53,18 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": entry.label, "url": url, "current": request.path.startswith(url) and url != "/"})
+        items.append({"label": entry.label, "url": url, "current": False})
+    current = current_url(request.path, [str(item["url"]) for item in items])
+    for item in items:
+        item["current"] = item["url"] == current
     return items
+
+
+def current_url(path: str, urls: list[str]) -> str | None:
+    """The one entry a page belongs to: the longest entry URL that the path starts with.
+
+    ``/staff/`` (Home) is current on the staff home only, ``/staff/cases/`` on every case page;
+    the public home ``/`` is never marked (every path starts with it).
+    """
+    matches = [u for u in urls if u != "/" and (path == u or (u.endswith("/") and path.startswith(u)))]
+    return max(matches, key=len, default=None)

@@ -120,7 +120,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.STAFF_AREA)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"perms_list": sorted(permissions_of(request.user))})
+    from .work import staff_work
+
+    return render(request, "core/dashboard.html", {"perms_list": sorted(permissions_of(request.user)),
+                                                   "panels": staff_work(user=request.user)})
 
 
 @require_perm(Perm.VIEW_AUDIT)

@@ -1,7 +1,8 @@
-"""Translated names of adscan's indicator codes and of ad kinds (adscan itself is Django-free and English).
+"""Plain-language, translated names of adscan's indicator codes (escort and job ads) and fee kinds.
 
-The staff pages show ``indicator_title(code)``: the translated name when listed here, else adscan's
-English title (``beacon.adscan.AD_INDICATORS`` / ``CLUSTER_INDICATORS``).
+``beacon.adscan`` stays free of Django (its English titles serve the command line and the API);
+the staff pages show ``indicator_title(code)`` with the code itself in a tooltip: the translated
+name when listed here, else adscan's English title.
 """
 
 from __future__ import annotations
@@ -12,6 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from beacon.adscan import AD_INDICATORS, CLUSTER_INDICATORS
 
 INDICATOR_TITLES: dict[str, Promise] = {
+    "AD_TRUSTWORTHY": _("Presented as trustworthy or professional"),
+    "AD_OBSCURED_PHONE": _("Phone number disguised to avoid detection"),
+    "AD_YOUTH_LANGUAGE": _("Words that suggest a young person"),
+    "AD_STATED_AGE_MINOR": _("Stated age under 18"),
+    "AD_ETHNICITY": _("Ethnicity of the person advertised is stated"),
+    "AD_THIRD_PERSON": _("Written by someone else (third person or plural)"),
+    "AD_MOVEMENT_LANGUAGE": _("'New in town' or travel wording"),
+    "OP_MANY_NAMES_ON_PHONE": _("Many names or ages use the same phone"),
+    "OP_MANY_PHONES_ON_TEMPLATE": _("Many phones use the same ad text"),
+    "OP_THIRD_PERSON_VOICE": _("Ads written by someone else (third person or plural)"),
+    "OP_RAPID_MOVEMENT": _("Moves between cities quickly"),
+    "OP_SHARED_IMAGES_ACROSS_PHONES": _("Same photos with different phones"),
+    "OP_AD_SIGNALS": _("Warning signs in the ads themselves"),
     "JOB_WORKER_PAYS_FEES": _("Worker charged a recruitment, visa or placement fee"),
     "JOB_DEBT_DEDUCTIONS": _("Travel, housing or other costs taken back from pay"),
     "JOB_DOCUMENTS_HELD": _("Employer keeps passports or identity documents"),

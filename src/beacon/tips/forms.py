@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beacon.core.models import County, User
+from beacon.core.templatetags.beacon_format import person_name
 
 from . import triage
 from .models import Situation, Status
@@ -115,18 +116,20 @@ class QueueFilterForm(forms.Form):
     priority = forms.TypedChoiceField(label=_("Priority"), required=False, coerce=int, empty_value=None,
                                       choices=[("", _("Any")), (1, "P1"), (2, "P2"), (3, "P3"), (4, "P4")])
     county = forms.ChoiceField(label=_("County"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any")), ("open", _("Open (not closed or escalated)")), *Status.choices])
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     spam = forms.ChoiceField(label=_("Spam"), required=False, initial="exclude",
                              choices=[("exclude", _("Hide spam")), ("include", _("Include spam")), ("only", _("Only spam"))])
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    unassigned = forms.BooleanField(label=_("Not assigned to anyone"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["county"].choices = [("", _("Any")), *County.objects.order_by("name").values_list("fips", "name")]  # type: ignore[attr-defined]
         for name, f in self.fields.items():
-            if name != "mine":
+            if name not in ("mine", "unassigned"):
                 f.widget.attrs.setdefault("class", "usa-select" if isinstance(f, forms.ChoiceField) else "usa-input")
 
 
@@ -147,7 +150,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, users: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
-        field.queryset = User.objects.filter(pk__in=[u.pk for u in users]).order_by("username")  # type: ignore[attr-defined]
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in users]).order_by("last_name", "first_name", "username")  # type: ignore[attr-defined]
+        field.label_from_instance = person_name  # type: ignore[attr-defined]
 
 
 class QuestionForm(forms.Form):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from beacon.core.links import LinkedObject, by_object, int_ids
 
@@ -33,7 +34,7 @@ class TipLinkProvider:
             county = tip.county.name if tip.county else "county unknown"
             out[str(tip.pk)] = LinkedObject(
                 object_type="tip", object_id=str(tip.pk),
-                label=f"Tip #{tip.pk} (P{tip.priority}, {county}, {tip.created_at:%Y-%m-%d})",
+                label=f"Tip #{tip.pk} (P{tip.priority}, {county}, {timezone.localtime(tip.created_at):%Y-%m-%d %H:%M})",
                 url=reverse("tips:detail", args=[tip.pk]),
             )
         return out

@@ -14,7 +14,10 @@ from beacon.core.links import LinkedObject
 from beacon.core.models import Identifier
 
 from .access import visible_tips
-from .models import Tip, TipIdentifier
+from .models import Status, Tip, TipIdentifier
+
+OPEN = "open"  # queue filter: every status but closed and escalated (work still to do on the tip)
+CLOSED_STATUSES = (Status.CLOSED_NO_ACTION, Status.ESCALATED)
 
 
 def tip_queue(
@@ -27,6 +30,7 @@ def tip_queue(
     until: date | None = None,
     spam: str = "exclude",
     assigned_to_me: bool = False,
+    unassigned: bool = False,
 ) -> QuerySet[Tip]:
     """The triage queue: tips the user may see, most urgent first. ``spam``: exclude | include | only."""
     qs = visible_tips(user).select_related("county", "assigned_to").prefetch_related("task_forces")
@@ -34,7 +38,9 @@ def tip_queue(
         qs = qs.filter(priority=priority)
     if county:
         qs = qs.filter(county_id=county)
-    if status:
+    if status == OPEN:
+        qs = qs.exclude(status__in=CLOSED_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if since:
         qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
@@ -46,6 +52,8 @@ def tip_queue(
         qs = qs.filter(is_spam=True)
     if assigned_to_me:
         qs = qs.filter(assigned_to=user)
+    if unassigned:
+        qs = qs.filter(assigned_to__isnull=True)
     return qs.order_by("priority", "-created_at", "-id")
 
 
@@ -88,3 +96,21 @@ def tip_links(*, user: Any, tip: Tip) -> Links:
                 shared = sorted((idents[i] for i in holders[object_id] if i in idents), key=lambda i: (i.kind, i.value))
                 result.visible.append(Link(obj=described[object_id], shared=shared))
     return result
+
+
+@dataclass
+class Escalations:
+    cases: list[Any] = field(default_factory=list)  # cases opened from or linked to the tip that the user may see
+    hidden: int = 0  # how many more the user may not see
+
+
+def tip_escalations(*, user: Any, tip: Tip) -> Escalations:
+    """The cases this tip was escalated to (or linked to), through the cases' own access rule."""
+    from beacon.cases.access import visible_cases
+    from beacon.cases.models import CaseLink
+
+    case_ids = set(CaseLink.objects.filter(object_type="tip", object_id=str(tip.pk)).values_list("case_id", flat=True))
+    if not case_ids:
+        return Escalations()
+    seen = list(visible_cases(user).filter(pk__in=case_ids).order_by("pk"))
+    return Escalations(cases=seen, hidden=len(case_ids) - len(seen))

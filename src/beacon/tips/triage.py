@@ -93,3 +93,56 @@ def spam_reason(*, honeypot: str, url_count: int) -> str:
 
 def indicator_labels(codes: Sequence[str]) -> list[str]:
     return [str(INDICATORS[c]) for c in codes if c in INDICATORS]
+
+
+# --- Showing the reasons to people -------------------------------------------------------
+# ``compute`` stores its reasons as English sentences naming indicator codes (the API returns
+# them unchanged); staff pages show them through ``reason_label``: translated, codes replaced
+# by their plain-language labels.
+_FIXED_REASONS: dict[str, object] = {
+    "Reporter says someone is in immediate danger": _("Reporter says someone is in immediate danger"),
+    "Involves someone under 18": _("Involves someone under 18"),
+    "No indicators, danger, minor or identifiers: general information":
+        _("No indicators, danger, minor or identifiers: general information"),
+    "hidden form field was filled (automated submission)": _("hidden form field was filled (automated submission)"),
+}
+
+
+def _codes(text: str) -> str:
+    return "; ".join(indicator_label(c.strip()) for c in text.split(",") if c.strip())
+
+
+def indicator_label(code: str) -> str:
+    """The plain-language label of a checklist code (the code itself when unknown)."""
+    return str(INDICATORS.get(code, code))
+
+
+def reason_label(reason: str) -> str:
+    """One stored triage reason in the current language, with indicator codes as labels."""
+    from django.utils.translation import gettext, ngettext
+
+    if reason in _FIXED_REASONS:
+        return str(_FIXED_REASONS[reason])
+    prefix_codes = {
+        "Force, fraud or coercion indicator: ": gettext("Force, fraud or coercion indicator: %(labels)s"),
+        "Indicator: ": gettext("Indicator: %(labels)s"),
+    }
+    for prefix, template in prefix_codes.items():
+        if reason.startswith(prefix):
+            return template % {"labels": _codes(reason[len(prefix):])}
+    if reason.startswith("Marked as spam: "):
+        why = reason[len("Marked as spam: "):]
+        if why in _FIXED_REASONS:
+            why = str(_FIXED_REASONS[why])
+        elif why.endswith(" web addresses in the text") and why.split(" ")[0].isdigit():
+            n = int(why.split(" ")[0])
+            why = ngettext("%(n)d web address in the text", "%(n)d web addresses in the text", n) % {"n": n}
+        return gettext("Marked as spam: %(why)s") % {"why": why}
+    head = reason.split(" ")[0]
+    if head.isdigit():
+        n = int(head)
+        if reason == f"{n} indicators ticked":
+            return ngettext("%(n)d indicator ticked", "%(n)d indicators ticked", n) % {"n": n}
+        if reason == f"{n} identifier(s) to follow up":
+            return ngettext("%(n)d identifier to follow up", "%(n)d identifiers to follow up", n) % {"n": n}
+    return reason

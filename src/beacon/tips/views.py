@@ -119,7 +119,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         filters = {"priority": d["priority"], "county": d["county"], "status": d["status"], "since": d["since"],
-                   "until": d["until"], "spam": d["spam"] or "exclude", "assigned_to_me": d["mine"]}
+                   "until": d["until"], "spam": d["spam"] or "exclude", "assigned_to_me": d["mine"], "unassigned": d["unassigned"]}
     page = Paginator(selectors.tip_queue(user=request.user, **filters), 25).get_page(request.GET.get("page"))
     audit.record(actor=request.user, action=audit.Action.READ, object_type="tip_queue", request=request,
                  summary=f"Tip queue page {page.number} ({len(page.object_list)} tips)",
@@ -136,8 +136,10 @@ def _detail_context(request: HttpRequest, tip: Tip) -> dict[str, Any]:
         "routes": list(tip.task_forces.all()),
         "identifiers": selectors.tip_identifiers(tip),
         "links": selectors.tip_links(user=request.user, tip=tip),
+        "escalations": selectors.tip_escalations(user=request.user, tip=tip),
         "thread": list(tip.messages.select_related("author")),
         "indicator_labels": triage.indicator_labels(tip.indicators),
+        "priority_reasons": [triage.reason_label(r) for r in tip.priority_reasons],
         "status_form": StatusForm(initial={"status": tip.status}),
         "priority_form": PriorityForm(initial={"priority": tip.priority}),
         "assign_form": AssignForm(users=users, initial={"assignee": tip.assigned_to_id}),

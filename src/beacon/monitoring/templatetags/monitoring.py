@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import template
 
 from beacon.cases.typology import VenueType
@@ -7,6 +9,14 @@ from beacon.cases.typology import VenueType
 from .. import labels
 
 register = template.Library()
+
+_CODE = re.compile(r"\b(?:AD|OP|JOB)_[A-Z_]+\b")
+
+
+@register.filter
+def indicator_codes(text: str) -> str:
+    """Evidence text with every indicator code in it replaced by its plain-language label."""
+    return _CODE.sub(lambda m: labels.indicator_title(m.group(0)), str(text))
 
 
 @register.filter

@@ -21,17 +21,46 @@
     container: el,
     elements: elements,
     wheelSensitivity: 0.3,
-    maxZoom: 1.6,
+    minZoom: 0.2,
+    maxZoom: 3,
     style: [
-      { selector: "node", style: { "background-color": "data(colour)", "label": "data(label)", "font-size": 10,
-        "text-wrap": "ellipsis", "text-max-width": 140, "color": "#1b1b1b", "width": 22, "height": 22 } },
+      // Labels sit below their node on a white band, wrapped onto lines (long ones end in "…"),
+      // so they cover neither their own node nor the edges around it.
+      { selector: "node", style: { "background-color": "data(colour)", "label": "data(label)", "font-size": 12,
+        "font-family": "Source Sans Pro Web, Helvetica Neue, Arial, sans-serif",
+        "text-valign": "bottom", "text-halign": "center", "text-margin-y": 6,
+        "text-wrap": "wrap", "text-max-width": 130, "text-overflow-wrap": "anywhere",
+        "text-background-color": "#ffffff", "text-background-opacity": 0.9, "text-background-padding": 2,
+        "text-background-shape": "roundrectangle", "color": "#1b1b1b", "min-zoomed-font-size": 7,
+        "width": 22, "height": 22 } },
       { selector: "node[type = 'identifier']", style: { "shape": "round-rectangle", "width": 14, "height": 14 } },
-      { selector: "node[start = 1]", style: { "border-width": 4, "border-color": "#e5a000", "width": 30, "height": 30 } },
+      { selector: "node[start = 1]", style: { "border-width": 4, "border-color": "#e5a000", "width": 30, "height": 30,
+        "text-margin-y": 10 } },
       { selector: "edge", style: { "width": 1.5, "line-color": "#a9aeb1", "curve-style": "bezier" } },
       { selector: "edge[kind = 'linked']", style: { "line-style": "dashed", "line-color": "#c05600", "width": 2 } }
     ],
-    layout: { name: "cose", animate: false, padding: 30, nodeRepulsion: 8000 }
+    // The layout counts each label as part of its node, so labels do not land on other nodes.
+    layout: { name: "cose", animate: false, padding: 40, nodeDimensionsIncludeLabels: true, nodeRepulsion: 20000,
+              idealEdgeLength: 90, componentSpacing: 80, randomize: false }
   });
+  // Zoom buttons (hidden without JavaScript): in, out, and back to the whole graph.
+  var controls = document.getElementById("graph-controls");
+  if (controls) {
+    controls.hidden = false;
+    controls.addEventListener("click", function (evt) {
+      var button = evt.target.closest("button[data-zoom]");
+      if (!button) { return; }
+      var action = button.getAttribute("data-zoom");
+      if (action === "fit") { cy.fit(undefined, 30); return; }
+      var level = cy.zoom() * (action === "in" ? 1.4 : 1 / 1.4);
+      cy.zoom({ level: Math.max(cy.minZoom(), Math.min(cy.maxZoom(), level)),
+                renderedPosition: { x: el.clientWidth / 2, y: el.clientHeight / 2 } });
+      el.setAttribute("data-zoom", cy.zoom().toFixed(2));
+    });
+  }
+  // Labels stay readable on a phone: never start below 0.8 (pan or "fit" to see the rest).
+  if (el.clientWidth < 600 && cy.zoom() < 0.8) { cy.zoom({ level: 0.8, renderedPosition: { x: el.clientWidth / 2, y: el.clientHeight / 2 } }); cy.center(cy.nodes("[start = 1]")); }
+  el.setAttribute("data-zoom", cy.zoom().toFixed(2));
   cy.on("tap", "node", function (evt) {
     var url = evt.target.data("url");
     if (url) { window.location.href = url; }
