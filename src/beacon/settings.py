@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "beacon.core.middleware.RequestIdMiddleware",
+    "beacon.core.errors.ApiErrorMiddleware",  # JSON errors under /api/ (404, 413, 500...)
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -225,6 +226,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("BEACON_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Deepest nesting of arrays and objects a JSON request body may have (beacon.core.parsers).
+BEACON_JSON_MAX_DEPTH = int(os.environ.get("BEACON_JSON_MAX_DEPTH", "32"))
 BEACON_PUBLIC_BODY_LIMIT = int(os.environ.get("BEACON_PUBLIC_BODY_LIMIT", str(64 * 1024)))
 
 # --- API ----------------------------------------------------------------------------------
@@ -237,6 +240,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "beacon.core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "beacon.core.api.exception_handler",
+    # JSON bodies: nesting depth bounded (BEACON_JSON_MAX_DEPTH) before parsing.
+    "DEFAULT_PARSER_CLASSES": [
+        "beacon.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

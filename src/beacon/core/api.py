@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +18,18 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "per_page"
     max_page_size = 500
+
+
+class StrictFloatField(serializers.FloatField):
+    """A number, refusing JSON booleans (``float(True)`` is 1.0, so DRF's FloatField takes
+    ``"lat": true`` as latitude 1)."""
+
+    default_error_messages = {"invalid": "A number is required (not true or false)."}
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def _flatten(detail: Any) -> Any:
@@ -39,6 +52,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         message = str(exc) if str(exc) and "matches the given query" not in str(exc) else "Not found."
         return Response({"error": message, "fields": {}}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, RequestDataTooBig):
+        message = str(exc) if "limit" in str(exc) else "The request body is too large."
+        return Response({"error": message, "fields": {}}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from beacon.core import audit, ratelimit
 from beacon.core.access import PermissionRequired
-from beacon.core.api import api_validation_error
+from beacon.core.api import StrictFloatField, api_validation_error
 from beacon.core.models import User
 from beacon.core.permissions import Perm
 
@@ -52,8 +52,8 @@ class TipSubmitSerializer(serializers.Serializer):
     occurred = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="When, in words")
     place_text = serializers.CharField(required=False, allow_blank=True, max_length=300)
     county = serializers.CharField(required=False, allow_blank=True, max_length=5, help_text="5-digit county FIPS")
-    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
-    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    lat = StrictFloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lon = StrictFloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     situation = serializers.ChoiceField(choices=Situation.choices, default=Situation.UNSURE)
     danger = serializers.BooleanField(default=False, help_text="Is anyone in immediate danger?")
     minor = serializers.BooleanField(default=False, help_text="Does it involve someone under 18?")
