@@ -43,10 +43,10 @@ def test_deeply_nested_json_is_a_400_not_a_recursion_error(url: str) -> None:
 def test_nesting_up_to_the_limit_is_parsed(settings: Any) -> None:
     settings.BEACON_JSON_MAX_DEPTH = 4
     client = APIClient()
-    ok = client.post("/api/v1/tips/", '{"narrative": "%s", "subjects": {"people": ["A"]}, "x": [[[]]]}' % NARRATIVE,
+    ok = client.post("/api/v1/tips/", f'{{"narrative": "{NARRATIVE}", "subjects": {{"people": ["A"]}}, "x": [[[]]]}}',
                      content_type="application/json")
     assert ok.status_code == 201, ok.content
-    too_deep = client.post("/api/v1/tips/", '{"narrative": "%s", "x": [[[[]]]]}' % NARRATIVE,
+    too_deep = client.post("/api/v1/tips/", f'{{"narrative": "{NARRATIVE}", "x": [[[[]]]]}}',
                            content_type="application/json")
     assert "nested too deeply" in assert_error_shape(too_deep, 400)["error"]
 
