@@ -283,6 +283,7 @@ class LinkGraph(APIView):
     """The link graph around any visible start: ``case:<id>``, ``tip:<id>``, ``operation:<id>`` or ``identifier:<id>``."""
 
     permission_classes = WORK
+    error_statuses = (404,)  # a start that does not exist or is not visible
 
     @extend_schema(operation_id="cases_link_graph",
                    parameters=[OpenApiParameter("start", OpenApiTypes.STR, required=True), *GRAPH_PARAMS],

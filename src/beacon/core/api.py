@@ -15,9 +15,46 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class Pagination(PageNumberPagination):
+    """``page`` (from 1) and ``per_page`` (from 1; above ``max_page_size`` it is clamped to it).
+
+    A ``page`` or ``per_page`` that is not a whole number of at least 1 (``null``, ``0``, ``-5``,
+    ``abc``, or the parameter given twice) is a 400; a page past the last one is a 404.
+    """
+
     page_size = 50
     page_size_query_param = "per_page"
     max_page_size = 500
+    last_page_strings = ()
+
+    def _whole(self, request: Any, name: str) -> int | None:
+        values = request.query_params.getlist(name)
+        if not values:
+            return None
+        if len(values) > 1:
+            raise exceptions.ValidationError({name: [f"Give {name} once."]})
+        raw = values[0].strip()
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError({name: ["Must be a whole number, 1 or more."]})
+        return int(raw)
+
+    def get_page_size(self, request: Any) -> int:
+        size = self._whole(request, self.page_size_query_param)
+        return self.page_size if size is None else min(size, self.max_page_size)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self._whole(request, self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {"name": self.page_query_param, "required": False, "in": "query",
+             "description": "A page number, from 1 (a page past the last one is a 404).",
+             "schema": {"type": "integer", "minimum": 1}},
+            {"name": self.page_size_query_param, "required": False, "in": "query",
+             "description": f"Results per page, from 1 (default {self.page_size}; larger values are clamped to "
+                            f"{self.max_page_size}).",
+             "schema": {"type": "integer", "minimum": 1}},
+        ]
 
 
 class StrictFloatField(serializers.FloatField):

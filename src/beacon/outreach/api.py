@@ -81,6 +81,7 @@ class CountyMetricsList(APIView):
     """Every county's metrics and outreach gap score with each term's contribution, largest gap first."""
 
     permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.VIEW_ANALYTICS)]
+    pagination_class = MetricsPagination
 
     @extend_schema(parameters=[FilterSerializer], responses=CountyMetricsSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -205,6 +206,9 @@ def _manage_on_write(view: APIView, request: Request) -> list[BasePermission]:
 
 class CampaignListCreate(APIView):
     """Campaigns (GET, analytics permission); create one (POST, campaign permission)."""
+
+    pagination_class = Pagination
+    error_statuses = (403,)
 
     def get_permissions(self) -> list[BasePermission]:
         return _manage_on_write(self, self.request)

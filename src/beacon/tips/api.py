@@ -110,6 +110,7 @@ def _throttled(scope: str) -> exceptions.Throttled:
 class TipSubmit(APIView):
     """Submit a tip anonymously. Answers only after the tip is stored, placed and routed."""
 
+    error_statuses = (429,)
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
@@ -147,6 +148,7 @@ def _public_status(tip: Tip) -> dict[str, Any]:
 class TipFollowup(APIView):
     """The status of a report and the messages on it, with its receipt code and passphrase."""
 
+    error_statuses = (403, 429)
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
@@ -161,6 +163,7 @@ class TipFollowup(APIView):
 class TipFollowupMessage(APIView):
     """Add information to a report (or answer a staff question) with its receipt code and passphrase."""
 
+    error_statuses = (403, 429)
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 

@@ -124,6 +124,8 @@ class WorkshopList(generics.ListAPIView):
 class CertificateVerify(APIView):
     """Check a certificate code (public, rate-limited): valid, course, date and first initial only."""
 
+    error_statuses = (429,)
+
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
