@@ -240,12 +240,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "beacon.core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "beacon.core.api.exception_handler",
-    # JSON bodies: nesting depth bounded (BEACON_JSON_MAX_DEPTH) before parsing.
-    "DEFAULT_PARSER_CLASSES": [
-        "beacon.core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # The API takes JSON bodies (a form cannot say null or nest), nesting depth bounded
+    # (BEACON_JSON_MAX_DEPTH) before parsing; the ad batch upload also takes a file.
+    "DEFAULT_PARSER_CLASSES": ["beacon.core.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "beacon.core.schema.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -55,6 +56,16 @@ class Pagination(PageNumberPagination):
                             f"{self.max_page_size}).",
              "schema": {"type": "integer", "minimum": 1}},
         ]
+
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(9000, 12, 31)
+
+
+def clamp_date(day: dt.date) -> dt.date:
+    """A period bound moved into 1900..9000: no record lies outside, and every date-time built
+    from it is representable in every time zone and has a whole-minute offset (RFC 3339)."""
+    return min(max(day, EARLIEST_DATE), LATEST_DATE)
 
 
 class StrictFloatField(serializers.FloatField):

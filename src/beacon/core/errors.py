@@ -49,6 +49,11 @@ def _too_big(exception: BaseException) -> JsonResponse:
     return error_response(413, str(exception) if "limit" in str(exception) else None)
 
 
+def _has_nul(request: HttpRequest) -> bool:
+    return "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())
+
+
 class ApiErrorMiddleware:
     """Under /api/: unhandled exceptions become a JSON 500 (logged, no traceback sent), and
     any error response that is not JSON is replaced by the JSON error shape."""
@@ -57,6 +62,9 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_api(request) and _has_nul(request):
+            # PostgreSQL cannot store or compare a NUL character: refuse it up front.
+            return error_response(400, "Query parameters must not contain NUL characters.")
         response = self.get_response(request)
         if response.status_code < 400 or not is_api(request):
             return response

@@ -71,9 +71,16 @@ def loads_limited(raw: bytes, encoding: str = "utf-8") -> Any:
     if nesting_depth(raw, limit) > limit:
         raise ParseError(f"The JSON body is nested too deeply (at most {limit} levels of arrays and objects).")
     try:
-        return json.loads(raw.decode(encoding), parse_constant=strict_constant)
+        data = json.loads(raw.decode(encoding), parse_constant=strict_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ParseError(f"JSON parse error - {exc}") from None
+    if b"\\u" in raw:
+        # "\ud800" parses to a lone surrogate, which no database can store: refuse it here.
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParseError("JSON parse error - the body has an unpaired surrogate (\\ud800-\\udfff).") from None
+    return data
 
 
 class JSONParser(parsers.JSONParser):

@@ -13,14 +13,39 @@ responses it can give, each with the ``Error`` component (``{"error", "fields"}`
 
 from __future__ import annotations
 
+import functools
+import json
+from pathlib import Path
 from typing import Any
 
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from .access import PermissionRequired
+
+
+@functools.cache
+def county_fips() -> list[str]:
+    """The 115 Missouri county FIPS codes (from the boundary file the geography is loaded from)."""
+    path = Path(__file__).resolve().parent / "data" / "mo_counties.geojson"
+    return sorted(f["properties"]["fips"] for f in json.loads(path.read_text())["features"])
+
+
+class _FipsField(serializers.ChoiceField):
+    pass
+
+
+def fips_field(*, allow_blank: bool = False, **kwargs: Any) -> serializers.ChoiceField:
+    """A Missouri county FIPS code, listed as an enum in the schema (so a generated request
+    names a real county)."""
+    values = county_fips()
+    enum = ["", *values] if allow_blank else values
+    # inside anyOf: spectacular's enum hook would otherwise make it a shared (colliding) component
+    cls = extend_schema_field({"anyOf": [{"type": "string", "enum": enum}], "description": "5-digit Missouri county FIPS"})(
+        type("FipsField", (_FipsField,), {}))
+    return cls(choices=values, allow_blank=allow_blank, **kwargs)  # type: ignore[no-any-return]
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -64,6 +89,15 @@ class AutoSchema(openapi.AutoSchema):
         if paginated or any(p.get("in") == "path" for p in parameters):
             statuses.add(404)
         return statuses
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        # DRF trims strings and then refuses a blank one: say so (one visible character at least).
+        if (direction == "request" and type(field) is serializers.CharField and field.trim_whitespace
+                and not field.allow_blank and schema.get("type") == "string"
+                and not {"pattern", "format", "enum"} & set(schema)):
+            schema["pattern"] = r"\S"
+        return schema
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)

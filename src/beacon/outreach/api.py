@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from beacon.core.access import PermissionRequired
 from beacon.core.api import Pagination
 from beacon.core.permissions import Perm
+from beacon.core.schema import fips_field
 
 from . import dashboard, gap, selectors, services
 from .models import Activity, Audience, Campaign, Channel
@@ -127,7 +129,7 @@ class CampaignInSerializer(serializers.Serializer):
         return attrs
     start_date = serializers.DateField()
     end_date = serializers.DateField()
-    counties = serializers.ListField(child=serializers.CharField(max_length=5), min_length=1)
+    counties = serializers.ListField(child=fips_field(), min_length=1)
     audiences = serializers.ListField(child=_choice(Audience), required=False, default=list)
     channels = serializers.ListField(child=_choice(Channel), required=False, default=list)
 
@@ -143,7 +145,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityInSerializer(serializers.Serializer):
-    county = serializers.CharField(max_length=5)
+    county = fips_field(help_text="One of the campaign's counties")
     channel = _choice(Channel)
     title = serializers.CharField(max_length=200)
     planned_date = serializers.DateField()
@@ -300,14 +302,20 @@ class PublicDashboard(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    error_statuses = (404,)  # a year with no published figures
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="A finished calendar year")],
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT,
+                                                description="A finished calendar year (default: the last one)")],
                    responses=PublicDashboardSerializer)
     def get(self, request: Request) -> Response:
         years = dashboard.published_years()
         raw = request.query_params.get("year") or str(years[0])
-        if not raw.isdigit() or int(raw) not in years:
-            raise serializers.ValidationError({"year": f"Choose one of {', '.join(map(str, years))}."})
+        try:
+            int(raw)
+        except ValueError:
+            raise serializers.ValidationError({"year": f"A year, such as {years[0]}."}) from None
+        if int(raw) not in years:  # a well-formed year with no published figures
+            raise NotFound(f"No figures are published for {int(raw)}; choose one of {', '.join(map(str, years))}.")
         year = int(raw)
         body = {
             "year": year, "years": years,

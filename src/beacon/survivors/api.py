@@ -221,6 +221,7 @@ class ReferralCreateSerializer(serializers.Serializer):
 class ReferralList(APIView):
     permission_classes = ADVOCATES
     pagination_class = Pagination
+    error_statuses = (404,)  # POST: a survivor you may not see
 
     @extend_schema(responses=ReferralSerializer(many=True),
                    parameters=[OpenApiParameter("box", OpenApiTypes.STR, enum=["received", "sent"])])

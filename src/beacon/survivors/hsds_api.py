@@ -60,7 +60,7 @@ def _int(request: Request, name: str, default: int, *, low: int = 1, high: int |
     ``page`` and ``per_page`` as plain integers, so ``per_page=0`` or ``page=-1`` are valid
     requests (answered with the nearest page size or page) and only a non-number is a 400."""
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -126,11 +126,12 @@ FULL_SERVICE = P("full_service", OpenApiTypes.BOOL)
 ID = P("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 FORMAT = P("format", OpenApiTypes.STR, enum=["json", "ndjson"],
            description="json (paginated, the default) or ndjson (every result, one a line, streamed)")
-POSTCODE = P("postcode", OpenApiTypes.STR,
-             description="A Missouri ZIP code: services at that postcode, or with proximity, near its centroid")
-PROXIMITY = P("proximity", OpenApiTypes.INT,
-              description="Metres from the centroid of postcode (needs postcode; at most 500,000)")
 MAX_PROXIMITY_M = 500_000
+POSTCODE = P("postcode", {"type": "string", "pattern": r"^\d{5}"},
+             description="A Missouri ZIP code: services at that postcode, or with proximity, near its centroid "
+                         "(a ZIP code Beacon does not know is a 404 with proximity)")
+PROXIMITY = P("proximity", {"type": "integer", "minimum": 1, "maximum": MAX_PROXIMITY_M},
+              description="Metres from the centroid of postcode (needs postcode)")
 # A list answers an HSDS page (JSON), or with format=ndjson one JSON object a line.
 PAGE_RESPONSES = {
     (200, "application/json"): OpenApiTypes.OBJECT,
@@ -312,6 +313,7 @@ SAL_RELATED = ["location__addresses", "location__phones", "location__languages",
 
 
 class ServiceAtLocationList(HsdsView):
+    error_statuses = (404,)  # an unknown postcode with proximity
     @extend_schema(operation_id="getPaginatedListOfServiceAtLocation",
                    parameters=[SEARCH, TERM, TAXONOMY, ORG, MODIFIED, FULL, PAGE, PER_PAGE, FORMAT, POSTCODE, PROXIMITY],
                    responses=PAGE_RESPONSES, summary="Services at locations (public services only)")
@@ -349,8 +351,8 @@ def _near_postcode(request: Request, qs: QuerySet[ServiceAtLocation]) -> QuerySe
     if not 0 < metres <= MAX_PROXIMITY_M:
         raise ValidationError({"proximity": f"Must be between 1 and {MAX_PROXIMITY_M:,} metres."})
     centre = ZipCode.objects.filter(zip=postcode[:5]).values_list("lat", "lon").first()
-    if centre is None:
-        raise ValidationError({"postcode": "Not a ZIP code in or next to Missouri."})
+    if centre is None:  # well formed, but not a ZIP code Beacon knows
+        raise Http404("Not a ZIP code in or next to Missouri.")
     lat, lon = centre
     km = metres / 1000
     # a bounding box the (latitude, longitude) index answers, then the exact distance

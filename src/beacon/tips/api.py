@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from beacon.core import audit, ratelimit
 from beacon.core.access import PermissionRequired
 from beacon.core.api import StrictFloatField, api_validation_error
+from beacon.core.schema import county_fips, fips_field
 from beacon.core.models import User
 from beacon.core.permissions import Perm
 
@@ -47,11 +49,14 @@ class SubjectsSerializer(serializers.Serializer):
 class TipSubmitSerializer(serializers.Serializer):
     narrative = serializers.CharField(
         min_length=services.NARRATIVE_MIN, max_length=services.NARRATIVE_MAX, trim_whitespace=True,
-        help_text="What happened, 10 to 10,000 characters.",
+        help_text="What happened, 10 to 10,000 characters (not counting spaces at either end).",
+        # at least NARRATIVE_MIN characters from the first to the last visible one
+        validators=[RegexValidator(rf"\S[\s\S]{{{services.NARRATIVE_MIN - 2},}}\S",
+                                   f"Describe what happened in at least {services.NARRATIVE_MIN} characters.")],
     )
     occurred = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="When, in words")
     place_text = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    county = serializers.CharField(required=False, allow_blank=True, max_length=5, help_text="5-digit county FIPS")
+    county = fips_field(required=False, allow_blank=True)
     lat = StrictFloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lon = StrictFloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     situation = serializers.ChoiceField(choices=Situation.choices, default=Situation.UNSURE)
@@ -263,7 +268,7 @@ class TipQueue(generics.ListAPIView):
 
     @extend_schema(parameters=[
         OpenApiParameter("priority", OpenApiTypes.INT, enum=[1, 2, 3, 4]),
-        OpenApiParameter("county", OpenApiTypes.STR, description="5-digit FIPS"),
+        OpenApiParameter("county", OpenApiTypes.STR, description="5-digit FIPS", enum=county_fips()),
         OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
         OpenApiParameter("since", OpenApiTypes.DATE), OpenApiParameter("until", OpenApiTypes.DATE),
         OpenApiParameter("spam", OpenApiTypes.STR, enum=["exclude", "include", "only"]),
