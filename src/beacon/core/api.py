@@ -68,6 +68,13 @@ def clamp_date(day: dt.date) -> dt.date:
     return min(max(day, EARLIEST_DATE), LATEST_DATE)
 
 
+class StrictDateField(serializers.DateField):
+    """A date query parameter where ``?end=`` (given, but empty) is a 400, not "not given"."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        return dictionary.get(self.field_name, serializers.empty)
+
+
 class StrictFloatField(serializers.FloatField):
     """A number, refusing JSON booleans (``float(True)`` is 1.0, so DRF's FloatField takes
     ``"lat": true`` as latitude 1)."""

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.core.access import PermissionRequired
-from beacon.core.api import Pagination
+from beacon.core.api import Pagination, StrictDateField
 from beacon.core.permissions import Perm
 from beacon.core.schema import fips_field
 
@@ -61,8 +61,8 @@ class CountyMetricsSerializer(serializers.Serializer):
 
 
 class FilterSerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = StrictDateField(required=False)
+    end = StrictDateField(required=False, help_text="On or after start")
     region = serializers.CharField(required=False, allow_blank=True)
     task_force = serializers.CharField(required=False, allow_blank=True)
 
@@ -104,8 +104,11 @@ def _choice(choices: Any, help_text: str = "", **kwargs: Any) -> serializers.Cha
         if value not in choices.values:
             raise serializers.ValidationError(f"Choose one of {', '.join(choices.values)}.")
 
-    return serializers.CharField(validators=[check], help_text=help_text or f"One of {', '.join(choices.values)}",
-                                 **kwargs)
+    # the enum inside anyOf: listed in the schema without a shared (colliding) enum component
+    cls = extend_schema_field({"anyOf": [{"type": "string", "enum": list(choices.values)}]})(
+        type("CodeField", (serializers.CharField,), {}))
+    return cls(validators=[check], help_text=help_text or f"One of {', '.join(choices.values)}",  # type: ignore[no-any-return]
+               **kwargs)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -128,7 +131,7 @@ class CampaignInSerializer(serializers.Serializer):
         attrs.setdefault("status", Campaign.Status.PLANNED)
         return attrs
     start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    end_date = serializers.DateField(help_text="On or after start_date")
     counties = serializers.ListField(child=fips_field(), min_length=1)
     audiences = serializers.ListField(child=_choice(Audience), required=False, default=list)
     channels = serializers.ListField(child=_choice(Channel), required=False, default=list)

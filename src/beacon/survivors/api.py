@@ -227,6 +227,8 @@ class ReferralList(APIView):
                    parameters=[OpenApiParameter("box", OpenApiTypes.STR, enum=["received", "sent"])])
     def get(self, request: Request) -> Response:
         box = request.query_params.get("box", "received")
+        if box not in ("received", "sent"):
+            raise ValidationError({"box": ["Choose received or sent."]})
         qs = selectors.referrals_sent(user=request.user) if box == "sent" else selectors.referrals_received(user=request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)  # type: ignore[arg-type]

@@ -82,7 +82,7 @@ def _bool(request: Request, name: str) -> bool:
 
 def _uuid_param(request: Request, name: str) -> Any:
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
     if not is_uuid(raw):
         raise ValidationError({name: "Must be a UUID."})
