@@ -157,3 +157,17 @@ def test_unpaired_surrogate_is_a_400() -> None:
 def test_blank_padded_narrative_is_refused_as_the_schema_says(narrative: str) -> None:
     response = APIClient().post("/api/v1/tips/", {"narrative": narrative}, format="json")
     assert response.status_code == 400 and "narrative" in response.json()["fields"]
+
+
+def test_campaign_ending_before_it_starts_names_the_field(api_client_for: Any) -> None:
+    client, _ = api_client_for("supervisor")
+    body = {"name": "Spring", "start_date": "2030-03-01", "end_date": "2030-02-01", "counties": ["29095"]}
+    response = client.post("/api/v1/outreach/campaigns/", body, format="json")
+    assert response.status_code == 400  # was {"__all__": ["Constraint ... is violated."]}
+    assert response.json()["fields"] == {"end_date": ["The campaign cannot end before it starts."]}
+
+
+def test_forms_are_not_api_bodies(api_client_for: Any) -> None:
+    client, _ = api_client_for("supervisor")
+    response = client.post("/api/v1/outreach/campaigns/", {"name": "Spring"})  # multipart
+    assert response.status_code == 415 and set(response.json()) == {"error", "fields"}

@@ -129,6 +129,8 @@ class CampaignInSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs.setdefault("status", Campaign.Status.PLANNED)
+        if attrs["end_date"] < attrs["start_date"]:  # before the model's constraint says it less clearly
+            raise serializers.ValidationError({"end_date": "The campaign cannot end before it starts."})
         return attrs
     start_date = serializers.DateField()
     end_date = serializers.DateField(help_text="On or after start_date")
