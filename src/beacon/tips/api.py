@@ -17,9 +17,9 @@ from rest_framework.views import APIView
 from beacon.core import audit, ratelimit
 from beacon.core.access import PermissionRequired
 from beacon.core.api import StrictFloatField, api_validation_error
-from beacon.core.schema import county_fips, fips_field
 from beacon.core.models import User
 from beacon.core.permissions import Perm
+from beacon.core.schema import county_fips, fips_field
 
 from . import selectors, services, triage
 from .access import access_tip
