@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -93,6 +95,19 @@ def test_api_conforms_to_its_schema(user_factory: Any, agency_factory: Any) -> N
         "tip supervisor": {"Authorization": f"Token {token_create(user=supervisor)}"},
         "caseworker": {"Authorization": f"Token {token_create(user=caseworker)}"},
     }
+    # Requests go through Django's real WSGI handler, whose request_started/finished signals
+    # close the database connection (and with it the test's transaction on PostgreSQL):
+    # disconnect them for the run, as Django's test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _sweep(application, roles)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _sweep(application: Any, roles: dict[str, dict[str, str]]) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     failures: dict[str, str] = {}
     statuses: Counter[int] = Counter()
