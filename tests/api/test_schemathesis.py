@@ -41,7 +41,7 @@ CROSS_FIELD = {
     "GET /api/v1/outreach/counties/": {"end"},  # end before start
     "GET /api/v1/counties/resolve/": {"q"},  # give q, or both lat and lon
     "GET /api/hsds/service_at_locations/": {"proximity"},  # proximity needs a postcode
-    "POST /api/v1/tips/": {"lat"},  # both latitude and longitude, or neither
+    "POST /api/v1/tips/": {"lat", "lon"},  # both latitude and longitude, or neither
     "POST /api/v1/outreach/campaigns/": {"end_date"},  # end before start
 }
 

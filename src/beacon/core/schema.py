@@ -48,6 +48,19 @@ def fips_field(*, allow_blank: bool = False, **kwargs: Any) -> serializers.Choic
     return cls(choices=values, allow_blank=allow_blank, **kwargs)  # type: ignore[no-any-return]
 
 
+class _FipsRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    pass
+
+
+def fips_related_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:  # type: ignore[type-arg]
+    """A County foreign key given by FIPS, listed as the 115 codes in the schema."""
+    schema: dict[str, Any] = {"anyOf": [{"type": "string", "enum": county_fips()}]}
+    if kwargs.get("allow_null"):
+        schema["nullable"] = True
+    cls = extend_schema_field(schema)(type("FipsRelatedField", (_FipsRelatedField,), {}))
+    return cls(**kwargs)  # type: ignore[no-any-return]
+
+
 class ErrorSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="What went wrong, in a sentence")
     fields = serializers.DictField(  # type: ignore[assignment]

@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 from beacon.core import audit
 from beacon.core.access import AccessDenied, PermissionRequired, deny
 from beacon.core.api import Pagination, StrictFloatField
-from beacon.core.models import Agency
+from beacon.core.models import Agency, County
 from beacon.core.permissions import Perm
+from beacon.core.schema import fips_related_field
 
 from . import search, selectors, services, taxonomy
 from .access import access_referral, access_survivor
@@ -90,6 +91,7 @@ class ServiceSearch(APIView):
 # --- Survivors ----------------------------------------------------------------------------
 class SurvivorSerializer(serializers.ModelSerializer):
     needs = serializers.ListField(child=serializers.ChoiceField(choices=list(taxonomy.NEEDS)), required=False)
+    county = fips_related_field(queryset=County.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Survivor
