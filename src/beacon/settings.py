@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "beacon.core.middleware.RequestIdMiddleware",
+    "beacon.core.errors.ApiErrorMiddleware",  # JSON errors under /api/ (404, 413, 500...)
     "django.middleware.security.SecurityMiddleware",
     "beacon.core.headers.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -247,6 +248,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("BEACON_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Deepest nesting of arrays and objects a JSON request body may have (beacon.core.parsers).
+BEACON_JSON_MAX_DEPTH = int(os.environ.get("BEACON_JSON_MAX_DEPTH", "32"))
 BEACON_PUBLIC_BODY_LIMIT = int(os.environ.get("BEACON_PUBLIC_BODY_LIMIT", str(64 * 1024)))
 # HSDS packages uploaded on /staff/survivors/directory/import/ (larger ones: `beacon hsds import` on the server)
 BEACON_HSDS_UPLOAD_MAX_BYTES = int(os.environ.get("BEACON_HSDS_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
@@ -261,7 +264,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "beacon.core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "beacon.core.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The API takes JSON bodies (a form cannot say null or nest), nesting depth bounded
+    # (BEACON_JSON_MAX_DEPTH) before parsing; the ad batch upload also takes a file.
+    "DEFAULT_PARSER_CLASSES": ["beacon.core.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "beacon.core.schema.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -44,3 +44,8 @@ urlpatterns += i18n_patterns(
     *[path("", include((f"beacon.{label}.public_urls", f"{label}_public"))) for label in AREAS],
     prefix_default_language=False,
 )
+
+# Under /api/ Django's error pages answer in the API's JSON error shape (beacon.core.errors).
+handler400 = "beacon.core.errors.bad_request"
+handler404 = "beacon.core.errors.page_not_found"
+handler500 = "beacon.core.errors.server_error"

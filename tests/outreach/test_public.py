@@ -122,8 +122,10 @@ def test_server_side_tables_pass_the_exact_audit() -> None:
 def test_unpublished_year_is_refused() -> None:
     this_year = timezone.localdate().year
     assert Client().get("/dashboard/", {"year": this_year}).status_code == 404
-    response = APIClient().get("/api/v1/outreach/public/dashboard/", {"year": this_year})
-    assert response.status_code == 400 and "year" in response.json()["fields"]
+    response = APIClient().get("/api/v1/outreach/public/dashboard/", {"year": this_year})  # a 404, like the page
+    assert response.status_code == 404 and str(this_year) in response.json()["error"]
+    malformed = APIClient().get("/api/v1/outreach/public/dashboard/", {"year": "20x4"})
+    assert malformed.status_code == 400 and "year" in malformed.json()["fields"]
 
 
 def test_awareness_day_page_with_empty_state() -> None:

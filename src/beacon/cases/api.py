@@ -27,6 +27,7 @@ from beacon.core.api import Pagination, api_validation_error
 from beacon.core.identifiers import Kind
 from beacon.core.models import County
 from beacon.core.permissions import Perm
+from beacon.core.schema import county_fips
 
 from . import graph, read_log, reports, selectors, services
 from .access import access_alert, access_case, access_graph_start, access_source, can_see_victim_identity
@@ -44,10 +45,15 @@ def _choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
 
 
 
+# A county by FIPS, listed as the 115 codes in the schema (inside anyOf: no shared enum component).
+FipsRelatedField = extend_schema_field({"anyOf": [{"type": "string", "enum": county_fips()}]})(
+    type("FipsRelatedField", (serializers.SlugRelatedField,), {}))
+
+
 class CaseSerializer(serializers.ModelSerializer):
     lead_agency: Any = serializers.CharField(source="lead_agency.name", read_only=True)
     lead_user: Any = serializers.CharField(source="lead_user.username", read_only=True)
-    counties = serializers.SlugRelatedField(slug_field="fips", many=True, queryset=County.objects.all(), required=False)
+    counties = FipsRelatedField(slug_field="fips", many=True, queryset=County.objects.all(), required=False)
     kind = _choice(Case.Kind.choices, default=Case.Kind.UNKNOWN)
     venue_type = _choice([("", "—"), *VenueType.choices], required=False, allow_blank=True)
     status = _choice(Case.Status.choices, read_only=True)
@@ -181,6 +187,7 @@ class CaseListCreate(generics.ListCreateAPIView):
 
     permission_classes = WORK
     pagination_class = Pagination
+    error_statuses = (404,)  # POST: a source that does not exist or is not visible
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return CaseCreateSerializer if self.request.method == "POST" else CaseSerializer
@@ -283,6 +290,7 @@ class LinkGraph(APIView):
     """The link graph around any visible start: ``case:<id>``, ``tip:<id>``, ``operation:<id>`` or ``identifier:<id>``."""
 
     permission_classes = WORK
+    error_statuses = (404,)  # a start that does not exist or is not visible
 
     @extend_schema(operation_id="cases_link_graph",
                    parameters=[OpenApiParameter("start", OpenApiTypes.STR, required=True), *GRAPH_PARAMS],

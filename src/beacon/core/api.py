@@ -2,21 +2,89 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class Pagination(PageNumberPagination):
+    """``page`` (from 1) and ``per_page`` (from 1; above ``max_page_size`` it is clamped to it).
+
+    A ``page`` or ``per_page`` that is not a whole number of at least 1 (``null``, ``0``, ``-5``,
+    ``abc``, or the parameter given twice) is a 400; a page past the last one is a 404.
+    """
+
     page_size = 50
     page_size_query_param = "per_page"
     max_page_size = 500
+    last_page_strings = ()
+
+    def _whole(self, request: Any, name: str) -> int | None:
+        values = request.query_params.getlist(name)
+        if not values:
+            return None
+        if len(values) > 1:
+            raise exceptions.ValidationError({name: [f"Give {name} once."]})
+        raw = values[0].strip()
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError({name: ["Must be a whole number, 1 or more."]})
+        return int(raw)
+
+    def get_page_size(self, request: Any) -> int:
+        size = self._whole(request, self.page_size_query_param)
+        return self.page_size if size is None else min(size, self.max_page_size)
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self._whole(request, self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {"name": self.page_query_param, "required": False, "in": "query",
+             "description": "A page number, from 1 (a page past the last one is a 404).",
+             "schema": {"type": "integer", "minimum": 1}},
+            {"name": self.page_size_query_param, "required": False, "in": "query",
+             "description": f"Results per page, from 1 (default {self.page_size}; larger values are clamped to "
+                            f"{self.max_page_size}).",
+             "schema": {"type": "integer", "minimum": 1}},
+        ]
+
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(9000, 12, 31)
+
+
+def clamp_date(day: dt.date) -> dt.date:
+    """A period bound moved into 1900..9000: no record lies outside, and every date-time built
+    from it is representable in every time zone and has a whole-minute offset (RFC 3339)."""
+    return min(max(day, EARLIEST_DATE), LATEST_DATE)
+
+
+class StrictDateField(serializers.DateField):
+    """A date query parameter where ``?end=`` (given, but empty) is a 400, not "not given"."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        return dictionary.get(self.field_name, serializers.empty)
+
+
+class StrictFloatField(serializers.FloatField):
+    """A number, refusing JSON booleans (``float(True)`` is 1.0, so DRF's FloatField takes
+    ``"lat": true`` as latitude 1)."""
+
+    default_error_messages = {"invalid": "A number is required (not true or false)."}
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def _flatten(detail: Any) -> Any:
@@ -39,6 +107,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         message = str(exc) if str(exc) and "matches the given query" not in str(exc) else "Not found."
         return Response({"error": message, "fields": {}}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, RequestDataTooBig):
+        message = str(exc) if "limit" in str(exc) else "The request body is too large."
+        return Response({"error": message, "fields": {}}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)

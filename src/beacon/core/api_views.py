@@ -72,6 +72,7 @@ class CountyResolve(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    error_statuses = (404,)  # no county matches
 
     @extend_schema(
         parameters=[

@@ -8,14 +8,16 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.core.access import PermissionRequired
-from beacon.core.api import Pagination
+from beacon.core.api import Pagination, StrictDateField
 from beacon.core.permissions import Perm
+from beacon.core.schema import fips_field
 
 from . import dashboard, gap, selectors, services
 from .models import Activity, Audience, Campaign, Channel
@@ -59,8 +61,8 @@ class CountyMetricsSerializer(serializers.Serializer):
 
 
 class FilterSerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = StrictDateField(required=False)
+    end = StrictDateField(required=False, help_text="On or after start")
     region = serializers.CharField(required=False, allow_blank=True)
     task_force = serializers.CharField(required=False, allow_blank=True)
 
@@ -81,6 +83,7 @@ class CountyMetricsList(APIView):
     """Every county's metrics and outreach gap score with each term's contribution, largest gap first."""
 
     permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.VIEW_ANALYTICS)]
+    pagination_class = MetricsPagination
 
     @extend_schema(parameters=[FilterSerializer], responses=CountyMetricsSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -101,8 +104,11 @@ def _choice(choices: Any, help_text: str = "", **kwargs: Any) -> serializers.Cha
         if value not in choices.values:
             raise serializers.ValidationError(f"Choose one of {', '.join(choices.values)}.")
 
-    return serializers.CharField(validators=[check], help_text=help_text or f"One of {', '.join(choices.values)}",
-                                 **kwargs)
+    # the enum inside anyOf: listed in the schema without a shared (colliding) enum component
+    cls = extend_schema_field({"anyOf": [{"type": "string", "enum": list(choices.values)}]})(
+        type("CodeField", (serializers.CharField,), {}))
+    return cls(validators=[check], help_text=help_text or f"One of {', '.join(choices.values)}",  # type: ignore[no-any-return]
+               **kwargs)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -123,10 +129,12 @@ class CampaignInSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs.setdefault("status", Campaign.Status.PLANNED)
+        if attrs["end_date"] < attrs["start_date"]:  # before the model's constraint says it less clearly
+            raise serializers.ValidationError({"end_date": "The campaign cannot end before it starts."})
         return attrs
     start_date = serializers.DateField()
-    end_date = serializers.DateField()
-    counties = serializers.ListField(child=serializers.CharField(max_length=5), min_length=1)
+    end_date = serializers.DateField(help_text="On or after start_date")
+    counties = serializers.ListField(child=fips_field(), min_length=1)
     audiences = serializers.ListField(child=_choice(Audience), required=False, default=list)
     channels = serializers.ListField(child=_choice(Channel), required=False, default=list)
 
@@ -142,7 +150,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 
 class ActivityInSerializer(serializers.Serializer):
-    county = serializers.CharField(max_length=5)
+    county = fips_field(help_text="One of the campaign's counties")
     channel = _choice(Channel)
     title = serializers.CharField(max_length=200)
     planned_date = serializers.DateField()
@@ -205,6 +213,9 @@ def _manage_on_write(view: APIView, request: Request) -> list[BasePermission]:
 
 class CampaignListCreate(APIView):
     """Campaigns (GET, analytics permission); create one (POST, campaign permission)."""
+
+    pagination_class = Pagination
+    error_statuses = (403,)
 
     def get_permissions(self) -> list[BasePermission]:
         return _manage_on_write(self, self.request)
@@ -296,14 +307,20 @@ class PublicDashboard(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    error_statuses = (404,)  # a year with no published figures
 
-    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="A finished calendar year")],
+    @extend_schema(parameters=[OpenApiParameter("year", OpenApiTypes.INT,
+                                                description="A finished calendar year (default: the last one)")],
                    responses=PublicDashboardSerializer)
     def get(self, request: Request) -> Response:
         years = dashboard.published_years()
         raw = request.query_params.get("year") or str(years[0])
-        if not raw.isdigit() or int(raw) not in years:
-            raise serializers.ValidationError({"year": f"Choose one of {', '.join(map(str, years))}."})
+        try:
+            int(raw)
+        except ValueError:
+            raise serializers.ValidationError({"year": f"A year, such as {years[0]}."}) from None
+        if int(raw) not in years:  # a well-formed year with no published figures
+            raise NotFound(f"No figures are published for {int(raw)}; choose one of {', '.join(map(str, years))}.")
         year = int(raw)
         body = {
             "year": year, "years": years,

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 
 from beacon.core import audit
 from beacon.core.access import AccessDenied, PermissionRequired, deny
-from beacon.core.api import Pagination
-from beacon.core.models import Agency
+from beacon.core.api import Pagination, StrictFloatField
+from beacon.core.models import Agency, County
 from beacon.core.permissions import Perm
+from beacon.core.schema import fips_related_field
 
 from . import search, selectors, services, taxonomy
 from .access import access_referral, access_survivor
@@ -43,16 +44,27 @@ class SearchResultSerializer(serializers.Serializer):
         return [{"number": p.number, "type": p.type} for p in row.phones]
 
 
-SEARCH_PARAMS = [
-    OpenApiParameter("need", OpenApiTypes.STR, enum=list(taxonomy.NEEDS)),
-    OpenApiParameter("county", OpenApiTypes.STR, description="County served: FIPS or name"),
-    OpenApiParameter("near", OpenApiTypes.STR, description="City, county or ZIP code: results nearest first"),
-    OpenApiParameter("lat", OpenApiTypes.DOUBLE), OpenApiParameter("lon", OpenApiTypes.DOUBLE),
-    OpenApiParameter("radius_km", OpenApiTypes.INT), OpenApiParameter("language", OpenApiTypes.STR),
-    OpenApiParameter("open_24_7", OpenApiTypes.BOOL), OpenApiParameter("age", OpenApiTypes.INT),
-    OpenApiParameter("gender", OpenApiTypes.STR, enum=list(taxonomy.GENDERS)), OpenApiParameter("free", OpenApiTypes.BOOL),
-    OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("per_page", OpenApiTypes.INT),
-]
+class SearchParamsSerializer(serializers.Serializer):
+    """The search's query parameters, checked before searching (a bad one is a 400 naming it)."""
+
+    need = serializers.ChoiceField(choices=list(taxonomy.NEEDS), required=False)
+    county = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                   help_text="County served: FIPS or name (an unknown county is a 404)")
+    near = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                 help_text="City, county or ZIP code: results nearest first (an unknown place is a 404)")
+    lat = StrictFloatField(required=False, min_value=-90, max_value=90, help_text="With lon: results nearest first")
+    lon = StrictFloatField(required=False, min_value=-180, max_value=180)
+    radius_km = serializers.IntegerField(required=False, min_value=1, max_value=2000)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    open_24_7 = serializers.BooleanField(required=False)
+    age = serializers.IntegerField(required=False, min_value=0, max_value=130)
+    gender = serializers.ChoiceField(choices=list(taxonomy.GENDERS), required=False)
+    free = serializers.BooleanField(required=False)
+
+
+SEARCH_PARAMS = [SearchParamsSerializer]
+# parse_query's messages for a place it cannot find (a 404: the query is well formed).
+UNKNOWN_PLACE = ("Unknown county.", "No Missouri city, county or ZIP code matches")
 
 
 class ServiceSearch(APIView):
@@ -60,10 +72,14 @@ class ServiceSearch(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    pagination_class = Pagination
 
     @extend_schema(parameters=SEARCH_PARAMS, responses=SearchResultSerializer(many=True))
     def get(self, request: Request) -> Response:
+        SearchParamsSerializer(data=request.query_params).is_valid(raise_exception=True)
         query, error = selectors.parse_query(request.query_params, public_only=True)
+        if error and error.startswith(UNKNOWN_PLACE):
+            raise NotFound(error)
         if error:
             raise ValidationError({"non_field_errors": [error]})
         paginator = Pagination()
@@ -75,6 +91,7 @@ class ServiceSearch(APIView):
 # --- Survivors ----------------------------------------------------------------------------
 class SurvivorSerializer(serializers.ModelSerializer):
     needs = serializers.ListField(child=serializers.ChoiceField(choices=list(taxonomy.NEEDS)), required=False)
+    county = fips_related_field(queryset=County.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Survivor
@@ -94,6 +111,7 @@ ADVOCATES: list[type[BasePermission]] = [IsAuthenticated, PermissionRequired.of(
 
 class SurvivorList(APIView):
     permission_classes = ADVOCATES
+    pagination_class = Pagination
 
     @extend_schema(responses=SurvivorListItemSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -204,11 +222,15 @@ class ReferralCreateSerializer(serializers.Serializer):
 
 class ReferralList(APIView):
     permission_classes = ADVOCATES
+    pagination_class = Pagination
+    error_statuses = (404,)  # POST: a survivor you may not see
 
     @extend_schema(responses=ReferralSerializer(many=True),
                    parameters=[OpenApiParameter("box", OpenApiTypes.STR, enum=["received", "sent"])])
     def get(self, request: Request) -> Response:
         box = request.query_params.get("box", "received")
+        if box not in ("received", "sent"):
+            raise ValidationError({"box": ["Choose received or sent."]})
         qs = selectors.referrals_sent(user=request.user) if box == "sent" else selectors.referrals_received(user=request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)  # type: ignore[arg-type]

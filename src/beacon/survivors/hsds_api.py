@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
@@ -55,26 +55,34 @@ def public_organizations() -> QuerySet[Organization]:
     return Organization.objects.filter(Exists(public_services().filter(organization=OuterRef("pk"))))
 
 
-def _int(request: Request, name: str, default: int) -> int:
+def _int(request: Request, name: str, default: int, *, low: int = 1, high: int | None = None) -> int:
+    """A whole-number parameter, clamped into ``low..high``: the HSDS OpenAPI document declares
+    ``page`` and ``per_page`` as plain integers, so ``per_page=0`` or ``page=-1`` are valid
+    requests (answered with the nearest page size or page) and only a non-number is a 400."""
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         value = int(raw)
     except ValueError:
         raise ValidationError({name: "Must be a whole number."}) from None
-    if value < 1:
-        raise ValidationError({name: "Must be 1 or more."})
-    return value
+    value = max(low, value)
+    return value if high is None else min(value, high)
+
+
+TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
 
 
 def _bool(request: Request, name: str) -> bool:
-    return (request.query_params.get(name) or "").lower() in ("true", "1", "yes")
+    raw = (request.query_params.get(name) or "").lower()
+    if raw and raw not in TRUE + FALSE:
+        raise ValidationError({name: "Must be true or false."})
+    return raw in TRUE
 
 
 def _uuid_param(request: Request, name: str) -> Any:
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return None
     if not is_uuid(raw):
         raise ValidationError({name: "Must be a UUID."})
@@ -91,7 +99,7 @@ def paginate(request: Request, queryset: QuerySet[Any], render: Any) -> Response
         return StreamingHttpResponse(rows, content_type="application/x-ndjson")
     if fmt != "json":
         raise ValidationError({"format": "Must be json or ndjson."})
-    per_page = min(_int(request, "per_page", 50), MAX_PER_PAGE)
+    per_page = _int(request, "per_page", 50, high=MAX_PER_PAGE)
     page = _int(request, "page", 1)
     total = queryset.count()
     pages = max(1, math.ceil(total / per_page))
@@ -105,8 +113,9 @@ def paginate(request: Request, queryset: QuerySet[Any], render: Any) -> Response
 
 P = OpenApiParameter
 SEARCH = P("search", OpenApiTypes.STR, description="Full-text search (name and description)")
-PAGE = P("page", OpenApiTypes.INT)
-PER_PAGE = P("per_page", OpenApiTypes.INT, description=f"At most {MAX_PER_PAGE}")
+PAGE = P("page", OpenApiTypes.INT, description="Page number (from 1; smaller values give page 1)")
+PER_PAGE = P("per_page", OpenApiTypes.INT,
+             description=f"Results per page (default 50; clamped to 1..{MAX_PER_PAGE}, as HSDS sets no bounds)")
 TERM = P("taxonomy_term_id", OpenApiTypes.UUID)
 TAXONOMY = P("taxonomy_id", OpenApiTypes.UUID)
 ORG = P("organization_id", OpenApiTypes.UUID)
@@ -117,11 +126,18 @@ FULL_SERVICE = P("full_service", OpenApiTypes.BOOL)
 ID = P("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 FORMAT = P("format", OpenApiTypes.STR, enum=["json", "ndjson"],
            description="json (paginated, the default) or ndjson (every result, one a line, streamed)")
-POSTCODE = P("postcode", OpenApiTypes.STR,
-             description="A Missouri ZIP code: services at that postcode, or with proximity, near its centroid")
-PROXIMITY = P("proximity", OpenApiTypes.INT,
-              description="Metres from the centroid of postcode (needs postcode; at most 500,000)")
 MAX_PROXIMITY_M = 500_000
+POSTCODE = P("postcode", {"type": "string", "pattern": r"^\d{5}"},
+             description="A Missouri ZIP code: services at that postcode, or with proximity, near its centroid "
+                         "(a ZIP code Beacon does not know is a 404 with proximity)")
+PROXIMITY = P("proximity", {"type": "integer", "minimum": 1, "maximum": MAX_PROXIMITY_M},
+              description="Metres from the centroid of postcode (needs postcode)")
+# A list answers an HSDS page (JSON), or with format=ndjson one JSON object a line.
+PAGE_RESPONSES = {
+    (200, "application/json"): OpenApiTypes.OBJECT,
+    (200, "application/x-ndjson"): OpenApiResponse(
+        response=OpenApiTypes.STR, description="format=ndjson: every result, one JSON object a line"),
+}
 
 
 class _JsonOnly(BaseContentNegotiation):
@@ -168,7 +184,7 @@ class ApiMeta(HsdsView):
 
 class ServiceList(HsdsView):
     @extend_schema(operation_id="getPaginatedListOfServices", parameters=[SEARCH, PAGE, PER_PAGE, TERM, TAXONOMY, ORG, MODIFIED, MINIMAL, FULL, FORMAT],
-                   responses=OpenApiTypes.OBJECT, summary="Paginated list of public services")
+                   responses=PAGE_RESPONSES, summary="Paginated list of public services")
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = _filter_services(request, public_services()).select_related("organization").order_by("name", "id")
         if _bool(request, "minimal"):
@@ -216,7 +232,7 @@ def _org_queryset(full_service: bool) -> QuerySet[Organization]:
 
 class OrganizationList(HsdsView):
     @extend_schema(operation_id="getPaginatedListOfOrganizations", parameters=[SEARCH, FULL_SERVICE, FULL, TERM, TAXONOMY, PAGE, PER_PAGE, FORMAT],
-                   responses=OpenApiTypes.OBJECT, summary="Paginated list of organisations")
+                   responses=PAGE_RESPONSES, summary="Paginated list of organisations")
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = public_organizations()
         if search := (request.query_params.get("search") or "").strip():
@@ -244,7 +260,7 @@ class OrganizationDetail(HsdsView):
 
 
 class TaxonomyList(HsdsView):
-    @extend_schema(operation_id="getPaginatedListOfTaxonomies", parameters=[SEARCH, PAGE, PER_PAGE, FORMAT], responses=OpenApiTypes.OBJECT, summary="Taxonomies")
+    @extend_schema(operation_id="getPaginatedListOfTaxonomies", parameters=[SEARCH, PAGE, PER_PAGE, FORMAT], responses=PAGE_RESPONSES, summary="Taxonomies")
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = Taxonomy.objects.order_by("name", "id")
         if search := (request.query_params.get("search") or "").strip():
@@ -263,7 +279,7 @@ class TaxonomyDetail(HsdsView):
 
 class TaxonomyTermList(HsdsView):
     @extend_schema(operation_id="getPaginatedListOfTaxonomyTerms", parameters=[SEARCH, PAGE, PER_PAGE, FORMAT, TAXONOMY, P("top_only", OpenApiTypes.BOOL),
-                               P("parent_id", OpenApiTypes.UUID)], responses=OpenApiTypes.OBJECT, summary="Taxonomy terms")
+                               P("parent_id", OpenApiTypes.UUID)], responses=PAGE_RESPONSES, summary="Taxonomy terms")
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = TaxonomyTerm.objects.select_related("taxonomy").order_by("name", "id")
         if search := (request.query_params.get("search") or "").strip():
@@ -297,9 +313,10 @@ SAL_RELATED = ["location__addresses", "location__phones", "location__languages",
 
 
 class ServiceAtLocationList(HsdsView):
+    error_statuses = (404,)  # an unknown postcode with proximity
     @extend_schema(operation_id="getPaginatedListOfServiceAtLocation",
                    parameters=[SEARCH, TERM, TAXONOMY, ORG, MODIFIED, FULL, PAGE, PER_PAGE, FORMAT, POSTCODE, PROXIMITY],
-                   responses=OpenApiTypes.OBJECT, summary="Services at locations (public services only)")
+                   responses=PAGE_RESPONSES, summary="Services at locations (public services only)")
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         services = _filter_services(request, public_services())
         qs = (ServiceAtLocation.objects.filter(service__in=services)
@@ -334,8 +351,8 @@ def _near_postcode(request: Request, qs: QuerySet[ServiceAtLocation]) -> QuerySe
     if not 0 < metres <= MAX_PROXIMITY_M:
         raise ValidationError({"proximity": f"Must be between 1 and {MAX_PROXIMITY_M:,} metres."})
     centre = ZipCode.objects.filter(zip=postcode[:5]).values_list("lat", "lon").first()
-    if centre is None:
-        raise ValidationError({"postcode": "Not a ZIP code in or next to Missouri."})
+    if centre is None:  # well formed, but not a ZIP code Beacon knows
+        raise Http404("Not a ZIP code in or next to Missouri.")
     lat, lon = centre
     km = metres / 1000
     # a bounding box the (latitude, longitude) index answers, then the exact distance

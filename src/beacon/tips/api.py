@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from drf_spectacular.types import OpenApiTypes
@@ -17,9 +18,10 @@ from rest_framework.views import APIView
 
 from beacon.core import audit, ratelimit
 from beacon.core.access import PermissionRequired
-from beacon.core.api import api_validation_error
+from beacon.core.api import StrictFloatField, api_validation_error
 from beacon.core.models import User
 from beacon.core.permissions import Perm
+from beacon.core.schema import county_fips, fips_field
 
 from . import selectors, services, triage
 from .access import access_tip
@@ -49,13 +51,16 @@ class SubjectsSerializer(serializers.Serializer):
 class TipSubmitSerializer(serializers.Serializer):
     narrative = serializers.CharField(
         min_length=services.NARRATIVE_MIN, max_length=services.NARRATIVE_MAX, trim_whitespace=True,
-        help_text="What happened, 10 to 10,000 characters.",
+        help_text="What happened, 10 to 10,000 characters (not counting spaces at either end).",
+        # at least NARRATIVE_MIN characters from the first to the last visible one
+        validators=[RegexValidator(rf"\S[\s\S]{{{services.NARRATIVE_MIN - 2},}}\S",
+                                   f"Describe what happened in at least {services.NARRATIVE_MIN} characters.")],
     )
     occurred = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="When, in words")
     place_text = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    county = serializers.CharField(required=False, allow_blank=True, max_length=5, help_text="5-digit county FIPS")
-    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
-    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    county = fips_field(required=False, allow_blank=True)
+    lat = StrictFloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lon = StrictFloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     situation = serializers.ChoiceField(choices=Situation.choices, default=Situation.UNSURE)
     danger = serializers.BooleanField(default=False, help_text="Is anyone in immediate danger?")
     minor = serializers.BooleanField(default=False, help_text="Does it involve someone under 18?")
@@ -113,6 +118,7 @@ def _throttled(scope: str) -> exceptions.Throttled:
 class TipSubmit(APIView):
     """Submit a tip anonymously. Answers only after the tip is stored, placed and routed."""
 
+    error_statuses = (429,)
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
@@ -151,6 +157,7 @@ def _public_status(tip: Tip) -> dict[str, Any]:
 class TipFollowup(APIView):
     """The status of a report and the messages on it, with its receipt code and passphrase."""
 
+    error_statuses = (403, 429)
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
@@ -166,6 +173,7 @@ class TipFollowup(APIView):
 class TipFollowupMessage(APIView):
     """Add information to a report (or answer a staff question) with its receipt code and passphrase."""
 
+    error_statuses = (403, 429)
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
@@ -265,7 +273,7 @@ class TipQueue(generics.ListAPIView):
 
     @extend_schema(parameters=[
         OpenApiParameter("priority", OpenApiTypes.INT, enum=[1, 2, 3, 4]),
-        OpenApiParameter("county", OpenApiTypes.STR, description="5-digit FIPS"),
+        OpenApiParameter("county", OpenApiTypes.STR, description="5-digit FIPS", enum=county_fips()),
         OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
         OpenApiParameter("since", OpenApiTypes.DATE), OpenApiParameter("until", OpenApiTypes.DATE),
         OpenApiParameter("spam", OpenApiTypes.STR, enum=["exclude", "include", "only"]),

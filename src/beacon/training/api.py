@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.core.access import PermissionRequired
-from beacon.core.api import Pagination
+from beacon.core.api import Pagination, clamp_date
 from beacon.core.permissions import Perm
 from beacon.core.ratelimit import hit, retry_after
 
@@ -124,6 +124,8 @@ class WorkshopList(generics.ListAPIView):
 class CertificateVerify(APIView):
     """Check a certificate code (public, rate-limited): valid, course, date and first initial only."""
 
+    error_statuses = (429,)
+
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
@@ -164,6 +166,10 @@ class Coverage(APIView):
         end_d = _date(request.query_params.get("end"), "end", today)
         if end_d < start_d:
             raise ValidationError({"end": ["The end date is before the start date."]})
+        # No record lies outside these years; clamping keeps the bounds representable (a
+        # 9999-12-31 end would overflow) and in the time zone's modern offsets (before 1883
+        # Chicago's offset has seconds, which RFC 3339 date-times cannot carry).
+        start_d, end_d = clamp_date(start_d), clamp_date(end_d)
         audience = request.query_params.get("audience", "")
         if audience and audience not in Audience.values:
             raise ValidationError({"audience": ["Unknown audience."]})
