@@ -43,6 +43,11 @@ CROSS_FIELD = {
     "GET /api/hsds/service_at_locations/": {"proximity"},  # proximity needs a postcode
     "POST /api/v1/tips/": {"lat", "lon"},  # both latitude and longitude, or neither
     "POST /api/v1/outreach/campaigns/": {"end_date"},  # end before start
+    "GET /api/v1/search/": {"q"},  # q must read as the chosen kind (a phone number, an e-mail, two names...)
+    "GET /api/v1/exports/tips/": {"until"},  # until before since
+    "GET /api/v1/exports/cases/": {"until"},
+    "GET /api/v1/exports/referrals/": {"until"},
+    "GET /api/v1/exports/audit/": {"until"},
 }
 
 

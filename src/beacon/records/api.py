@@ -33,7 +33,9 @@ class Search(APIView):
 
     permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.SEARCH_RECORDS)]
 
-    @extend_schema(parameters=[OpenApiParameter(n, OpenApiTypes.STR) for n in ("q", "kind", "dob")],
+    @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True),
+                               OpenApiParameter("kind", OpenApiTypes.STR, enum=list(search.KINDS)),
+                               OpenApiParameter("dob", OpenApiTypes.DATE)],
                    responses=RecordsSearchResultSerializer)
     def get(self, request: Request) -> Response:
         p = request.query_params
@@ -48,8 +50,11 @@ class Search(APIView):
 class _Export(APIView):
     kind = ""
 
-    @extend_schema(parameters=[OpenApiParameter(n, OpenApiTypes.STR) for n in
-                               ("output", "since", "until", "status", "county", "agency", "action", "object_type")],
+    @extend_schema(parameters=[OpenApiParameter("output", OpenApiTypes.STR, enum=["csv", "json"]),
+                               *[OpenApiParameter(n, OpenApiTypes.DATE) for n in ("since", "until")],
+                               OpenApiParameter("county", OpenApiTypes.STR, pattern=r"^[0-9]{1,5}$"),
+                               OpenApiParameter("agency", OpenApiTypes.INT),
+                               *[OpenApiParameter(n, OpenApiTypes.STR) for n in ("status", "action", "object_type")]],
                    responses={(200, "text/csv"): OpenApiTypes.STR, (200, "application/x-ndjson"): OpenApiTypes.STR})
     def get(self, request: Request) -> HttpResponseBase:
         p = request.query_params

@@ -82,9 +82,11 @@ def parse_filters(params: Any) -> Filters:
         raw = (params.get(name) or "").strip()
         if raw:
             try:
-                setattr(f, name, dt.date.fromisoformat(raw))
+                day = dt.date.fromisoformat(raw)
             except ValueError:
                 raise ExportError(name, f"{name}: use a date written YYYY-MM-DD.") from None
+            # beyond these the day's bounds in local time cannot be represented (and no record is there)
+            setattr(f, name, min(max(day, dt.date(1900, 1, 1)), dt.date(9000, 12, 31)))
     if f.since and f.until and f.since > f.until:
         raise ExportError("until", "until: the end date is before the start date.")
     f.status = (params.get("status") or "").strip()[:30]
@@ -93,9 +95,10 @@ def parse_filters(params: Any) -> Filters:
         raise ExportError("county", "county: give the county's 5-digit FIPS code.")
     raw_agency = (params.get("agency") or "").strip()
     if raw_agency:
-        if not raw_agency.isdigit():
-            raise ExportError("agency", "agency: give the agency's number.")
-        f.agency = int(raw_agency)
+        try:
+            f.agency = int(raw_agency)
+        except ValueError:
+            raise ExportError("agency", "agency: give the agency's number.") from None
     f.action = (params.get("action") or "").strip()[:10]
     f.object_type = (params.get("object_type") or "").strip()[:60]
     return f
