@@ -29,6 +29,7 @@ import json
 import math
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -276,17 +277,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_corpus(gen, work)
             rows.extend(evaluate(g, gen.records, gen.labels, gen.kinds, work, i, not args.no_baseline))
             if not args.keep:
-                for f in work.rglob("*"):
-                    if f.is_file():
-                        f.unlink()
+                shutil.rmtree(work)
             bar.advance(task)
         old = None
         if args.old_n:
             bar.update(task, description=f"old corpus synth_v1 ({args.old_n:,} ads)")
-            old = old_corpus_f1(
-                args.old_n, (base / "old").resolve() if args.keep else Path(tempfile.mkdtemp())
-            )
+            old = old_corpus_f1(args.old_n, base / "old")
             bar.advance(task)
+    if not args.keep:
+        shutil.rmtree(base)
     summary = summarise(rows)
     print(markdown(summary))
     if old:
