@@ -6,7 +6,7 @@
     ... --workers 2          # analyse in 2 processes (default: 1, the target)
     ... --cache DIR          # keep/reuse the generated corpus and truth in DIR
 
-Generates a synthetic corpus (``beacon.adscan.synth``) with planted
+Generates a synthetic corpus (``bench/gen/synth_v1.py``) with planted
 operations and ground truth in a child process (so this process's peak
 memory is the scan's, not the generator's), writes it as gzip JSONL, scans
 it end to end with the streaming ``scan_to_dir`` (read + extract + cluster +
@@ -69,7 +69,8 @@ def make_corpus(n: int, seed: int, work: Path) -> tuple[Path, Path, float]:
         return src, truth, 0.0
     code = (
         "import gzip, json, sys\n"
-        "from beacon.adscan.synth import generate\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n"
+        "from bench.gen.synth_v1 import generate\n"
         "n, seed, src, truth = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]\n"
         "c = generate(n, seed=seed)\n"
         "with gzip.open(src, 'wt', encoding='utf-8', compresslevel=1) as f:\n"

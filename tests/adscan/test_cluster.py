@@ -6,12 +6,12 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from bench.gen.synth_v1 import generate
 
 from beacon.adscan import OperationIndex, analyse_ad, cluster_batch, scan_records
 from beacon.adscan.cluster import ClusterParams, UnionFind
 from beacon.adscan.models import Ad
 from beacon.adscan.records import parse_record
-from beacon.adscan.synth import generate
 
 
 def pairwise_f1(pred: list[str], truth: list[str]) -> tuple[float, float, float]:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from bench.gen.synth_v1 import generate
 
 from beacon.adscan import InputError, scan_file, scan_to_dir, write_outputs
-from beacon.adscan.synth import generate
 
 
 def _corpus(path: Path, n: int = 1500) -> Path:

@@ -1,6 +1,12 @@
-"""Synthetic ad corpora with planted operations and ground truth.
+"""Synthetic ad corpora with planted operations and ground truth (the "old corpus").
 
-Used by the benchmark (``bench/adscan.py``) and the tests.  Operations post
+Dev/benchmark only: not part of the installed package, so the clusterer cannot
+lean on it.  Used by ``bench/adscan.py``, ``bench/adscan_eval.py`` and the tests.
+Write a demo corpus with::
+
+    PYTHONPATH=src .venv/bin/python bench/gen/synth_v1.py --n 2000 --seed 7 --out var/synth
+
+(``ads.jsonl`` plus ``truth.json``, labels kept out of the ad records).  Operations post
 templated ads with slot variation, rotating and obfuscated phones, shared
 images and movement between Missouri cities over days; benign posters write
 independent ads (a few repost 2-3 times).  Realistic noise: a hotline in a
@@ -16,8 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .extract import _validate
-from .places import PLACES
+from beacon.adscan.extract import _validate
+from beacon.adscan.places import PLACES
 
 __all__ = ["Corpus", "generate"]
 
@@ -336,3 +342,25 @@ def generate(
     order = list(range(len(records)))
     rng.shuffle(order)
     return Corpus([records[i] for i in order], truth, planted)
+
+
+def _main() -> None:
+    import argparse
+    import json
+    from pathlib import Path
+
+    ap = argparse.ArgumentParser(description="write the synth_v1 demo corpus")
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--out", type=Path, required=True)
+    a = ap.parse_args()
+    a.out.mkdir(parents=True, exist_ok=True)
+    c = generate(a.n, seed=a.seed)
+    with (a.out / "ads.jsonl").open("w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in c.records)
+    (a.out / "truth.json").write_text(json.dumps({"labels": c.truth, "planted": sorted(c.planted)}))
+    print(f"wrote {len(c.records):,} ads to {a.out / 'ads.jsonl'} (truth in {a.out / 'truth.json'})")
+
+
+if __name__ == "__main__":
+    _main()
