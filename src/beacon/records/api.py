@@ -59,7 +59,7 @@ class _Export(APIView):
     def get(self, request: Request) -> HttpResponseBase:
         p = request.query_params
         try:
-            return exports.export(user=request.user, kind=self.kind, output=p.get("output") or "csv",
+            return exports.export(user=request.user, kind=self.kind, output=p.get("output", "csv"),
                                   filters=exports.parse_filters(p), request=request)  # type: ignore[arg-type]
         except exports.ExportError as exc:
             raise serializers.ValidationError({exc.field: [str(exc)]}) from None
