@@ -246,6 +246,9 @@ MEDIA_ROOT = Path(os.environ.get("BEACON_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 BEACON_PUBLIC_BODY_LIMIT = int(os.environ.get("BEACON_PUBLIC_BODY_LIMIT", str(64 * 1024)))
+# Multipart posts of the tip form and API only: 5 photos of 10 MB plus the rest of the form.
+BEACON_TIP_PHOTO_BODY_LIMIT = int(os.environ.get("BEACON_TIP_PHOTO_BODY_LIMIT",
+                                                 str(5 * 10 * 1024 * 1024 + BEACON_PUBLIC_BODY_LIMIT)))
 # HSDS packages uploaded on /staff/survivors/directory/import/ (larger ones: `beacon hsds import` on the server)
 BEACON_HSDS_UPLOAD_MAX_BYTES = int(os.environ.get("BEACON_HSDS_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
 

@@ -7,6 +7,7 @@ encrypted at rest and shown only to supervisors of the routed task force (every 
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -167,3 +168,28 @@ class TipMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on tip #{self.tip_id}"
+
+
+def photo_path(instance: TipPhoto, filename: str) -> str:
+    return f"tips/{instance.tip_id}/{uuid.uuid4().hex}"
+
+
+class TipPhoto(models.Model):
+    """A photo or screenshot sent with a tip: re-encoded without metadata, encrypted under ``MEDIA_ROOT``
+    (Fernet, the field key), served only through the tip door with a ``read`` audit row (see photos.py)."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=photo_path, max_length=200)
+    name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=30)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(help_text="Bytes of the re-encoded image")
+    sha256 = models.CharField(max_length=64, help_text="Of the re-encoded image")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["id"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} on tip #{self.tip_id}"
