@@ -62,7 +62,7 @@ def _limit_upload(request: HttpRequest, limit: int) -> HttpResponse | None:
     return None
 
 
-PUBLIC_PREFIXES = ("/report", "/es/report", "/api/v1/tips", "/es/", "/api/v1/public")
+PUBLIC_PREFIXES = ("/report", "/es/report", "/api/v1/tips", "/es/", "/api/v1/public", "/sms/")
 # The tip forms (web and API) take photos: a multipart body there may carry
 # BEACON_TIP_PHOTO_BODY_LIMIT (5 photos of 10 MB + the form) instead of BEACON_PUBLIC_BODY_LIMIT.
 TIP_PHOTO_PATHS = frozenset({"/report/", "/es/report/", "/api/v1/tips/"})

@@ -193,3 +193,38 @@ class TipPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"photo {self.pk} on tip #{self.tip_id}"
+
+
+class SmsConversation(models.Model):
+    """A reporter texting the tip line.  The number is never stored in clear: ``thread_key`` is its
+    keyed hash (``blind_index(number, purpose="sms")``) for threading, and ``number`` its encrypted
+    form, kept only while the conversation is open and wiped by ``beacon sms purge`` after
+    ``BEACON_SMS_RETENTION_DAYS`` without a message, or at once on STOP."""
+
+    class Step(models.TextChoices):
+        WHAT = "what", _("What happened")
+        WHERE = "where", _("Where")
+        DANGER = "danger", _("Anyone in danger")
+        MINOR = "minor", _("Anyone under 18")
+        OPEN = "open", _("Tip sent; follow-up by text")
+        CLOSED = "closed", _("Closed")
+
+    thread_key = models.CharField(max_length=64, db_index=True)
+    number = EncryptedTextField(blank=True, help_text="Encrypted; wiped when the conversation closes")
+    language = models.CharField(max_length=5, default="en")
+    step = models.CharField(max_length=10, choices=Step.choices, default=Step.WHAT)
+    answers = models.JSONField(default=dict, blank=True, help_text="The draft tip until it is sent")
+    tip = models.ForeignKey(Tip, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_conversations")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-last_message_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"SMS conversation {self.pk} ({self.step})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

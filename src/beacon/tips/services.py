@@ -410,15 +410,19 @@ def tip_assign(*, tip: Tip, assignee: User | None, acting_user: User, request: H
 
 @transaction.atomic
 def tip_ask_reporter(*, tip: Tip, body: str, acting_user: User, request: HttpRequest | None = None) -> TipMessage:
-    """A question the reporter will see when they follow up with the receipt code."""
+    """A question the reporter will see when they follow up with the receipt code (and by text, for SMS tips)."""
     text = (body or "").strip()
     if not 3 <= len(text) <= MESSAGE_MAX:
         raise ValidationError({"body": _("Write a question of 3 to %(n)d characters.") % {"n": MESSAGE_MAX}})
     message = TipMessage(tip=tip, kind=TipMessage.Kind.QUESTION, author=acting_user, body=text)
     message.full_clean()
     message.save()
+    from .sms import relay_question
+
+    texted = relay_question(tip, text)  # a tip sent by SMS: the question is also texted to the reporter
     audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="tip_message", object_id=message.pk,
-                 summary=f"Question to the reporter of tip #{tip.pk}", request=request, detail={"tip": tip.pk})
+                 summary=f"Question to the reporter of tip #{tip.pk}" + (" (texted)" if texted else ""),
+                 request=request, detail={"tip": tip.pk, "sms": texted})
     return message
 
 
