@@ -134,6 +134,9 @@ def test_help_and_stop(mo: Any, gateway: Any) -> None:
     assert conversation.number == "" and conversation.closed_at is not None and conversation.answers == {}
     text("STOP")  # nothing open: nothing stored, nothing sent
     assert SmsConversation.objects.count() == 1 and gateway == []
+    text("AYUDA", number="+13145550444")  # HELP as the first message: the help text, then the first question
+    first = [b for _, b in gateway]
+    assert "1-888-373-7888" in first[0] and first[1].startswith("¿Qué pasó?")
 
 
 def _sms_tip(gateway: Any) -> Tip:

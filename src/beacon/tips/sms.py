@@ -255,7 +255,9 @@ def handle_inbound(*, number: str, body: str) -> Inbound:
         audit.record(actor=None, action=audit.Action.CREATE, object_type="sms_conversation",
                      object_id=conversation.pk, summary="SMS conversation opened", detail={"language": conversation.language})
         t = TEXTS[conversation.language]
-        if folded in HELP_WORDS or folded in SPANISH_WORDS or len(text) < services.NARRATIVE_MIN:
+        if folded in HELP_WORDS:
+            replies += [t["help"], t["what"]]
+        elif folded in SPANISH_WORDS or len(text) < services.NARRATIVE_MIN:
             replies += [t["welcome"], t["what"]]
         else:  # the first message already tells what happened
             conversation.answers = {"what": text}
