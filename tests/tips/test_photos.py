@@ -199,3 +199,13 @@ def test_json_api_submit_unchanged(mo: Any) -> None:
 
     response = APIClient().post("/api/v1/tips/", {"narrative": "A tip without any photo at all."}, format="json")
     assert response.status_code == 201 and response.json()["photos"] == 0 and response.json()["photos_refused"] == []
+
+
+def test_spanish_form_and_refusal_messages(mo: Any) -> None:
+    page = Client().get("/es/report/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and "Fotos o capturas de pantalla" in page
+    response = Client().post("/es/report/", {**FORM, "language": "es", "photos": [
+        upload("a.png", png_bytes(), "image/png"), upload("b.txt", b"hola", "text/plain")]})
+    html = response.content.decode()
+    assert "Se agregó 1 foto a su reporte." in html
+    assert "b.txt: Solo se pueden agregar fotos y capturas de pantalla" in html
