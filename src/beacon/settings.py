@@ -251,6 +251,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Deepest nesting of arrays and objects a JSON request body may have (beacon.core.parsers).
 BEACON_JSON_MAX_DEPTH = int(os.environ.get("BEACON_JSON_MAX_DEPTH", "32"))
 BEACON_PUBLIC_BODY_LIMIT = int(os.environ.get("BEACON_PUBLIC_BODY_LIMIT", str(64 * 1024)))
+# Text a tip (docs/tips.md, "Text a tip"): "console" logs replies (development), "twilio" sends them.
+BEACON_SMS_PROVIDER = os.environ.get("BEACON_SMS_PROVIDER", "console")
+BEACON_SMS_AUTH_TOKEN = os.environ.get("BEACON_SMS_AUTH_TOKEN", "")  # signs inbound webhooks; no token: all refused
+BEACON_SMS_ACCOUNT_SID = os.environ.get("BEACON_SMS_ACCOUNT_SID", "")
+BEACON_SMS_FROM = os.environ.get("BEACON_SMS_FROM", "")
+BEACON_SMS_API_BASE = os.environ.get("BEACON_SMS_API_BASE", "https://api.twilio.com")
+BEACON_SMS_RETENTION_DAYS = int(os.environ.get("BEACON_SMS_RETENTION_DAYS", "30"))
+# Multipart posts of the tip form and API only: 5 photos of 10 MB plus the rest of the form.
+BEACON_TIP_PHOTO_BODY_LIMIT = int(os.environ.get("BEACON_TIP_PHOTO_BODY_LIMIT",
+                                                 str(5 * 10 * 1024 * 1024 + BEACON_PUBLIC_BODY_LIMIT)))
 # HSDS packages uploaded on /staff/survivors/directory/import/ (larger ones: `beacon hsds import` on the server)
 BEACON_HSDS_UPLOAD_MAX_BYTES = int(os.environ.get("BEACON_HSDS_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
 
@@ -313,6 +323,7 @@ if PRODUCTION:
 # address under a random key that exists only for its window (beacon.core.ratelimit); no address
 # is stored, and an ended window's counters cannot be linked to one.
 BEACON_RATE_LIMITS = {
+    "sms_inbound": os.environ.get("BEACON_RATE_SMS_INBOUND", "30/3600"),  # per sender (threading key)
     "tip_submit": os.environ.get("BEACON_RATE_TIP_SUBMIT", "10/3600"),
     "tip_followup": os.environ.get("BEACON_RATE_TIP_FOLLOWUP", "10/900"),
     "public_form": os.environ.get("BEACON_RATE_PUBLIC_FORM", "30/3600"),

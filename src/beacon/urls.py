@@ -11,6 +11,8 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
 
+from beacon.tips.webhooks import sms_inbound
+
 admin.site.__class__ = OTPAdminSite  # the Django admin also requires a verified second factor
 
 AREAS = {
@@ -30,6 +32,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("beacon.core.api_urls")),
+    path("sms/inbound/", sms_inbound, name="sms-inbound"),  # the SMS gateway's webhook (signature-authenticated)
 ]
 for label, prefix in AREAS.items():
     urlpatterns += [

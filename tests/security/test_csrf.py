@@ -16,12 +16,25 @@ from .conftest import endpoints, state, walk
 pytestmark = pytest.mark.usefixtures("mo")
 
 
+# Webhooks called by a gateway, never by a browser: no session or cookie to ride, each request is
+# authenticated by the gateway's signature (checked by their own tests, e.g. tests/tips/test_sms.py).
+WEBHOOKS = ["sms/inbound/"]
+
+
 def test_no_page_is_csrf_exempt() -> None:
     """DRF views are exempt from the middleware by construction and check CSRF themselves for
-    session users (``SessionAuthentication``); every other view must not opt out."""
+    session users (``SessionAuthentication``); every other view must not opt out, except the
+    signature-authenticated webhooks listed in ``WEBHOOKS``."""
     exempt = [route for route, p in walk() if getattr(p.callback, "csrf_exempt", False)
               and getattr(p.callback, "cls", None) is None and not route.startswith("django-admin/")]
-    assert exempt == []
+    assert exempt == WEBHOOKS
+
+
+def test_webhooks_refuse_unsigned_posts() -> None:
+    for route in WEBHOOKS:
+        response = Client().post(f"/{route}", {"From": "+15551230000", "Body": "hello"})
+        assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="denied", object_type="sms_webhook").count() == len(WEBHOOKS)
 
 
 @pytest.mark.parametrize("prefix", ["staff/", "api/v1/"])

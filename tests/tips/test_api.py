@@ -26,7 +26,7 @@ def test_anonymous_tip_via_api(mo: Any) -> None:
     })
     assert response.status_code == 201, response.content
     body = response.json()
-    assert set(body) == {"receipt_code", "passphrase", "status"} and body["status"] == "received"
+    assert set(body) == {"receipt_code", "passphrase", "status", "photos", "photos_refused"} and body["status"] == "received"
     tip = Tip.objects.get(receipt_code=body["receipt_code"])  # committed before the answer
     assert tip.priority == 1 and tip.language == "es" and routed_slugs(tip) == {"kansas-city"}
     assert set(tip.identifiers.values_list("kind", flat=True)) == {"phone", "address"}

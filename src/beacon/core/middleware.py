@@ -62,7 +62,16 @@ def _limit_upload(request: HttpRequest, limit: int) -> HttpResponse | None:
     return None
 
 
-PUBLIC_PREFIXES = ("/report", "/es/report", "/api/v1/tips", "/es/", "/api/v1/public")
+PUBLIC_PREFIXES = ("/report", "/es/report", "/api/v1/tips", "/es/", "/api/v1/public", "/sms/")
+# The tip forms (web and API) take photos: a multipart body there may carry
+# BEACON_TIP_PHOTO_BODY_LIMIT (5 photos of 10 MB + the form) instead of BEACON_PUBLIC_BODY_LIMIT.
+TIP_PHOTO_PATHS = frozenset({"/report/", "/es/report/", "/api/v1/tips/"})
+
+
+def _public_limit(request: HttpRequest) -> int:
+    if request.path in TIP_PHOTO_PATHS and request.content_type == "multipart/form-data":
+        return int(settings.BEACON_TIP_PHOTO_BODY_LIMIT)
+    return int(settings.BEACON_PUBLIC_BODY_LIMIT)
 
 
 class BodySizeLimitMiddleware:
@@ -81,12 +90,14 @@ class BodySizeLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            limit = settings.BEACON_PUBLIC_BODY_LIMIT
+            limit = _public_limit(request)
             if length > limit:
                 return JsonResponse(
                     {"error": f"The request body is too large (limit {limit // 1024} KB).", "fields": {}},
                     status=413,
                 )
+            if limit > settings.BEACON_PUBLIC_BODY_LIMIT:  # a body without Content-Length is cut off at the limit
+                request.upload_handlers = [_UploadLimit(request, limit), *request.upload_handlers]
         return self.get_response(request)
 
 

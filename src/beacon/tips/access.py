@@ -20,7 +20,7 @@ from beacon.core.permissions import Perm, has_perm
 
 from .models import Tip, TipRoute
 
-Purpose = Literal["view", "change", "contact"]
+Purpose = Literal["view", "change", "contact", "file"]
 
 
 def visible_tips(user: Any) -> QuerySet[Tip]:
@@ -42,7 +42,8 @@ def access_tip(
 ) -> Tip:
     """The tip, if the user may use it for ``purpose``; else a ``denied`` audit event and a 404.
 
-    ``view`` and ``contact`` are audited as reads (``contact`` names the contact details read).
+    ``view`` and ``contact`` are audited as reads (``contact`` names the contact details read);
+    ``file`` (a photo download) is audited by the caller, with the photo read.
     """
     try:
         pk = int(tip_id)

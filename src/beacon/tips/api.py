@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,12 +23,14 @@ from beacon.core import audit, ratelimit
 from beacon.core.access import PermissionRequired
 from beacon.core.api import StrictFloatField, api_validation_error
 from beacon.core.models import User
+from beacon.core.parsers import JSONParser
 from beacon.core.permissions import Perm
 from beacon.core.schema import county_fips, fips_field
 
-from . import selectors, services, triage
+from . import photos, selectors, services, triage
 from .access import access_tip
-from .models import Situation, Status, Tip, TipMessage
+from .models import Situation, Status, Tip, TipMessage, TipPhoto
+from .views import photo_response
 
 
 # --- Public serializers ---------------------------------------------------------------------
@@ -71,6 +76,11 @@ class TipSubmitSerializer(serializers.Serializer):
                                     help_text="Optional; encrypted, readable only by the routed supervisors")
     website = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                     help_text="Leave empty (a filled value marks the tip as spam)")
+    photos = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False,
+        help_text="multipart/form-data only: up to 5 images (JPEG, PNG, WebP), 10 MB each, checked by content "
+                  "and re-encoded without metadata; refused files are listed in photos_refused, the tip is kept.",
+    )
 
     def to_input(self) -> services.TipInput:
         d = self.validated_data
@@ -83,10 +93,17 @@ class TipSubmitSerializer(serializers.Serializer):
         )
 
 
+class RefusedPhotoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    reason = serializers.CharField()
+
+
 class ReceiptSerializer(serializers.Serializer):
     receipt_code = serializers.CharField()
     passphrase = serializers.CharField()
     status = serializers.CharField(help_text="received, under_review or closed")
+    photos = serializers.IntegerField(help_text="Photos stored with the tip")
+    photos_refused = RefusedPhotoSerializer(many=True)
 
 
 class FollowupSerializer(serializers.Serializer):
@@ -121,19 +138,23 @@ class TipSubmit(APIView):
     error_statuses = (429,)
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
+    parser_classes = [JSONParser, MultiPartParser]  # multipart carries photos
 
-    @extend_schema(request=TipSubmitSerializer, responses={201: ReceiptSerializer}, auth=[])
+    @extend_schema(request={"application/json": TipSubmitSerializer, "multipart/form-data": TipSubmitSerializer},
+                   responses={201: ReceiptSerializer}, auth=[])
     def post(self, request: Request) -> Response:
         if not ratelimit.hit(request, "tip_submit"):  # type: ignore[arg-type]
             raise _throttled("tip_submit")
         serializer = TipSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        good, refused = photos.prepare(list(serializer.validated_data.get("photos") or []))
         try:
-            submitted = services.tip_submit(data=serializer.to_input())
+            submitted = services.tip_submit(data=serializer.to_input(), photos=good)
         except DjangoValidationError as exc:
             raise api_validation_error(exc) from exc
         body = {"receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase,
-                "status": submitted.tip.public_status}
+                "status": submitted.tip.public_status, "photos": len(good),
+                "photos_refused": [{"name": r.name, "reason": r.reason} for r in refused]}
         return Response(ReceiptSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
@@ -231,8 +252,20 @@ class LinkSerializer(serializers.Serializer):
         return [f"{i.kind}:{i.value}" for i in link.shared]
 
 
+class TipPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Download (decrypted; every download is audited)")
+
+    class Meta:
+        model = TipPhoto
+        fields: ClassVar = ["id", "name", "content_type", "width", "height", "size", "url"]
+
+    def get_url(self, photo: TipPhoto) -> str:
+        return reverse("tips-photo", kwargs={"tip_id": photo.tip_id, "photo_id": photo.pk})
+
+
 class TipDetailSerializer(TipListSerializer):
     identifiers = serializers.SerializerMethodField()
+    photos = TipPhotoSerializer(many=True, read_only=True)
     messages = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
     restricted_links = serializers.SerializerMethodField()
@@ -240,7 +273,7 @@ class TipDetailSerializer(TipListSerializer):
     class Meta(TipListSerializer.Meta):
         fields = [*TipListSerializer.Meta.fields, "narrative", "occurred", "place_text", "lat", "lon", "indicators",
                   "subjects", "language", "computed_priority", "override_reason", "spam_reason", "identifiers",
-                  "messages", "links", "restricted_links"]
+                  "messages", "links", "restricted_links", "photos"]
 
     @extend_schema_field(IdentifierSerializer(many=True))
     def get_identifiers(self, tip: Tip) -> list[dict[str, Any]]:
@@ -304,6 +337,20 @@ class TipDetail(APIView):
     def get(self, request: Request, tip_id: int) -> Response:
         tip = access_tip(request.user, tip_id, request=request)
         return Response(TipDetailSerializer(tip, context={"request": request}).data)
+
+
+class TipPhotoDownload(APIView):
+    """One photo of a tip, decrypted (the tip door decides; every download is a ``read`` audit row)."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.TRIAGE_TIPS)]
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY})
+    def get(self, request: Request, tip_id: int, photo_id: int) -> HttpResponse:
+        tip = access_tip(request.user, tip_id, request=request, purpose="file")
+        item = tip.photos.filter(pk=photo_id).first()
+        if item is None:
+            raise exceptions.NotFound("Not found.")
+        return photo_response(request, tip, item)
 
 
 class ContactSerializer(serializers.Serializer):

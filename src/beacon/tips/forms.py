@@ -24,6 +24,18 @@ def _area(rows: int = 3, **attrs: Any) -> forms.Textarea:
     return forms.Textarea(attrs={"class": "usa-textarea", "rows": rows, **attrs})
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several files under one name; checked by content later (photos.prepare), never refused here."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [f for f in files if f]
+
+
 class PublicTipForm(forms.Form):
     narrative = forms.CharField(
         label=_("What happened?"), min_length=NARRATIVE_MIN, max_length=NARRATIVE_MAX,
@@ -48,6 +60,12 @@ class PublicTipForm(forms.Form):
     indicators = forms.MultipleChoiceField(
         label=_("Did you notice any of these?"), required=False,
         choices=[(k, v) for k, v in triage.INDICATORS.items()], widget=forms.CheckboxSelectMultiple,
+    )
+    photos = PhotosField(
+        label=_("Photos or screenshots (optional)"), required=False,
+        help_text=_("Up to 5 files, 10 MB each: JPEG, PNG or WebP. Location and camera details are removed "
+                    "from the pictures before they are stored."),
+        widget=MultipleFileInput(attrs={"class": "usa-file-input", "accept": "image/jpeg,image/png,image/webp"}),
     )
     people = forms.CharField(label=_("People: what did they look like? (one person per line)"), required=False,
                              max_length=3000, widget=_area())

@@ -7,6 +7,7 @@ encrypted at rest and shown only to supervisors of the routed task force (every 
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -167,3 +168,63 @@ class TipMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on tip #{self.tip_id}"
+
+
+def photo_path(instance: TipPhoto, filename: str) -> str:
+    return f"tips/{instance.tip_id}/{uuid.uuid4().hex}"
+
+
+class TipPhoto(models.Model):
+    """A photo or screenshot sent with a tip: re-encoded without metadata, encrypted under ``MEDIA_ROOT``
+    (Fernet, the field key), served only through the tip door with a ``read`` audit row (see photos.py)."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=photo_path, max_length=200)
+    name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=30)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(help_text="Bytes of the re-encoded image")
+    sha256 = models.CharField(max_length=64, help_text="Of the re-encoded image")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["id"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} on tip #{self.tip_id}"
+
+
+class SmsConversation(models.Model):
+    """A reporter texting the tip line.  The number is never stored in clear: ``thread_key`` is its
+    keyed hash (``blind_index(number, purpose="sms")``) for threading, and ``number`` its encrypted
+    form, kept only while the conversation is open and wiped by ``beacon sms purge`` after
+    ``BEACON_SMS_RETENTION_DAYS`` without a message, or at once on STOP."""
+
+    class Step(models.TextChoices):
+        WHAT = "what", _("What happened")
+        WHERE = "where", _("Where")
+        DANGER = "danger", _("Anyone in danger")
+        MINOR = "minor", _("Anyone under 18")
+        OPEN = "open", _("Tip sent; follow-up by text")
+        CLOSED = "closed", _("Closed")
+
+    thread_key = models.CharField(max_length=64, db_index=True)
+    number = EncryptedTextField(blank=True, help_text="Encrypted; wiped when the conversation closes")
+    language = models.CharField(max_length=5, default="en")
+    step = models.CharField(max_length=10, choices=Step.choices, default=Step.WHAT)
+    answers = models.JSONField(default=dict, blank=True, help_text="The draft tip until it is sent")
+    tip = models.ForeignKey(Tip, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms_conversations")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-last_message_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"SMS conversation {self.pk} ({self.step})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

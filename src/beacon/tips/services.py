@@ -26,10 +26,11 @@ from beacon.core.identifiers import identifier_ids
 from beacon.core.models import County, TaskForce, User
 from beacon.core.selectors import task_forces_covering
 
+from . import photos as tip_photos
 from . import triage
 from .access import visible_tips
 from .extract import Candidate, identifiers_in_tip
-from .models import Placement, Situation, Status, Tip, TipIdentifier, TipMessage, TipRoute
+from .models import Placement, Situation, Status, Tip, TipIdentifier, TipMessage, TipPhoto, TipRoute
 
 NARRATIVE_MIN = 10
 NARRATIVE_MAX = 10_000
@@ -190,8 +191,11 @@ def link_identifiers(tip: Tip, candidates: list[Candidate], *, skip: set[int] | 
 
 
 @transaction.atomic
-def tip_submit(*, data: TipInput, demo: bool = False) -> Submitted:
+def tip_submit(*, data: TipInput, demo: bool = False, photos: list[tip_photos.CleanPhoto] | None = None) -> Submitted:
     """Validate, place, route, triage and store a public tip; all before the response is sent.
+
+    ``photos`` come already checked and re-encoded (``photos.prepare``, outside the transaction);
+    they are stored encrypted with the tip.
 
     About eight queries for a picked county and two new identifiers (see docs/tips.md, "Load test").
     """
@@ -224,11 +228,13 @@ def tip_submit(*, data: TipInput, demo: bool = False) -> Submitted:
     tip.save(force_insert=True)
     TipRoute.objects.bulk_create([TipRoute(tip=tip, task_force=tf) for tf in forces])
     link_identifiers(tip, candidates)
+    stored = tip_photos_add(tip=tip, photos=photos or [])
     audit.record(
         actor=None, action=audit.Action.CREATE, object_type="tip", object_id=tip.pk,
         summary=f"Tip received: P{tip.priority}, routed to {', '.join(tf.name for tf in forces)}",
         detail={"priority": tip.priority, "county": fips, "placement": placement,
-                "task_forces": [tf.pk for tf in forces], "spam": bool(spam), "identifiers": len(candidates)},
+                "task_forces": [tf.pk for tf in forces], "spam": bool(spam), "identifiers": len(candidates),
+                "photos": [p.pk for p in stored]},
     )
     if tip.priority == 1 and not tip.is_spam:
         from .tasks import notify_supervisors
@@ -236,6 +242,24 @@ def tip_submit(*, data: TipInput, demo: bool = False) -> Submitted:
         tip_id = tip.pk
         transaction.on_commit(lambda: notify_supervisors.enqueue(tip_id))
     return Submitted(tip=tip, receipt_code=code, passphrase=passphrase)
+
+
+def tip_photos_add(*, tip: Tip, photos: list[tip_photos.CleanPhoto]) -> list[TipPhoto]:
+    """Store re-encoded photos encrypted, inside the caller's transaction.
+
+    Django has no on-rollback hook: should the transaction roll back after this, the encrypted
+    files stay unreferenced under ``MEDIA_ROOT/tips/`` (unreadable without the field key).
+    """
+    if len(photos) > tip_photos.MAX_PHOTOS:
+        raise ValidationError({"photos": _("A report can have at most %(n)d photos.") % {"n": tip_photos.MAX_PHOTOS}})
+    stored = []
+    for photo in photos:
+        row = TipPhoto(tip=tip, name=photo.name, content_type=photo.content_type, width=photo.width,
+                       height=photo.height, size=len(photo.data), sha256=photo.sha256)
+        row.file.save("photo", tip_photos.encrypted_file(photo), save=False)
+        row.save()
+        stored.append(row)
+    return stored
 
 
 # --- Reporter follow-up ---------------------------------------------------------------------
@@ -386,15 +410,19 @@ def tip_assign(*, tip: Tip, assignee: User | None, acting_user: User, request: H
 
 @transaction.atomic
 def tip_ask_reporter(*, tip: Tip, body: str, acting_user: User, request: HttpRequest | None = None) -> TipMessage:
-    """A question the reporter will see when they follow up with the receipt code."""
+    """A question the reporter will see when they follow up with the receipt code (and by text, for SMS tips)."""
     text = (body or "").strip()
     if not 3 <= len(text) <= MESSAGE_MAX:
         raise ValidationError({"body": _("Write a question of 3 to %(n)d characters.") % {"n": MESSAGE_MAX}})
     message = TipMessage(tip=tip, kind=TipMessage.Kind.QUESTION, author=acting_user, body=text)
     message.full_clean()
     message.save()
+    from .sms import relay_question
+
+    texted = relay_question(tip, text)  # a tip sent by SMS: the question is also texted to the reporter
     audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="tip_message", object_id=message.pk,
-                 summary=f"Question to the reporter of tip #{tip.pk}", request=request, detail={"tip": tip.pk})
+                 summary=f"Question to the reporter of tip #{tip.pk}" + (" (texted)" if texted else ""),
+                 request=request, detail={"tip": tip.pk, "sms": texted})
     return message
 
 

@@ -1,4 +1,4 @@
-"""Background work for tips: tell the routed supervisors about a new P1 tip."""
+"""Background work for tips: tell the routed supervisors about a new P1 tip; send SMS replies."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django_tasks import task
 
 from beacon.core.selectors import supervisors_of
 
-from .models import Tip
+from .models import SmsConversation, Tip
 
 
 @task()
@@ -37,3 +37,18 @@ def notify_supervisors(tip_id: int) -> int:
         recipient_list=recipients,
     )
     return len(recipients)
+
+
+@task()
+def sms_send(conversation_id: int, body: str) -> bool:
+    """Text ``body`` to the conversation's number (read here, never passed in the task's arguments).
+
+    False when the number is gone (STOP or purged) by the time the task runs.
+    """
+    from .sms import gateway
+
+    conversation = SmsConversation.objects.filter(pk=conversation_id).first()
+    if conversation is None or not conversation.number:
+        return False
+    gateway().send(conversation.number, body)
+    return True

@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from beacon.core import audit, ratelimit
 from beacon.core.access import require_perm
@@ -17,7 +18,7 @@ from beacon.core.headers import allow_features
 from beacon.core.models import User
 from beacon.core.permissions import Perm, has_perm
 
-from . import selectors, services, triage
+from . import photos, selectors, services, triage
 from .access import access_tip, can_view_contact
 from .forms import (
     AssignForm,
@@ -31,7 +32,7 @@ from .forms import (
     StatusForm,
 )
 from .mapsvg import county_map
-from .models import Tip
+from .models import Tip, TipPhoto
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -58,19 +59,21 @@ def _too_many(request: HttpRequest, scope: str) -> HttpResponse:
 @allow_features("geolocation")  # the "use my location" button (tips/report.js)
 @require_http_methods(["GET", "POST"])
 def public_report(request: HttpRequest) -> HttpResponse:
-    form = PublicTipForm(request.POST or None)
+    form = PublicTipForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not ratelimit.hit(request, "tip_submit"):
             return _too_many(request, "tip_submit")
         if form.is_valid():
+            # Photos are checked and re-encoded first; a refused file is named on the receipt, the tip is kept.
+            good, refused = photos.prepare(form.cleaned_data.get("photos") or [])
             try:
-                submitted = services.tip_submit(data=form.to_input())
+                submitted = services.tip_submit(data=form.to_input(), photos=good)
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
                 return render(request, "tips/public_receipt.html", {
                     "public_page": True, "receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase,
-                    "status": submitted.tip.public_status_label,
+                    "status": submitted.tip.public_status_label, "photos_kept": len(good), "photos_refused": refused,
                 })
     return render(request, "tips/public_report.html", {"form": form, "public_page": True, "map": county_map()})
 
@@ -138,6 +141,7 @@ def _detail_context(request: HttpRequest, tip: Tip) -> dict[str, Any]:
         "links": selectors.tip_links(user=request.user, tip=tip),
         "escalations": selectors.tip_escalations(user=request.user, tip=tip),
         "thread": list(tip.messages.select_related("author")),
+        "photos": list(tip.photos.all()),
         "indicator_labels": triage.indicator_labels(tip.indicators),
         "priority_reasons": [triage.reason_label(r) for r in tip.priority_reasons],
         "status_form": StatusForm(initial={"status": tip.status}),
@@ -154,6 +158,29 @@ def _detail_context(request: HttpRequest, tip: Tip) -> dict[str, Any]:
 def detail(request: HttpRequest, tip_id: int) -> HttpResponse:
     tip = access_tip(request.user, tip_id, request=request)
     return render(request, "tips/detail.html", _detail_context(request, tip))
+
+
+@require_GET
+@require_perm(Perm.TRIAGE_TIPS)
+def photo(request: HttpRequest, tip_id: int, photo_id: int) -> HttpResponse:
+    """A tip's photo, decrypted, for those who may see the tip (the tip door); every download audited."""
+    tip = access_tip(request.user, tip_id, request=request, purpose="file")
+    item = tip.photos.filter(pk=photo_id).first()
+    if item is None:
+        raise Http404
+    return photo_response(request, tip, item)
+
+
+def photo_response(request: Any, tip: Tip, item: TipPhoto) -> HttpResponse:
+    with item.file.open("rb") as fh:
+        data = photos.decrypt(fh.read())
+    audit.record(actor=request.user, action=audit.Action.READ, object_type="tip_photo", object_id=item.pk,
+                 summary=f"Downloaded photo {item.pk} of tip #{tip.pk}", request=request, detail={"tip": tip.pk})
+    response = HttpResponse(data, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_perm(Perm.TRIAGE_TIPS, Perm.VIEW_TIP_CONTACT)
