@@ -23,7 +23,7 @@ from beacon.core import audit, ratelimit
 from beacon.core.access import PermissionRequired
 from beacon.core.api import StrictFloatField, api_validation_error
 from beacon.core.models import User
-from beacon.core.parsers import JSONParser
+from beacon.core.parsers import JSONParser, loads_limited
 from beacon.core.permissions import Perm
 from beacon.core.schema import county_fips, fips_field
 
@@ -131,6 +131,26 @@ def _throttled(scope: str) -> exceptions.Throttled:
     return exceptions.Throttled(wait=ratelimit.retry_after(scope), detail="Too many requests; try again later.")
 
 
+def _submitted(request: Request) -> Any:
+    """The tip as the serializer reads it.  A multipart body carries photos beside the fields; its
+    structured fields (``subjects``) come as JSON text parts, parsed with the same depth limit as a
+    JSON body, and ``indicators`` as repeated parts."""
+    if not request.content_type.startswith("multipart/"):
+        return request.data
+    data: dict[str, Any] = {k: request.data.get(k) for k in request.data if k not in ("photos", "indicators")}
+    if "indicators" in request.data:
+        data["indicators"] = request.data.getlist("indicators")
+    if "photos" in request.data:
+        data["photos"] = request.data.getlist("photos")
+    if "subjects" in data:
+        raw = data["subjects"]
+        try:
+            data["subjects"] = loads_limited(raw.read() if hasattr(raw, "read") else str(raw).encode())
+        except exceptions.ParseError as exc:
+            raise serializers.ValidationError({"subjects": [str(exc.detail)]}) from None
+    return data
+
+
 @method_decorator(never_cache, name="dispatch")  # the answer carries the passphrase or the report's status
 class TipSubmit(APIView):
     """Submit a tip anonymously. Answers only after the tip is stored, placed and routed."""
@@ -145,7 +165,7 @@ class TipSubmit(APIView):
     def post(self, request: Request) -> Response:
         if not ratelimit.hit(request, "tip_submit"):  # type: ignore[arg-type]
             raise _throttled("tip_submit")
-        serializer = TipSubmitSerializer(data=request.data)
+        serializer = TipSubmitSerializer(data=_submitted(request))
         serializer.is_valid(raise_exception=True)
         good, refused = photos.prepare(list(serializer.validated_data.get("photos") or []))
         try:
