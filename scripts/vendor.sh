@@ -29,4 +29,9 @@ if grep -rl 'sourceMappingURL=' "$out"; then echo "a vendored file still refers 
     echo "- $p $(node -p "require('./node_modules/$p/package.json').version") ($(node -p "require('./node_modules/$p/package.json').license"))"
   done
 } > "$out/SOURCES.md"
-echo "vendored into $out: $(du -sh "$out" | cut -f1)"
+# axe-core is for the browser tests only (tests/browser/axe.py injects it): never served on a page.
+testvendor=tests/browser/vendor
+rm -rf "$testvendor/axe-core" && mkdir -p "$testvendor/axe-core"
+cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE "$testvendor/axe-core/"
+echo "- axe-core $(node -p "require('./node_modules/axe-core/package.json').version") ($(node -p "require('./node_modules/axe-core/package.json').license")), copied to $testvendor/axe-core for the browser tests" > "$testvendor/SOURCES.md"
+echo "vendored into $out: $(du -sh "$out" | cut -f1); axe-core into $testvendor"
