@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -198,3 +199,49 @@ def test_certificate_form_errors_and_one_completion_per_staff_member(client: Cli
     other_session, _ = staff_client(user=user)
     other_session.post(reverse("training_public:quiz", args=[course.slug]), right_answers(course))
     assert Completion.objects.filter(user=user).count() == 1
+
+
+def test_unanswered_question_is_asked_for_not_graded(client: Client, courses: list[Course]) -> None:
+    course = Course.objects.get(slug="health-care")
+    course.max_attempts = 2
+    course.save()
+    url = reverse("training_public:quiz", args=[course.slug])
+    answers = right_answers(course)
+    questions = list(course.questions.all())
+    skipped = questions[1]
+    given = answers[f"q{questions[0].pk}"]
+    del answers[f"q{skipped.pk}"]
+    response = client.post(url, answers)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Some questions have no answer yet" in html and "Answer question 2," in html
+    assert f'id="missing-{skipped.pk}"' in html and "Not passed yet" not in html
+    # The answers given stay checked, and no attempt was used.
+    assert all(re.search(rf'value="{c}" checked', html) for c in given)
+    assert "2 attempts left" in html
+    assert client.session.get("training_progress", {}).get(course.slug, {}).get("attempts", 0) == 0
+    assert b"You passed" in client.post(url, right_answers(course)).content
+
+
+def test_result_shows_the_answer_chosen(client: Client, courses: list[Course]) -> None:
+    course = Course.objects.get(slug="health-care")
+    answers = wrong_answers(course)
+    html = client.post(reverse("training_public:quiz", args=[course.slug]), answers).content.decode()
+    chosen = re.findall(r"<li data-chosen>([^<]*) <strong>\(your answer\)</strong>", html)
+    texts = {str(c.pk): c.text for q in course.questions.all() for c in q.choices.all()}
+    assert chosen == [texts[v[0]] for v in answers.values() if v]
+
+
+def test_course_page_after_passing_offers_the_certificate(client: Client, courses: list[Course]) -> None:
+    course = Course.objects.get(slug="health-care")
+    course_url = reverse("training_public:course", args=[course.slug])
+    assert "Take the quiz" in client.get(course_url).content.decode()
+    client.post(reverse("training_public:quiz", args=[course.slug]), right_answers(course))
+    html = client.get(course_url).content.decode()
+    assert "Take the quiz" not in html
+    assert reverse("training_public:certificate_request", args=[course.slug]) in html and 'name="learner_name"' in html
+    client.post(reverse("training_public:certificate_request", args=[course.slug]),
+                {"learner_name": "Maria Lopez", "learner_email": "maria@example.org"})
+    code = Completion.objects.get().code
+    html = client.get(course_url).content.decode()
+    assert reverse("training_public:certificate", args=[code]) in html and 'name="learner_name"' not in html
