@@ -205,7 +205,7 @@ def certificate_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     completion = _own_completion(request, code)
-    response = HttpResponse(certificate_pdf(completion), content_type="application/pdf")
+    response = HttpResponse(certificate_pdf(completion, base_url=services.site_url(request)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="beacon-certificate-{completion.code}.pdf"'
     return response
 
