@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import gzip
 import os
-import secrets
 import re
+import secrets
 import signal
 import socket
 import subprocess
