@@ -179,7 +179,7 @@ def test_sqlite_audit_trigger_refuses_delete_from_other_connections(tmp_path: An
     import sqlite3
 
     m0002 = importlib.import_module("beacon.core.migrations.0002_audit_append_only")
-    m0005 = importlib.import_module("beacon.core.migrations.0005_audit_append_only_sqlite_delete")
+    m0005 = importlib.import_module("beacon.core.migrations.0007_audit_append_only_sqlite_delete")
     db = sqlite3.connect(tmp_path / "audit.sqlite3")
     db.execute("CREATE TABLE core_auditevent (id INTEGER PRIMARY KEY, summary TEXT)")
     db.executescript(m0002.SQLITE_SQL + m0005.SQLITE_SQL)
