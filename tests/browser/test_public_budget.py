@@ -97,8 +97,9 @@ def server(request: Any, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]
 def test_report_page_meets_the_phone_budgets(server: tuple[str, dict[str, str]], browser: Any) -> None:
     base, headers = server
     for path in PAGES:
-        # The best of two cold loads: the test machine is shared, and a busy neighbor only slows it.
-        runs = [cold_load(browser, base + path, headers) for _ in range(2)]
+        # The best of three cold loads: the test machine is shared (2 cores), and a busy neighbor only
+        # slows a load down (under the full suite, one load in two once took 1536 ms).
+        runs = [cold_load(browser, base + path, headers) for _ in range(3)]
         weight = min(r[0] for r in runs)
         fcp = min(r[1] for r in runs)
         print(f"\nbudget {base} {path}: {weight / 1024:.1f} KB transferred, first paint {fcp:.0f} ms")
