@@ -29,6 +29,13 @@ if grep -rl 'sourceMappingURL=' "$out"; then echo "a vendored file still refers 
     echo "- $p $(node -p "require('./node_modules/$p/package.json').version") ($(node -p "require('./node_modules/$p/package.json').license"))"
   done
 } > "$out/SOURCES.md"
+# The certificate PDF's font (reportlab embeds TrueType): Noto Sans, full Latin incl. Spanish and Vietnamese (OFL).
+fonts=src/beacon/training/fonts
+mkdir -p "$fonts"
+cp node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf "$fonts/NotoSans-Regular.ttf"
+cp node_modules/@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf "$fonts/NotoSans-Bold.ttf"
+cp node_modules/@expo-google-fonts/noto-sans/LICENSE_FONT "$fonts/OFL.txt"
+echo "- @expo-google-fonts/noto-sans $(node -p "require('./node_modules/@expo-google-fonts/noto-sans/package.json').version") (fonts: SIL OFL 1.1), copied to $fonts for the certificate PDF" > "$fonts/SOURCES.md"
 # axe-core is for the browser tests only (tests/browser/axe.py injects it): never served on a page.
 testvendor=tests/browser/vendor
 rm -rf "$testvendor/axe-core" && mkdir -p "$testvendor/axe-core"

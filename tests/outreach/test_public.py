@@ -199,3 +199,68 @@ def test_public_api_never_reveals_small_counts_for_random_data(monkeypatch: Any,
         if path == ".year" or path.startswith(".years"):
             continue
         assert number == 0 or number >= 11, (path, number)
+
+
+def test_awareness_day_lists_workshops_and_activities_in_one_date_order(monkeypatch: Any) -> None:
+    from beacon.outreach import sources
+
+    today = timezone.localdate()
+    at = lambda days: timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=days), dt.time(18)))  # noqa: E731
+    # Workshops come first from their source, but the activity on day 2 is sooner than the one on day 9.
+    monkeypatch.setattr(sources, "upcoming_public_events", lambda now, limit=10: [
+        {"title": "Workshop day 4", "starts_at": at(4), "place": "Library", "url": ""},
+        {"title": "Workshop day 9", "starts_at": at(9), "place": "Library", "url": ""}])
+    campaign = services.campaign_create(acting_user=None, name="Awareness", start_date=today,
+                                        end_date=today + dt.timedelta(days=90), counties=["29001"])
+    for days in (12, 2, 6):
+        services.activity_plan(acting_user=None, campaign=campaign, county="29001", channel="faith",
+                               title=f"Vigil day {days}", planned_date=today + dt.timedelta(days=days),
+                               public_event=True, location="Town square")
+    html = Client().get("/awareness/").content.decode()
+    titles = re.findall(r"(Workshop day \d+|Vigil day \d+)", html)
+    assert titles == ["Vigil day 2", "Workshop day 4", "Vigil day 6", "Workshop day 9", "Vigil day 12"]
+
+
+def test_dashboard_opens_on_the_latest_year_with_data(monkeypatch: Any) -> None:
+    from beacon.outreach import sources
+
+    with_data = LAST_YEAR - 2
+
+    def by_month(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, int]]:
+        # Only one year has any count; every other year is all zeros.
+        return {"29510": {f"{y}-{m:02d}": (25 if y == with_data else 0)
+                          for y in range(start.year, end.year + 1) for m in range(1, 13)}}
+
+    for name in ("tips_by_month", "trainings_by_month", "workshops_by_month", "referrals_by_month"):
+        monkeypatch.setattr(sources, name, by_month)
+    assert dashboard.latest_year_with_data() == with_data
+    html = Client().get("/dashboard/").content.decode()
+    assert f'<option value="{with_data}" selected>' in html
+    assert f"Tips received, {with_data}" in html
+    # An explicit year still works, and with no data anywhere the newest year is shown.
+    assert f"Tips received, {LAST_YEAR}" in Client().get("/dashboard/", {"year": LAST_YEAR}).content.decode()
+    for name in ("tips_by_month", "trainings_by_month", "workshops_by_month", "referrals_by_month"):
+        monkeypatch.setattr(sources, name, lambda s, e: {})
+    assert dashboard.latest_year_with_data() == LAST_YEAR
+
+
+def test_dashboard_tables_scroll_by_keyboard_with_the_year_column_first() -> None:
+    html = Client().get("/dashboard/", {"year": LAST_YEAR}).content.decode()
+    wraps = re.findall(r'<div class="beacon-table-wrap[^"]*"([^>]*)>', html)
+    assert len(wraps) == 4
+    for attrs in wraps:
+        assert 'tabindex="0"' in attrs and 'role="region"' in attrs and "aria-labelledby=" in attrs
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", html, flags=re.S).group(1)  # type: ignore[union-attr]
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", header)[:3] == ["Region", "Year", f"{LAST_YEAR}-01"]
+
+
+def test_dashboard_charts_use_type_readable_on_a_phone() -> None:
+    html = Client().get("/dashboard/").content.decode()
+    charts = re.findall(r'<svg [^>]*class="outreach-chart"[^>]*>', html)
+    assert len(charts) == 4
+    for tag in charts:
+        width = int(re.search(r'viewBox="0 0 (\d+) \d+"', tag).group(1))  # type: ignore[union-attr]
+        font = int(re.search(r'font-size="(\d+)"', tag).group(1))  # type: ignore[union-attr]
+        # Scaled to a 390 px phone (about 358 px of content), the text is at least 12 px.
+        assert font * 358 / width >= 12, (font, width)
+    assert ">Mar</text>" in html

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import re
 from typing import Any
 
 import pytest
@@ -8,12 +10,17 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from beacon.core.models import AuditEvent
 from beacon.training import services
 from beacon.training.content import load_courses
 from beacon.training.models import Audience, Completion, Course, Module, Question
 from beacon.training.selectors import render_markdown
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def right_answers(course: Course) -> dict[str, list[str]]:
@@ -134,10 +141,10 @@ def test_quiz_is_scored_certificate_issued_and_verified(client: Client, courses:
     # E-mailed with the PDF attached; the same session can download it.
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["maria@example.org"]
     name, pdf, mime = mail.outbox[0].attachments[0]
-    assert mime == "application/pdf" and pdf.startswith(b"%PDF") and completion.code.encode() in pdf
+    assert mime == "application/pdf" and pdf.startswith(b"%PDF") and completion.code in pdf_text(pdf)
     download = client.get(reverse("training_public:certificate_pdf", args=[completion.code]))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
-    assert b"Maria Lopez" in download.content
+    assert "Maria Lopez" in pdf_text(download.content)
     # Another browser cannot download it, but can verify the code and learns nothing more.
     other = Client()
     assert other.get(reverse("training_public:certificate_pdf", args=[completion.code])).status_code == 404
@@ -198,3 +205,60 @@ def test_certificate_form_errors_and_one_completion_per_staff_member(client: Cli
     other_session, _ = staff_client(user=user)
     other_session.post(reverse("training_public:quiz", args=[course.slug]), right_answers(course))
     assert Completion.objects.filter(user=user).count() == 1
+
+
+def test_unanswered_question_is_asked_for_not_graded(client: Client, courses: list[Course]) -> None:
+    course = Course.objects.get(slug="health-care")
+    course.max_attempts = 2
+    course.save()
+    url = reverse("training_public:quiz", args=[course.slug])
+    answers = right_answers(course)
+    questions = list(course.questions.all())
+    skipped = questions[1]
+    given = answers[f"q{questions[0].pk}"]
+    del answers[f"q{skipped.pk}"]
+    response = client.post(url, answers)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Some questions have no answer yet" in html and "Answer question 2," in html
+    assert f'id="missing-{skipped.pk}"' in html and "Not passed yet" not in html
+    # The answers given stay checked, and no attempt was used.
+    assert all(re.search(rf'value="{c}" checked', html) for c in given)
+    assert "2 attempts left" in html
+    assert client.session.get("training_progress", {}).get(course.slug, {}).get("attempts", 0) == 0
+    assert b"You passed" in client.post(url, right_answers(course)).content
+
+
+def test_result_shows_the_answer_chosen(client: Client, courses: list[Course]) -> None:
+    course = Course.objects.get(slug="health-care")
+    answers = wrong_answers(course)
+    html = client.post(reverse("training_public:quiz", args=[course.slug]), answers).content.decode()
+    chosen = re.findall(r"<li data-chosen>([^<]*) <strong>\(your answer\)</strong>", html)
+    texts = {str(c.pk): c.text for q in course.questions.all() for c in q.choices.all()}
+    assert chosen == [texts[v[0]] for v in answers.values() if v]
+
+
+def test_course_page_after_passing_offers_the_certificate(client: Client, courses: list[Course]) -> None:
+    course = Course.objects.get(slug="health-care")
+    course_url = reverse("training_public:course", args=[course.slug])
+    assert "Take the quiz" in client.get(course_url).content.decode()
+    client.post(reverse("training_public:quiz", args=[course.slug]), right_answers(course))
+    html = client.get(course_url).content.decode()
+    assert "Take the quiz" not in html
+    assert reverse("training_public:certificate_request", args=[course.slug]) in html and 'name="learner_name"' in html
+    client.post(reverse("training_public:certificate_request", args=[course.slug]),
+                {"learner_name": "Maria Lopez", "learner_email": "maria@example.org"})
+    code = Completion.objects.get().code
+    html = client.get(course_url).content.decode()
+    assert reverse("training_public:certificate", args=[code]) in html and 'name="learner_name"' not in html
+
+
+def test_certificate_prints_any_latin_name_with_an_embedded_font(client: Client, courses: list[Course]) -> None:
+    from beacon.training.certificates import certificate_pdf
+
+    course = Course.objects.get(slug="health-care")
+    for name in ("Nguyễn Thị Hương", "José Peña Ibáñez", "Zoë Łukasiewicz-Ørsted"):
+        completion = services.completion_create(course=course, score=100, learner_name=name)
+        pdf = certificate_pdf(completion)
+        assert name in pdf_text(pdf)
+        assert b"/FontFile2" in pdf  # the TrueType font is embedded, not a base-14 font the viewer substitutes

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from beacon.core.models import AuditEvent
 from beacon.training import ical, services
@@ -209,3 +212,55 @@ def test_cancel_link_stops_working_once_the_session_has_started(workshop_factory
     client.post(url)
     reg.refresh_from_db()
     assert reg.status == "confirmed"
+
+
+def test_confirmation_repeats_date_and_place_and_links_use_the_serving_host(
+        workshop_factory: Any, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
+    settings.ALLOWED_HOSTS = ["beacon.example.org"]
+    settings.BEACON_BASE_URL = "https://configured.example.net"
+    workshop = workshop_factory(capacity=5, venue_name="Kirksville library", venue_address="6 Main St")
+    client = Client(HTTP_HOST="beacon.example.org")
+    url = reverse("training_public:workshop", args=[workshop.pk])
+    page = client.get(url).content.decode()
+    # The honeypot stays out of the keyboard's way.
+    assert re.search(r'<input[^>]*name="website"[^>]*tabindex="-1"|<input[^>]*tabindex="-1"[^>]*name="website"', page)
+    with django_capture_on_commit_callbacks(execute=True):
+        ok = client.post(url, {"name": "Ana Ruiz", "email": "ana@example.org"})
+    html = client.get(ok.url).content.decode()
+    when = date_format(timezone.localtime(workshop.starts_at), "DATETIME_FORMAT")
+    assert "Kirksville library, 6 Main St" in html and when in html
+    body = mail.outbox[-1].body
+    assert "http://beacon.example.org/training/" in body and ":8000" not in body and "configured.example" not in body
+    # Without a request (a background task or command), links start with BEACON_BASE_URL.
+    assert services.site_url(None) == "https://configured.example.net"
+    reg = Registration.objects.get(workshop=workshop)
+    with django_capture_on_commit_callbacks(execute=True):
+        services._registration_email(reg, "registration_confirmed")
+    assert "https://configured.example.net/training/" in mail.outbox[-1].body
+
+
+def test_certificate_links_use_the_serving_host(settings: Any, courses: Any,
+                                                django_capture_on_commit_callbacks: Any) -> None:
+    from pypdf import PdfReader
+
+    from beacon.training.models import Course
+
+    settings.ALLOWED_HOSTS = ["beacon.example.org"]
+    course = Course.objects.get(slug="health-care")
+    client = Client(HTTP_HOST="beacon.example.org")
+    client.post(reverse("training_public:quiz", args=[course.slug]),
+                {f"q{q.pk}": [str(c.pk) for c in q.choices.all() if c.correct] for q in course.questions.all()})
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = client.post(reverse("training_public:certificate_request", args=[course.slug]),
+                             {"learner_name": "Maria Lopez", "learner_email": "maria@example.org"})
+    body = mail.outbox[-1].body
+    assert "http://beacon.example.org/training/verify/" in body and ":8000" not in body
+    pdf = client.get(issued.url + "pdf/").content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "http://beacon.example.org/training/verify/" in text and ":8000" not in text
+
+
+def test_demo_text_does_not_name_the_seed_command() -> None:
+    from beacon.training import seed
+
+    assert "beacon seed" not in Path(seed.__file__).read_text()

@@ -46,6 +46,22 @@ def published_years(today: dt.date | None = None) -> list[int]:
     return [year - k for k in range(1, YEARS_SHOWN + 1)]
 
 
+def latest_year_with_data(today: dt.date | None = None) -> int:
+    """The newest published year in which any measure counted something (else the newest year).
+
+    The dashboard opens on it, so a new year with nothing recorded yet does not show flat zeros.
+    One call per measure over all the published years.
+    """
+    years = published_years(today)
+    tz = timezone.get_current_timezone()
+    start, end = dt.datetime(years[-1], 1, 1, tzinfo=tz), dt.datetime(years[0] + 1, 1, 1, tzinfo=tz)
+    found: set[int] = set()
+    for measure in MEASURES:
+        for by_month in measure.by_month(start, end).values():
+            found.update(int(month[:4]) for month, count in by_month.items() if count)
+    return next((y for y in years if y in found), years[0])
+
+
 @dataclass(frozen=True)
 class Entry:
     count: int | None  # None when suppressed
@@ -101,4 +117,4 @@ def public_tables(year: int) -> list[PublicTable]:
     return [_table(m, year, parts) for m in MEASURES]
 
 
-__all__ = ["MEASURES", "Mark", "PublicTable", "published_years", "public_tables"]
+__all__ = ["MEASURES", "Mark", "PublicTable", "latest_year_with_data", "published_years", "public_tables"]

@@ -223,3 +223,21 @@ def upcoming_public_activities(*, today: dt.date, limit: int = 20) -> list[Activ
         Activity.objects.filter(public_event=True, planned_date__gte=today, delivered_date__isnull=True)
         .select_related("county").order_by("planned_date", "id")[:limit]
     )
+
+
+def awareness_events(*, now: dt.datetime, today: dt.date, limit: int = 30) -> list[dict[str, Any]]:
+    """Public workshops and public campaign activities as one list in date order (soonest first).
+
+    Each item: ``day`` (date), ``starts_at`` (aware datetime, or None for an all-day activity),
+    ``title``, ``place`` and ``url``.  An all-day activity sorts before the timed events of its day.
+    """
+    items: list[dict[str, Any]] = [
+        {"day": timezone.localtime(e["starts_at"]).date(), "starts_at": e["starts_at"], "title": e["title"],
+         "place": e["place"], "url": e["url"]}
+        for e in sources.upcoming_public_events(now)
+    ]
+    for a in upcoming_public_activities(today=today):
+        place = ", ".join(p for p in (a.location, a.county.name) if p)
+        items.append({"day": a.planned_date, "starts_at": None, "title": a.title, "place": place, "url": ""})
+    items.sort(key=lambda i: (i["day"], i["starts_at"] is not None, i["starts_at"] or now, i["title"]))
+    return items[:limit]

@@ -110,9 +110,21 @@ def line_chart(
     width: int = 720,
     height: int = 260,
     point_label: Callable[[str, int | None], str] | None = None,
+    font_size: int = 11,
+    legend: bool = True,
+    tick_label: Callable[[str], str] | None = None,
+    tick_step: int | None = None,
 ) -> SafeString:
-    """Monthly series as lines; a ``None`` point (unknown or suppressed) breaks the line."""
+    """Monthly series as lines; a ``None`` point (unknown or suppressed) breaks the line.
+
+    For a chart read on a phone, give a narrow ``width`` and a large ``font_size``: the SVG
+    scales to the screen, so text renders at about ``font_size * screen width / width`` pixels.
+    """
     left, right, top, bottom = 50, 150, 25, 40
+    if font_size != 11 or not legend:
+        left, bottom = int(font_size * 3.5), int(font_size * 2.4)
+        right = 150 if legend else font_size * 2
+        top = max(top, font_size + 4)
     plot_w, plot_h = width - left - right, height - top - bottom
     top_value = max([v for vs in series.values() for v in vs if v is not None] or [1])
     top_value = max(1, top_value)
@@ -122,16 +134,17 @@ def line_chart(
         return left + plot_w * k / n, top + plot_h * (1 - v / top_value)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="outreach-chart" role="img" viewBox="0 0 {width} {height}" '
-           f'font-family="sans-serif" font-size="11"><title>{escape(title)}</title>',
+           f'font-family="sans-serif" font-size="{font_size}"><title>{escape(title)}</title>',
            f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>',
            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#333"/>',
            f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{top_value}</text>',
            f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>']
-    step = max(1, len(months) // 12)
+    step = tick_step or max(1, len(months) // 12)
+    tick = tick_label or (lambda m: m)
     for k, m in enumerate(months):
         if k % step == 0:
             x, _ = xy(k, 0)
-            out.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(m)}</text>')
+            out.append(f'<text x="{x:.1f}" y="{top + plot_h + font_size + 5}" text-anchor="middle">{escape(tick(m))}</text>')
     label = point_label or (lambda m, v: f"{m}: {v if v is not None else 'not shown'}")
     for s, (name, values) in enumerate(series.items()):
         col = LINE_COLOURS[s % len(LINE_COLOURS)]
@@ -154,6 +167,8 @@ def line_chart(
                 x, y = xy(k, v)
                 out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{col}"><title>'
                            f"{escape(name)}, {escape(label(months[k], v))}</title></circle>")
+        if not legend:
+            continue
         ly = top + 16 * s
         out.append(f'<rect x="{width - right + 12}" y="{ly}" width="12" height="12" fill="{col}"/>'
                    f'<text x="{width - right + 28}" y="{ly + 10}">{escape(name)}</text>')

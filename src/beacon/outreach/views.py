@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -193,7 +194,7 @@ def _year(request: HttpRequest) -> int:
     years = dashboard.published_years()
     raw = request.GET.get("year", "")
     if not raw:
-        return years[0]
+        return dashboard.latest_year_with_data()
     if not raw.isdigit() or int(raw) not in years:
         raise Http404("That year is not published.")
     return int(raw)
@@ -203,7 +204,20 @@ def _public_chart(table: dashboard.PublicTable) -> Any:
     """The statewide monthly line; a suppressed month is a gap, its hover text "1-10" or "withheld"."""
     labels = {m: e.display for m, e in zip(table.months, table.statewide.months, strict=True)}
     return svg.line_chart(list(table.months), {table.title: [e.count for e in table.statewide.months]},
-                          title=table.title, point_label=lambda m, v: f"{m}: {labels[m]}")
+                          title=table.title, point_label=lambda m, v: f"{m}: {labels[m]}",
+                          # Narrow and large-type: readable on a phone (about 13 px at 390 px wide).
+                          width=PUBLIC_CHART_WIDTH, height=300, font_size=PUBLIC_CHART_FONT, legend=False,
+                          tick_label=_month_abbr, tick_step=2)
+
+
+PUBLIC_CHART_WIDTH = 480
+PUBLIC_CHART_FONT = 18
+
+
+def _month_abbr(month: str) -> str:
+    """"2025-03" -> "Mar" (localized)."""
+    year, m = (int(x) for x in month.split("-"))
+    return date_format(dt.date(year, m, 1), "M")
 
 
 @require_GET
@@ -220,10 +234,9 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
 def awareness(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate()
-    events = sources.upcoming_public_events(now)
-    activities = selectors.upcoming_public_activities(today=today)
+    events = selectors.awareness_events(now=now, today=today)
     next_day = dt.date(today.year if (today.month, today.day) <= (1, 11) else today.year + 1, 1, 11)
     return render(request, "outreach/awareness.html", {
-        "public_page": True, "events": events, "activities": activities, "awareness_day": next_day,
+        "public_page": True, "events": events, "awareness_day": next_day,
         "days_to_go": (next_day - today).days,
     })

@@ -20,7 +20,7 @@ NEEDS: dict[str, object] = {
     "hotline": _("Hotline / crisis line"),
     "shelter": _("Shelter and housing"),
     "medical": _("Medical care"),
-    "counselling": _("Counselling and mental health"),
+    "counselling": _("Counseling and mental health"),
     "legal": _("Legal help"),
     "immigration": _("Immigration help (T visa)"),
     "interpreter": _("Interpreting and translation"),

@@ -50,7 +50,9 @@ class RegistrationForm(USWDSMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254,
                              help_text=_("We send your confirmation and a link to cancel here."))
     organisation = forms.CharField(label=_("Organization (optional)"), max_length=200, required=False)
-    website = forms.CharField(required=False, label=_("Leave this empty"))  # honeypot
+    # Honeypot: hidden from view and from assistive technology, and out of the tab order.
+    website = forms.CharField(required=False, label=_("Leave this empty"),
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
 
 class CertificateForm(USWDSMixin, forms.Form):

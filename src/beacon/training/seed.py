@@ -51,7 +51,7 @@ def seed_workshops(trainer: User) -> dict[str, int]:
                 acting_user=None, trainer=trainer, is_demo=True, title=title, audience=audience, county_id=fips,
                 course=Course.objects.filter(slug=slug).first(), starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
                 venue_name=venue, venue_address=address, online_url=online, capacity=capacity,
-                description="A demonstration session created by `beacon seed`.",
+                description="A sample session for trying Beacon out: the date, place and trainer are made up.",
             )
             created["workshops"] += 1
         if days < 0:

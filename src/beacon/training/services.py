@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import DisallowedHost, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -125,9 +125,10 @@ def completion_create(*, course: Course, score: int, learner_name: str, learner_
     if send_certificate and completion.learner_email:
         from .certificates import certificate_pdf
 
-        pdf = base64.b64encode(certificate_pdf(completion)).decode()
+        base = site_url(request)
+        pdf = base64.b64encode(certificate_pdf(completion, base_url=base)).decode()
         subject = _("Your Beacon training certificate: %(course)s") % {"course": course.title}
-        body = render_to_string("training/email/certificate.txt", {"completion": completion, "base": settings.BEACON_BASE_URL})
+        body = render_to_string("training/email/certificate.txt", {"completion": completion, "base": base})
         to = completion.learner_email
         transaction.on_commit(lambda: send_email.enqueue(to, subject, body, f"certificate-{completion.code}.pdf", pdf))
     return completion
@@ -196,7 +197,7 @@ def workshop_cancel(*, workshop: Workshop, acting_user: Any, request: Any = None
     audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="training_workshop", object_id=workshop.pk,
                  summary="workshop cancelled", request=request, detail={"registrations_notified": len(active)})
     for reg in active:
-        _registration_email(reg, "workshop_cancelled")
+        _registration_email(reg, "workshop_cancelled", request)
     return workshop
 
 
@@ -232,8 +233,20 @@ def registration_from_token(token: str, *, salt: str) -> Registration | None:
     return Registration.objects.select_related("workshop", "workshop__county").filter(pk=pk).first()
 
 
-def _absolute(path: str) -> str:
-    return settings.BEACON_BASE_URL.rstrip("/") + path
+def site_url(request: Any = None) -> str:
+    """Scheme and host for links in e-mails and PDFs: the host that served the request when there
+    is one (so a link works from wherever the person reached Beacon), else ``BEACON_BASE_URL``
+    (background tasks, commands)."""
+    if request is not None and hasattr(request, "build_absolute_uri"):
+        try:
+            return str(request.build_absolute_uri("/")).rstrip("/")
+        except DisallowedHost:
+            pass
+    return str(settings.BEACON_BASE_URL).rstrip("/")
+
+
+def _absolute(path: str, request: Any = None) -> str:
+    return site_url(request) + path
 
 
 def _mail_after_commit(to: str, subject: str, body: str) -> None:
@@ -263,15 +276,15 @@ _EMAIL_SUBJECTS = {
 }
 
 
-def _registration_email(reg: Registration, template: str) -> None:
+def _registration_email(reg: Registration, template: str, request: Any = None) -> None:
     """E-mail the registrant in the language they registered in, whoever triggers the mail."""
     with translation.override(reg.language or settings.LANGUAGE_CODE):
         subject = str(_EMAIL_SUBJECTS[template]) % {"title": reg.workshop.title}
         body = render_to_string(f"training/email/{template}.txt", {
             "registration": reg, "workshop": reg.workshop,
-            "cancel_url": _absolute(reverse("training_public:cancel", args=[cancel_token(reg)])),
-            "workshop_url": _absolute(reverse("training_public:workshop", args=[reg.workshop_id])),
-            "feedback_url": _absolute(reverse("training_public:feedback", args=[feedback_token(reg)])),
+            "cancel_url": _absolute(reverse("training_public:cancel", args=[cancel_token(reg)]), request),
+            "workshop_url": _absolute(reverse("training_public:workshop", args=[reg.workshop_id]), request),
+            "feedback_url": _absolute(reverse("training_public:feedback", args=[feedback_token(reg)]), request),
         })
     _mail_after_commit(reg.email, subject, body)
 
@@ -316,9 +329,9 @@ def registration_create(*, workshop_id: int, name: str, email: str, organisation
                  summary=f"{status} for workshop {workshop.pk}", request=request, detail={"workshop": workshop.pk})
     if not is_demo:
         if status == Registration.Status.CONFIRMED:
-            _registration_email(reg, "registration_confirmed")
+            _registration_email(reg, "registration_confirmed", request)
         else:
-            _registration_email(reg, "registration_waitlisted")
+            _registration_email(reg, "registration_waitlisted", request)
     return reg
 
 
@@ -336,7 +349,7 @@ def _promote(workshop: Workshop, *, request: Any = None) -> list[Registration]:
         reg.save(update_fields=["status", "promoted_at"])
         audit.record(actor=None, action=audit.Action.UPDATE, object_type="training_registration", object_id=reg.pk,
                      summary=f"promoted from the waitlist of workshop {workshop.pk}", request=request)
-        _registration_email(reg, "registration_promoted")
+        _registration_email(reg, "registration_promoted", request)
     return promoted
 
 
@@ -376,7 +389,7 @@ def attendance_record(*, workshop: Workshop, present_ids: Iterable[int], acting_
                 reg.survey_sent_at = timezone.now()
             reg.save(update_fields=["attended", "survey_sent_at"] if survey else ["attended"])
             if survey:
-                _registration_email(reg, "feedback")
+                _registration_email(reg, "feedback", request)
     workshop.attendance_taken_at = workshop.attendance_taken_at or timezone.now()
     workshop.save(update_fields=["attendance_taken_at", "updated_at"])
     audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="training_workshop", object_id=workshop.pk,

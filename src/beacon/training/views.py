@@ -83,7 +83,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     progress = _progress(request, course)
     return _public(request, "training/course.html", {
         "course": course, "modules": list(course.modules.all()), "progress": progress,
-        "attempts_left": _attempts_left(course, progress),
+        "attempts_left": _attempts_left(course, progress), "certificate_form": CertificateForm(),
     })
 
 
@@ -117,13 +117,21 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     questions = selectors.quiz_questions(course)
     progress = _progress(request, course)
     left = _attempts_left(course, progress)
-    context: dict[str, Any] = {"course": course, "questions": questions, "progress": progress, "attempts_left": left}
+    context: dict[str, Any] = {"course": course, "questions": questions, "progress": progress, "attempts_left": left,
+                               "items": _quiz_items(questions, {}, set()), "certificate_form": CertificateForm()}
     if request.method == "GET" or progress.get("passed_score") is not None:
         return _public(request, "training/quiz.html", context)
     if left == 0:
         messages.error(request, _("You have used every attempt for this quiz. Review the modules and try again in a new session."))
         return redirect("training_public:course", slug=course.slug)
     answers = {q.pk: [int(v) for v in request.POST.getlist(f"q{q.pk}") if v.isdigit()] for q in questions}
+    own = {q.pk: {c.pk for c in q.choices.all()} for q in questions}
+    unanswered = {q.pk for q in questions if not set(answers[q.pk]) & own[q.pk]}
+    if unanswered:
+        # Ask for the missing answers: nothing is graded and no attempt is used; the answers given stay checked.
+        context.update({"items": _quiz_items(questions, answers, unanswered),
+                        "unanswered": [n for n, q in enumerate(questions, 1) if q.pk in unanswered]})
+        return _public(request, "training/quiz.html", context, status=400)
     result = services.score_quiz(course=course, answers=answers, questions=questions)
     progress["attempts"] = int(progress.get("attempts", 0)) + 1
     completion = None
@@ -141,9 +149,17 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     by_id = {r.question_id: r for r in result.questions}
     context.update({
         "result": result, "attempts_left": _attempts_left(course, progress), "completion": completion,
-        "reviewed": [(q, by_id[q.pk]) for q in questions], "certificate_form": CertificateForm(),
+        "reviewed": [(q, by_id[q.pk], [(c, c.pk in by_id[q.pk].chosen, c.pk in by_id[q.pk].correct_choices)
+                                       for c in q.choices.all()]) for q in questions],
     })
     return _public(request, "training/quiz_result.html", context)
+
+
+def _quiz_items(questions: list[Any], answers: dict[int, list[int]], unanswered: set[int]) -> list[dict[str, Any]]:
+    """Each question with its choices (and whether each was checked) and whether it still needs an answer."""
+    return [{"question": q, "number": n, "missing": q.pk in unanswered,
+             "choices": [(c, c.pk in answers.get(q.pk, ())) for c in q.choices.all()]}
+            for n, q in enumerate(questions, 1)]
 
 
 def _remember_certificate(request: HttpRequest, completion_id: int) -> None:
@@ -189,7 +205,7 @@ def certificate_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     completion = _own_completion(request, code)
-    response = HttpResponse(certificate_pdf(completion), content_type="application/pdf")
+    response = HttpResponse(certificate_pdf(completion, base_url=services.site_url(request)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="beacon-certificate-{completion.code}.pdf"'
     return response
 
