@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -137,11 +137,12 @@ def _submitted(request: Request) -> Any:
     JSON body, and ``indicators`` as repeated parts."""
     if not request.content_type.startswith("multipart/"):
         return request.data
-    data: dict[str, Any] = {k: request.data.get(k) for k in request.data if k not in ("photos", "indicators")}
-    if "indicators" in request.data:
-        data["indicators"] = request.data.getlist("indicators")
-    if "photos" in request.data:
-        data["photos"] = request.data.getlist("photos")
+    form: QueryDict = request.data  # type: ignore[assignment]  # multipart: the fields and files of the body
+    data: dict[str, Any] = {k: form.get(k) for k in form if k not in ("photos", "indicators")}
+    if "indicators" in form:
+        data["indicators"] = form.getlist("indicators")
+    if "photos" in form:
+        data["photos"] = form.getlist("photos")
     if "subjects" in data:
         raw = data["subjects"]
         try:
