@@ -23,8 +23,11 @@ BUDGET_BYTES = 150 * 1024
 BUDGET_FCP_MS = 1500
 
 
-def measure(browser: Any, url: str) -> tuple[int, float, list[tuple[str, int]]]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+def measure(browser: Any, url: str, headers: dict[str, str] | None = None,
+            timeout_ms: float = 90_000) -> tuple[int, float, list[tuple[str, int]]]:
+    """One cold load of ``url`` on the phone profile: (bytes transferred, first paint in ms, sizes by URL)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US",
+                                  extra_http_headers=headers or {})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -36,11 +39,15 @@ def measure(browser: Any, url: str) -> tuple[int, float, list[tuple[str, int]]]:
     sizes: dict[str, int] = {}
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
     cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
-    page.goto(url, wait_until="load")
-    page.wait_for_timeout(500)
-    fcp = float(page.evaluate(
-        "() => { const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : -1; }"))
-    context.close()
+    try:
+        response = page.goto(url, wait_until="load", timeout=timeout_ms)
+        if response is None or response.status != 200:
+            raise RuntimeError(f"{url} answered {response.status if response else 'nothing'}")
+        page.wait_for_timeout(500)
+        fcp = float(page.evaluate(
+            "() => { const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : -1; }"))
+    finally:
+        context.close()
     items = sorted(((urls.get(k, k), v) for k, v in sizes.items()), key=lambda x: -x[1])
     return sum(sizes.values()), fcp, items
 

@@ -19,38 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.page_weight import BUDGET_BYTES, BUDGET_FCP_MS, measure
 
 from tests.core.test_production_serve import _beacon, _env, _free_port, _get
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BUDGET_BYTES = 150 * 1024
-BUDGET_FIRST_PAINT_MS = 1500
 PAGES = ["/report/", "/es/report/"]
-
-
-def cold_load(browser: Any, url: str, headers: dict[str, str]) -> tuple[int, float, dict[str, int]]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", extra_http_headers=headers)
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8})
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    urls: dict[str, str] = {}
-    sizes: dict[str, int] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
-    try:
-        response = page.goto(url, wait_until="load", timeout=90_000)
-        assert response is not None and response.status == 200, url
-        page.wait_for_timeout(300)
-        fcp = float(page.evaluate(
-            "() => { const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : -1; }"))
-    finally:
-        context.close()
-    return sum(sizes.values()), fcp, {urls.get(k, k): v for k, v in sizes.items()}
 
 
 @pytest.fixture(params=["development", "production"])
@@ -99,11 +74,11 @@ def test_report_page_meets_the_phone_budgets(server: tuple[str, dict[str, str]],
     for path in PAGES:
         # The best of three cold loads: the test machine is shared (2 cores), and a busy neighbor only
         # slows a load down (under the full suite, one load in two once took 1536 ms).
-        runs = [cold_load(browser, base + path, headers) for _ in range(3)]
+        runs = [measure(browser, base + path, headers) for _ in range(3)]
         runs.sort(key=lambda r: r[1])  # the fastest first, for the messages below
         weight = min(r[0] for r in runs)
         fcp = min(r[1] for r in runs)
         print(f"\nbudget {base} {path}: {weight / 1024:.1f} KB transferred, first paint {fcp:.0f} ms")
         assert weight <= BUDGET_BYTES, f"{path}: {weight} bytes > {BUDGET_BYTES}: {runs[0][2]}"
-        assert 0 <= fcp <= BUDGET_FIRST_PAINT_MS, f"{path}: first paint {fcp:.0f} ms"
-        assert not [u for u in runs[0][2] if u.endswith((".woff", ".woff2", "favicon.ico"))], runs[0][2]
+        assert 0 <= fcp <= BUDGET_FCP_MS, f"{path}: first paint {fcp:.0f} ms"
+        assert not [u for u, _size in runs[0][2] if u.endswith((".woff", ".woff2", "favicon.ico"))], runs[0][2]
