@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -221,6 +222,15 @@ class Builder:
         order = list(range(len(self.records)))
         self.rng.shuffle(order)
         return Generated([self.records[i] for i in order], self.labels, self.kinds, dict(params))
+
+
+def operations(rng: random.Random, n: int, params: dict[str, float]) -> Iterator[tuple[str, str, int, bool]]:
+    """The planted groups of a corpus of ``n`` ads, drawn in one order for every generator:
+    (label, kind, size, is a booking agent).  The ``one_off`` share of ``n`` is left to one-off posters."""
+    sizes = op_sizes(rng, n - int(n * params["one_off"]), 2, int(params["op_max"]))
+    for k, size in enumerate(sizes):
+        agent = rng.random() < params["agent_share"]
+        yield (f"agent-{k}", "agent", size, True) if agent else (f"op-{k}", "op", size, False)
 
 
 def op_sizes(rng: random.Random, n_op_ads: int, lo: int, hi: int) -> list[int]:

@@ -32,7 +32,7 @@ from ._common import (
     Generated,
     city,
     new_phone,
-    op_sizes,
+    operations,
     phash,
     reencode,
     render_phone,
@@ -106,11 +106,7 @@ def generate(seed: int, params: dict[str, Any]) -> Generated:
             body += " " + rng.choice(FOOTERS)
         return _quirk(rng, body, p.quirk)
 
-    n_oneoff = int(n * params["one_off"])
-    sizes = op_sizes(rng, n - n_oneoff, 2, int(params["op_max"]))
-    for k, size in enumerate(sizes):
-        agent = rng.random() < params["agent_share"]
-        label, kind = (f"agent-{k}", "agent") if agent else (f"op-{k}", "op")
+    for label, kind, size, agent in operations(rng, n, params):
         p = _Poster(rng, int(params["phones_max"]), rng.randint(3, 12) if agent else 1)
         day0 = rng.randint(0, 200)
         posted = 0

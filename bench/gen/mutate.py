@@ -27,7 +27,7 @@ from ._common import (
     Generated,
     city,
     new_phone,
-    op_sizes,
+    operations,
     phash,
     reencode,
     render_phone,
@@ -111,11 +111,7 @@ def generate(seed: int, params: dict[str, Any]) -> Generated:
         if rng.random() < params["aggregator"]:
             b.repost(rec)
 
-    n_oneoff = int(n * params["one_off"])
-    sizes = op_sizes(rng, n - n_oneoff, 2, int(params["op_max"]))
-    for k, size in enumerate(sizes):
-        agent = rng.random() < params["agent_share"]
-        label, kind = (f"agent-{k}", "agent") if agent else (f"op-{k}", "op")
+    for label, kind, size, agent in operations(rng, n, params):
         phones = [new_phone(rng) for _ in range(rng.randint(1, int(params["phones_max"])))]
         masters = [_seed_ad(rng) for _ in range(rng.randint(3, 10) if agent else 1)]
         names = [rng.choice(FIRST_NAMES) for _ in masters]
