@@ -45,8 +45,11 @@ def test_county_picker_filters_and_saves(live_server: Any, page: Any, mo: Any, u
     browser_login(page, live_server.url, admin)
     page.get_by_label("Primary navigation").get_by_role("link", name="Task forces").click()
     page.get_by_role("link", name="Kansas City Area Task Force (demo)").click()
+    page.wait_for_url("**/staff/taskforces/kansas-city/")
+    page.wait_for_load_state("load")  # the filter script runs at the end of the page
     before = page.locator("#list-counties input:checked").count()
     page.get_by_label("Filter the list").nth(1).fill("ozark")
+    page.locator("#list-counties .usa-checkbox", has_text="Jasper County").wait_for(state="hidden")
     visible = page.locator("#list-counties .usa-checkbox:visible")
     names = visible.all_inner_texts()
     assert "Ozark County" in names and "Jasper County" not in names
