@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pytest
 
 from beacon.core import geo
@@ -69,6 +71,14 @@ def test_point_lookup(lat: float, lon: float, fips: str) -> None:
 @pytest.mark.parametrize(("lat", "lon"), [(41.8781, -87.6298), (39.05, -95.69), (0, 0), (95, 10)])
 def test_point_outside_missouri(lat: float, lon: float) -> None:
     assert geo.fips_at_point(lat, lon) is None
+
+
+def test_point_lookup_before_counties_are_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fresh database has no county boundaries until `beacon seed`: no county, no TypeError.
+    from shapely import STRtree
+
+    monkeypatch.setattr(geo, "county_index", lru_cache(maxsize=1)(lambda: geo.CountyIndex(fips=[], shapes=[], tree=STRtree([]))))
+    assert geo.fips_at_point(38.5767, -92.1735) is None
 
 
 def test_every_place_point_falls_in_or_near_its_county() -> None:

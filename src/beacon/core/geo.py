@@ -190,6 +190,9 @@ def fips_at_point(lat: float, lon: float) -> str | None:
     if not valid_coordinates(lat, lon):
         return None
     idx = county_index()
+    if not idx.fips:  # no county boundaries loaded yet (a fresh database before `beacon seed`)
+        county_index.cache_clear()  # do not keep the empty index once they are
+        return None
     point = Point(lon, lat)
     hits = [int(i) for i in idx.tree.query(point)]
     for i in hits:
