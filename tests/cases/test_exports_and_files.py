@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from beacon.cases import services
 from beacon.cases.archive import WrongPassword, read_protected_zip, write_protected_zip
 from beacon.cases.models import Attachment
+from beacon.core import crypto
 from beacon.core.models import AuditEvent
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -78,7 +79,9 @@ def test_attachments_are_stored_outside_the_database_and_checked(world: Any, ope
     item = Attachment.objects.get()
     assert item.content_type == "application/pdf" and item.size == len(PDF)
     stored = media / item.file.name
-    assert stored.read_bytes() == PDF and str(stored).startswith(str(media))
+    assert str(stored).startswith(str(media)) and item.encrypted
+    # Encrypted at rest with the field key: the file on disk holds none of the document.
+    assert b"%PDF" not in stored.read_bytes() and crypto.decrypt_bytes(stored.read_bytes()) == PDF
     download = client.get(reverse("cases:attachment", args=[case.pk, item.pk]))
     assert b"".join(download.streaming_content) == PDF
     assert AuditEvent.objects.filter(action="read", object_type="case_attachment", object_id=str(item.pk)).exists()

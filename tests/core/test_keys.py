@@ -240,6 +240,45 @@ def test_rotation_reports_rows_it_cannot_read(deployment: Deployment, two_agenci
         assert cursor.fetchone() == stored
 
 
+def test_field_rotation_re_encrypts_files_and_encrypts_files_from_before(
+        deployment: Deployment, two_agencies: tuple[User, User, User], settings: Any, tmp_path: Path) -> None:
+    """Tip photos and case attachments are encrypted files under MEDIA_ROOT: after a rotation and
+    the old key dropped they still open; an attachment stored in clear before encryption existed
+    is encrypted by the same run; a second run rewrites nothing."""
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from beacon.cases.models import Attachment
+    from beacon.cases.selectors import attachment_content
+    from beacon.tips.models import TipPhoto
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert {m for m, _ in crypto.encrypted_files()} >= {Attachment, TipPhoto}
+    kc_inv = two_agencies[0]
+    case = cases.case_create(acting_user=kc_inv, title="Files")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    new = cases.attachment_add(case=case, acting_user=kc_inv, upload=SimpleUploadedFile("new.pdf", pdf))
+    old = Attachment(case=case, original_name="old.txt", content_type="text/plain", size=11, sha256="0" * 64,
+                     uploaded_by=kc_inv, encrypted=False)
+    old.file.save("old.txt", ContentFile(b"plain words"), save=True)
+    first_bytes = Path(new.file.path).read_bytes()
+
+    deployment.field.insert(0, Fernet.generate_key().decode())
+    deployment.restart()
+    call_command("keys", "rotate", "--quiet")
+    deployment.field = deployment.field[:1]  # the old key dropped
+    deployment.restart()
+    new.refresh_from_db()
+    old.refresh_from_db()
+    assert Path(new.file.path).read_bytes() != first_bytes and attachment_content(new) == pdf
+    assert old.encrypted and b"plain words" not in Path(old.file.path).read_bytes()
+    assert attachment_content(old) == b"plain words"
+    settled = {p: Path(a.file.path).read_bytes() for p, a in [(new.pk, new), (old.pk, old)]}
+    result = keys.rotate_field_key()
+    assert result.tables["cases.Attachment files"] == 2 and result.unreadable == 0
+    assert {a.pk: Path(a.file.path).read_bytes() for a in Attachment.objects.all()} == settled
+
+
 def test_generate_prints_usable_keys(capsys: Any) -> None:
     call_command("keys", "generate")
     Fernet(capsys.readouterr().out.strip().encode())

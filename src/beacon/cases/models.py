@@ -212,7 +212,10 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    """A file kept under ``MEDIA_ROOT`` (never in the database), served only through the case door."""
+    """A file kept under ``MEDIA_ROOT`` (never in the database), encrypted with the field key, served
+    only through the case door (``selectors.attachment_content``)."""
+
+    ENCRYPTED_FILE_FIELDS: ClassVar = ("file",)  # re-encrypted by `beacon keys rotate`
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=200)
@@ -220,6 +223,8 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    encrypted = models.BooleanField(default=False, help_text="Stored encrypted (files from before encryption "
+                                                             "are encrypted by `beacon keys rotate`)")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
@@ -38,6 +39,7 @@ from .models import (
     DeconflictionAlert,
     Person,
 )
+from .selectors import attachment_content
 
 ATTACHMENT_MAX_BYTES: int = getattr(settings, "BEACON_CASE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 EXPORT_PASSWORD_MIN = 12
@@ -405,8 +407,9 @@ def attachment_add(*, case: Case, acting_user: Any, upload: UploadedFile, reques
         digest.update(chunk)
     upload.seek(0)
     attachment = Attachment(case=case, original_name=name, content_type=content_type, size=size,
-                            sha256=digest.hexdigest(), uploaded_by=acting_user)
-    attachment.file.save(name, upload, save=False)
+                            sha256=digest.hexdigest(), uploaded_by=acting_user, encrypted=True)
+    upload.seek(0)
+    attachment.file.save(name, ContentFile(crypto.encrypt_bytes(upload.read()), name="file"), save=False)
     attachment.save()
     audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="case_attachment", object_id=attachment.pk,
                  summary=f"file on case {case.pk}", request=request, detail={"sha256": attachment.sha256})
@@ -552,8 +555,7 @@ def case_export(*, case: Case, acting_user: Any, password: str, request: HttpReq
         ("timeline.csv", timeline.getvalue().encode()),
     ]
     for attachment in case.attachments.all():
-        with attachment.file.open("rb") as fh:
-            entries.append((f"attachments/{attachment.pk}-{attachment.original_name}", fh.read()))
+        entries.append((f"attachments/{attachment.pk}-{attachment.original_name}", attachment_content(attachment)))
     data = write_protected_zip(entries, password)
     audit.record(actor=acting_user, action=audit.Action.EXPORT, object_type="case", object_id=case.pk,
                  summary=f"exported case {case.pk} as a password-protected archive", request=request,

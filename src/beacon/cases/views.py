@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -209,8 +210,8 @@ def attachment(request: HttpRequest, case_id: int, attachment_id: int) -> HttpRe
         raise Http404
     audit.record(actor=request.user, action=audit.Action.READ, object_type="case_attachment", object_id=item.pk,
                  summary=f"downloaded a file of case {case.pk}", request=request)
-    response: Any = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                                 content_type=item.content_type)
+    response: Any = FileResponse(io.BytesIO(selectors.attachment_content(item)), as_attachment=True,
+                                 filename=item.original_name, content_type=item.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

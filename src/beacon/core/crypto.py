@@ -28,6 +28,27 @@ from django.db import models
 PREFIX = "fernet:"
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's contents encrypted under the first field key (files under ``MEDIA_ROOT``)."""
+    return fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return fernet().decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("Encrypted file cannot be read with the configured BEACON_FIELD_KEY.") from exc
+
+
+def is_current_bytes(token: bytes) -> bool:
+    """Whether the first field key alone decrypts these bytes (nothing left to rotate)."""
+    try:
+        Fernet(settings.BEACON_FIELD_KEYS[0].encode()).decrypt(token)
+    except InvalidToken:
+        return False
+    return True
+
+
 @lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k.encode()) for k in keys])
@@ -129,6 +150,16 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt(str(value))
+
+
+def encrypted_files() -> list[tuple[type[models.Model], list[str]]]:
+    """Models whose files under ``MEDIA_ROOT`` are stored encrypted: they name their file fields in
+    ``ENCRYPTED_FILE_FIELDS``; a model with an ``encrypted`` flag may still hold files written
+    before encryption (``beacon keys rotate`` encrypts those and sets the flag)."""
+    from django.apps import apps
+
+    return [(m, list(getattr(m, "ENCRYPTED_FILE_FIELDS", ()))) for m in apps.get_models()
+            if getattr(m, "ENCRYPTED_FILE_FIELDS", None)]
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:

@@ -8,6 +8,7 @@ an audit event when it starts and one with its counts when it ends.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,17 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 
 from . import audit
-from .crypto import PREFIX, encrypted_fields, rotate_token, stored_indexes
+from .crypto import (
+    PREFIX,
+    decrypt_bytes,
+    encrypt_bytes,
+    encrypted_fields,
+    encrypted_files,
+    fernet,
+    is_current_bytes,
+    rotate_token,
+    stored_indexes,
+)
 
 Progress = Callable[[str, int, int], None]  # (label, rows done, rows in table)
 
@@ -65,10 +76,69 @@ def rotate_field_key(*, batch: int = 500, progress: Progress | None = None) -> R
                 progress(model._meta.label, done, total)
         result.rows += done
         result.tables[model._meta.label] = done
+    _rotate_files(result, batch=batch, progress=progress)
     audit.record(actor=None, action=audit.Action.UPDATE, object_type="field_keys",
                  summary=f"field-key rotation: re-encrypted {result.changed} of {result.rows} rows",
                  detail={"tables": result.tables, "unreadable": result.unreadable})
     return result
+
+
+def _rewrite(storage: Any, name: str, data: bytes) -> None:
+    """Replace a stored file's bytes in place, atomically (a crash leaves the old or the new file)."""
+    path = storage.path(name)
+    tmp = f"{path}.rotating"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _rotate_files(result: RotationResult, *, batch: int, progress: Progress | None) -> None:
+    """Re-encrypt every encrypted file (tip photos, case attachments) under the first field key, and
+    encrypt the files written before encryption (rows whose ``encrypted`` flag is off).
+
+    A file is rewritten only when the first key alone cannot read it, so a second run writes
+    nothing; a file already encrypted whose flag is still off (a run stopped between the two
+    writes) is recognised by decrypting it and only gets its flag set."""
+    for model, names in encrypted_files():
+        flagged = any(f.name == "encrypted" for f in model._meta.concrete_fields)
+        label = f"{model._meta.label} files"
+        total, done = model._default_manager.count(), 0
+        pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), batch):
+            for row in model._default_manager.filter(pk__in=pks[start:start + batch]).order_by("pk"):
+                for name in names:
+                    fieldfile = getattr(row, name)
+                    if not fieldfile:
+                        continue
+                    with fieldfile.open("rb") as fh:
+                        data = fh.read()
+                    if flagged and not getattr(row, "encrypted", True):
+                        try:
+                            decrypt_bytes(data)
+                        except ValueError:
+                            _rewrite(fieldfile.storage, fieldfile.name, encrypt_bytes(data))
+                        else:
+                            if not is_current_bytes(data):
+                                _rewrite(fieldfile.storage, fieldfile.name, fernet().rotate(data))
+                        model._default_manager.filter(pk=row.pk).update(encrypted=True)
+                        result.changed += 1
+                        continue
+                    if is_current_bytes(data):
+                        continue
+                    try:
+                        decrypt_bytes(data)
+                    except ValueError:
+                        result.unreadable += 1
+                        continue
+                    _rewrite(fieldfile.storage, fieldfile.name, fernet().rotate(data))
+                    result.changed += 1
+            done = min(total, start + batch)
+            if progress:
+                progress(label, done, total)
+        result.rows += len(pks)
+        result.tables[label] = len(pks)
 
 
 class _Unreadable:

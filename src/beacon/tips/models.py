@@ -178,6 +178,8 @@ class TipPhoto(models.Model):
     """A photo or screenshot sent with a tip: re-encoded without metadata, encrypted under ``MEDIA_ROOT``
     (Fernet, the field key), served only through the tip door with a ``read`` audit row (see photos.py)."""
 
+    ENCRYPTED_FILE_FIELDS: ClassVar = ("file",)  # re-encrypted by `beacon keys rotate`
+
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(upload_to=photo_path, max_length=200)
     name = models.CharField(max_length=100)
