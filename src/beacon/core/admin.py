@@ -1,41 +1,62 @@
+"""The Django admin, for superusers, read-only.
+
+Every change to people, agencies, task forces and counties goes through Beacon's own pages
+(``/staff/people/``, ``/staff/taskforces/``) and their services, which write the audit event in
+the same transaction and send invitations; a change made here would bypass both.  The admin
+stays a place to look (behind the same second factor, ``OTPAdminSite``)."""
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Agency, AuditEvent, County, TaskForce, User, UserRole
 
 
-class UserRoleInline(admin.TabularInline):
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UserRoleInline(admin.TabularInline):  # type: ignore[type-arg]
     model = UserRole
     extra = 0
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ReadOnlyAdmin):
     list_display = ("username", "agency", "is_active")
     search_fields = ("username", "email")
     inlines = (UserRoleInline,)
     exclude = ("password", "user_permissions", "groups")
 
 
-admin.site.register(Agency)
-admin.site.register(TaskForce)
+admin.site.register(Agency, ReadOnlyAdmin)
+admin.site.register(TaskForce, ReadOnlyAdmin)
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(ReadOnlyAdmin):
     list_display = ("fips", "name", "population_2020", "rucc_2023")
     exclude = ("geometry",)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_name", "action", "object_type", "object_id", "summary")
     list_filter = ("action", "object_type")
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
