@@ -19,6 +19,11 @@ def test_open_cases_by_county(world: Any, open_case: Any) -> None:
     services.case_update(case=closed, acting_user=world.kc_inv, status="closed", outcome="plea")
     open_case(world.kc_inv)
     assert open_cases_by_county() == {"29095": 2, "29510": 1}
+    # Shown to a user, the count holds only the cases that user may open (need-to-know).
+    open_case(world.stl_inv, counties=[stl_city])
+    assert open_cases_by_county() == {"29095": 2, "29510": 2}
+    assert open_cases_by_county(world.kc_inv) == {"29095": 2, "29510": 1}
+    assert open_cases_by_county(world.stl_inv) == {"29510": 1}
 
 
 def test_seed_creates_two_demo_cases_sharing_a_phone_once(mo: Any) -> None:

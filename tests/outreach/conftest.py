@@ -52,7 +52,7 @@ def fake_sources(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr(sources, "tips_by_county", by_county(TIPS))
     monkeypatch.setattr(sources, "people_trained_by_county", by_county(TRAINED))
     monkeypatch.setattr(sources, "workshops_by_county", by_county(WORKSHOPS))
-    monkeypatch.setattr(sources, "open_cases_by_county", lambda: dict(OPEN_CASES))
+    monkeypatch.setattr(sources, "open_cases_by_county", lambda user=None: dict(OPEN_CASES))
     monkeypatch.setattr(sources, "service_points", lambda: [SHELTER, COUNSEL])
     monkeypatch.setattr(sources, "shelter_term", lambda: "shelter")
     for name in ("tips_by_month", "trainings_by_month", "workshops_by_month", "referrals_by_month"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
@@ -101,14 +102,16 @@ def nearest_km(
     return dist.min(axis=1), per_term
 
 
-def county_metrics(start: dt.datetime, end: dt.datetime, *, include_cases: bool = False) -> list[CountyMetrics]:
-    """Metrics for every county over [start, end); ``include_cases`` adds the staff-only open-case count."""
+def county_metrics(start: dt.datetime, end: dt.datetime, *, include_cases: bool = False,
+                   case_user: Any = None) -> list[CountyMetrics]:
+    """Metrics for every county over [start, end); ``include_cases`` adds the staff-only open-case count
+    (of the cases ``case_user`` may open, when given)."""
     counties = list(County.objects.order_by("fips"))
     region_of = {f: r.name for r in regions() for f in r.fips}
     tips = sources.tips_by_county(start, end)
     trained = sources.people_trained_by_county(start, end)
     workshops = sources.workshops_by_county(start, end)
-    cases = sources.open_cases_by_county() if include_cases else {}
+    cases = sources.open_cases_by_county(case_user) if include_cases else {}
     shelter = sources.shelter_term()
     lats = np.array([c.centroid_lat for c in counties], dtype=float)
     lons = np.array([c.centroid_lon for c in counties], dtype=float)

@@ -68,7 +68,7 @@ def county_gap_ranking(*, user: Any, filters: Filters) -> list[gap.GapScore]:
     Open-case counts are a case-work figure: included only for users who work cases.
     """
     metrics = county_metrics(day_start(filters.start), day_start(filters.end + dt.timedelta(days=1)),
-                             include_cases=has_perm(user, Perm.WORK_CASES))
+                             include_cases=has_perm(user, Perm.WORK_CASES), case_user=user)
     keep = filter_fips(filters)
     if keep is not None:
         metrics = [m for m in metrics if m.fips in keep]

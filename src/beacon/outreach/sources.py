@@ -111,5 +111,6 @@ def referrals_by_month(start: dt.datetime, end: dt.datetime) -> ByMonth:
 
 
 # --- cases (staff-only figure) -----------------------------------------------------------
-def open_cases_by_county() -> ByCounty:
-    return _ints(_call("cases", "open_cases_by_county"))
+def open_cases_by_county(user: Any = None) -> ByCounty:
+    """Open cases by county; with ``user``, only the cases that user may open."""
+    return _ints(_call("cases", "open_cases_by_county", user))
