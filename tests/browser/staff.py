@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils import translation
 
 from beacon.core.services import user_set_language
-
 from tests.browser.axe import assert_no_axe_violations
 from tests.conftest import verify_client
 
