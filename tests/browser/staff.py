@@ -7,7 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
+from beacon.core.services import user_set_language
 from tests.browser.axe import assert_no_axe_violations
 from tests.conftest import verify_client
 
@@ -19,9 +21,25 @@ GRAPH_PAGE_WEIGHT_BUDGET = 1_400_000  # plus cytoscape (~440 kB)
 FIRST_PAINT_BUDGET_MS = 5000  # first contentful paint, server time included, on a shared 2-core test machine
 
 
-def signed_in_page(browser: Any, live_server: Any, user: Any, width: int, locale: str = "en-US") -> Any:
+def tr(lang: str, msgid: str, **params: Any) -> str:
+    """``msgid`` as the pages show it in ``lang`` (the project's catalogs), with its %(name)s filled in."""
+    with translation.override(lang):
+        text = translation.gettext(msgid)
+    return text % params if params else text
+
+
+def signed_in_page(browser: Any, live_server: Any, user: Any, width: int, locale: str = "en-US",
+                   language: str | None = None) -> Any:
     """A page whose context carries a session already past both sign-in steps (the sign-in pages
-    themselves are walked in test_login.py)."""
+    themselves are walked in test_login.py).
+
+    ``language``: the staff member's saved choice of language for the staff pages (as after using
+    the header's switch); every page ``check`` then sees must be in that language.
+    """
+    if language:
+        user_set_language(user=user, language=language, acting_user=user)
+        if language == "es" and locale == "en-US":
+            locale = "es-US"
     client = verify_client(Client(), user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 844}, locale=locale)
@@ -31,6 +49,7 @@ def signed_in_page(browser: Any, live_server: Any, user: Any, width: int, locale
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    page.expected_lang = language or "en"
     return page
 
 
@@ -69,3 +88,6 @@ def check(page: Any, *, weight_budget: int = PAGE_WEIGHT_BUDGET) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"{page.url}: page scrolls sideways by {overflow}px"
     assert page.js_errors == [], (page.url, page.js_errors)
+    expected = getattr(page, "expected_lang", None)
+    if expected:
+        assert page.locator("html").get_attribute("lang") == expected, f"{page.url}: not in {expected}"

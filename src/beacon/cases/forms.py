@@ -15,7 +15,8 @@ from .models import Case, CaseEvent, Person
 from .services import EXPORT_PASSWORD_MIN, MAX_GRANT_DAYS
 from .typology import VenueType
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "usa-input"})
+# ISO dates whatever the language: a type="date" input shows nothing for "29/11/2026".
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "usa-input"})
 
 
 class _Uswds(forms.Form):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from beacon.core.links import LinkedObject, by_object, int_ids
 
@@ -33,6 +34,6 @@ class CaseLinkProvider:
     def describe(self, object_ids: Iterable[str]) -> dict[str, LinkedObject]:
         base = reverse("cases:index")  # the detail page is "<index><id>/" (one reverse, not one per case)
         return {
-            str(pk): LinkedObject("case", str(pk), f"Case #{pk}: {title}", f"{base}{pk}/")
+            str(pk): LinkedObject("case", str(pk), _("Case #%(n)s: %(title)s") % {"n": pk, "title": title}, f"{base}{pk}/")
             for pk, title in Case.objects.filter(pk__in=int_ids(object_ids)).values_list("pk", "title")
         }

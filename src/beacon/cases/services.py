@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beacon.core import audit, crypto
 from beacon.core import links as core_links
@@ -62,7 +63,7 @@ def case_create(
     request: HttpRequest | None = None,
 ) -> Case:
     if acting_user.agency_id is None:
-        raise ValidationError("Only a member of an agency can open a case.")
+        raise ValidationError(_("Only a member of an agency can open a case."))
     lead = lead_user or acting_user
     if lead.agency_id != acting_user.agency_id:
         raise ValidationError({"lead_user": "The case lead must belong to the lead agency."})
@@ -112,7 +113,7 @@ def case_update(
 
 def _require_lead_agency(case: Case, acting_user: Any) -> None:
     if not acting_user.agency_id or acting_user.agency_id != case.lead_agency_id:
-        raise ValidationError("Only the lead agency changes who participates in its case.")
+        raise ValidationError(_("Only the lead agency changes who participates in its case."))
 
 
 @transaction.atomic
@@ -120,7 +121,7 @@ def case_add_agency(*, case: Case, agency: Agency, acting_user: Any, request: Ht
     """Make ``agency`` a participant: its members with case work read the case and add to it."""
     _require_lead_agency(case, acting_user)
     if agency.pk == case.lead_agency_id:
-        raise ValidationError("That agency already leads the case.")
+        raise ValidationError(_("That agency already leads the case."))
     if case.participating_agencies.filter(pk=agency.pk).exists():
         return
     case.participating_agencies.add(agency)
@@ -430,14 +431,14 @@ def grant_create(
     request: HttpRequest | None = None,
 ) -> AccessGrant:
     if (user is None) == (agency is None):
-        raise ValidationError("Grant access to one user or one agency.")
+        raise ValidationError(_("Grant access to one user or one agency."))
     now = timezone.now()
     if expires_at <= now:
         raise ValidationError({"expires_at": "The grant must expire in the future."})
     if expires_at > now + dt.timedelta(days=MAX_GRANT_DAYS):
         raise ValidationError({"expires_at": f"Grants last at most {MAX_GRANT_DAYS} days."})
     if not (acting_user.agency_id == case.lead_agency_id or case.lead_user_id == acting_user.pk):
-        raise ValidationError("Only the lead agency grants access to its case.")
+        raise ValidationError(_("Only the lead agency grants access to its case."))
     grant = AccessGrant(case=case, user=user, agency=agency, expires_at=expires_at, reason=reason,
                         victim_identity=victim_identity, granted_by=acting_user)
     grant.full_clean()

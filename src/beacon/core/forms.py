@@ -27,8 +27,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False, label=_("Action"), choices=[("", _("Any"))])
     object_type = forms.CharField(required=False, label=_("Object type"))
     object_id = forms.CharField(required=False, label=_("Object id"))
-    since = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    until = forms.DateField(required=False, label=_("Until"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 
 from .models import new_request_id
 
@@ -139,3 +140,32 @@ class NotFoundPageMiddleware:
         from django.views.defaults import page_not_found
 
         return page_not_found(request, exception)
+
+
+# Staff pages (and the sign-in pages) are not under i18n_patterns: their URLs carry no language.
+STAFF_PATH_PREFIXES = ("/staff/", "/accounts/")
+
+
+class StaffLanguageMiddleware:
+    """Staff pages in the language the staff member chose.
+
+    LocaleMiddleware gives every address without a language prefix the default language (the
+    public pages use ``/es/``).  On staff and sign-in pages this middleware (after the
+    authentication middleware) picks instead: the signed-in user's saved choice
+    (``User.language``), else the language cookie set by the header's switch, else the
+    browser's Accept-Language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(STAFF_PATH_PREFIXES):
+            user = getattr(request, "user", None)
+            chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+            if chosen not in dict(settings.LANGUAGES):
+                chosen = ""
+            language = chosen or translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -140,6 +141,8 @@ class User(AbstractUser):
 
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     phone = models.CharField(max_length=30, blank=True)
+    # The staff pages' language, chosen with the switch in the staff header (blank: the browser's).
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -48,6 +49,19 @@ def user_set_roles(*, user: User, roles: Iterable[str], acting_user: Any) -> Non
     user.__dict__.pop("_role_cache", None)
     audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="user", object_id=user.pk,
                  summary=f"roles set to {', '.join(sorted(wanted))}")
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str, acting_user: Any) -> None:
+    """Keep the staff pages' language a user chose (one of ``settings.LANGUAGES``), with its audit event."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if user.language == language:
+        return
+    user.language = language
+    user.save(update_fields=["language"])
+    audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="user", object_id=user.pk,
+                 summary=f"staff pages language set to {language}")
 
 
 def totp_device_for(user: User, *, key_hex: str | None = None, confirmed: bool = True) -> TOTPDevice:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/mfa/", views.mfa_view, name="mfa"),
     path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/language/", views.language_view, name="language"),
     path("staff/", views.dashboard, name="dashboard"),
     path("staff/audit/", views.audit_list, name="audit"),
     path("staff/people/", views_people.people, name="users"),

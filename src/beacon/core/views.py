@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.core.paginator import Paginator
@@ -20,6 +22,7 @@ from .access import is_verified, require_perm
 from .forms import AuditFilterForm, LoginForm, TokenForm
 from .models import User
 from .permissions import Perm, permissions_of
+from .services import user_set_language
 from .services_people import recovery_code_use
 
 
@@ -107,6 +110,31 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
         form.add_error("token", _("That code is not right or has expired. Wait for a new code and try again.")
                        if allowed else _("Too many wrong codes. Wait a few seconds, then try again."))
     return render(request, "core/mfa.html", {"form": form})
+
+
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    """The staff header's language switch (a plain form, no JavaScript).
+
+    Saves the choice on the signed-in user (it follows them to every device) and in the language
+    cookie (so the sign-in page and a signed-out browser keep it too), then returns to ``next``.
+    """
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/staff/" if request.user.is_authenticated else "/accounts/login/"
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("Choose English or Spanish."))
+        return redirect(target)
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=language, acting_user=request.user)
+    response = redirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=cast(Any, settings.LANGUAGE_COOKIE_SAMESITE))
+    return response
 
 
 @require_POST

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from beacon.core.links import LinkedObject, by_object, int_ids
 from beacon.core.permissions import Perm, has_perm
@@ -34,7 +35,8 @@ class OperationLinkProvider:
     def describe(self, object_ids: Iterable[str]) -> dict[str, LinkedObject]:
         out = {}
         for op in Operation.objects.filter(pk__in=int_ids(object_ids)):
-            what = "Job-ad operation" if op.kinds == ["job"] else "Ad operation"
-            label = f"{what} #{op.pk}: {op.ad_count} ads, risk {op.risk:g}"
+            what = (_("Job-ad operation #%(n)s: %(ads)s ads, risk %(risk)s") if op.kinds == ["job"]
+                    else _("Ad operation #%(n)s: %(ads)s ads, risk %(risk)s"))
+            label = what % {"n": op.pk, "ads": op.ad_count, "risk": f"{op.risk:g}"}
             out[str(op.pk)] = LinkedObject("operation", str(op.pk), label, reverse("monitoring:operation", args=[op.pk]))
         return out

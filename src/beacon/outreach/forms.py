@@ -15,6 +15,9 @@ from .selectors import MAP_METRICS
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:  # noqa: A002
+        super().__init__(attrs, format or "%Y-%m-%d")  # ISO whatever the language (type="date" needs it)
+
 
 class FilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput(attrs={"class": "usa-input"}))

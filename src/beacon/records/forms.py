@@ -60,7 +60,7 @@ class ExportForm(forms.Form):
 
     output = forms.ChoiceField(label=_("Format"), choices=[(f, {"csv": "CSV", "json": "JSON Lines"}[f]) for f in FORMATS],
                                widget=forms.Select(attrs=SELECT))
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={**INPUT, "type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={**INPUT, "type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={**INPUT, "type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={**INPUT, "type": "date"}))
     status = forms.CharField(label=_("Status"), required=False, max_length=30, widget=forms.TextInput(attrs=INPUT))
     county = forms.CharField(label=_("County FIPS"), required=False, max_length=5, widget=forms.TextInput(attrs=INPUT))

@@ -30,6 +30,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beacon.cases.models import Case, CaseLink
 from beacon.core import audit
@@ -100,7 +101,7 @@ def hold_set(*, acting_user: Any, case: Case, reason: str, request: HttpRequest 
     if not reason:
         raise ValidationError({"reason": "Say why the case is under legal hold."})
     if active_hold(case) is not None:
-        raise ValidationError("The case is already under legal hold.")
+        raise ValidationError(_("The case is already under legal hold."))
     hold = LegalHold.objects.create(case=case, reason=reason[:300], set_by=acting_user)
     audit.record(actor=acting_user, action=audit.Action.CREATE, object_type="legal_hold", object_id=hold.pk,
                  summary=f"legal hold set on case {case.pk}", request=request, detail={"case": case.pk})
@@ -111,7 +112,7 @@ def hold_set(*, acting_user: Any, case: Case, reason: str, request: HttpRequest 
 def hold_clear(*, acting_user: Any, case: Case, request: HttpRequest | None = None) -> LegalHold:
     hold = LegalHold.objects.select_for_update().filter(case=case, cleared_at__isnull=True).first()
     if hold is None:
-        raise ValidationError("The case is not under legal hold.")
+        raise ValidationError(_("The case is not under legal hold."))
     hold.cleared_at, hold.cleared_by = timezone.now(), acting_user
     hold.save(update_fields=["cleared_at", "cleared_by"])
     audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="legal_hold", object_id=hold.pk,
@@ -147,7 +148,7 @@ def survivor_erase(*, acting_user: Any, survivor: Survivor, request: HttpRequest
     """The survivor asked to be deleted (VAWA/VOCA): remove identity and record content, keep the
     consent history (recipient, fields, purpose, dates, revocations) under the record number only."""
     if is_erased(survivor):
-        raise ValidationError("This survivor record was already deleted on request.")
+        raise ValidationError(_("This survivor record was already deleted on request."))
     _erase_survivors([survivor.pk])
     tomb = Tombstone.objects.create(kind=RecordKind.SURVIVORS, original_id=survivor.pk,
                                     action=Tombstone.Action.ERASED)

@@ -119,7 +119,7 @@ class SurvivorForm(forms.Form):
 class GoalForm(forms.Form):
     description = forms.CharField(max_length=300)
     need = forms.ChoiceField(required=False)
-    target_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = forms.DateField(required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,7 +132,7 @@ class GoalStatusForm(forms.Form):
 
 class ServiceReceivedForm(forms.Form):
     description = forms.CharField(max_length=300)
-    received_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class ConsentForm(forms.Form):
@@ -141,7 +141,7 @@ class ConsentForm(forms.Form):
                                       label=_("Fields the survivor agrees to share"))
     purpose = forms.CharField(max_length=300)
     method = forms.ChoiceField(choices=Consent.Method.choices, label=_("How consent was given"))
-    expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Consent expires on"))
+    expires_on = forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), label=_("Consent expires on"))
 
     def __init__(self, *args: Any, own_agency_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beacon.core import audit, geo
 from beacon.core.models import Agency, County, ZipCode
@@ -198,7 +199,7 @@ def _clean_needs(needs: list[str]) -> list[str]:
 def survivor_create(*, acting_user: Any, preferred_name: str, needs: list[str] | None = None, languages: str = "",
                     county: County | None = None, **identity: str) -> Survivor:
     if acting_user.agency_id is None:
-        raise ValidationError("Only staff of an agency can record a survivor.")
+        raise ValidationError(_("Only staff of an agency can record a survivor."))
     if not preferred_name.strip():
         raise ValidationError({"preferred_name": "A name (any name the survivor chooses) is required."})
     bad = set(identity) - set(IDENTITY_FIELDS)

@@ -136,8 +136,8 @@ class QueueFilterForm(forms.Form):
     county = forms.ChoiceField(label=_("County"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any")), ("open", _("Open (not closed or escalated)")), *Status.choices])
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     spam = forms.ChoiceField(label=_("Spam"), required=False, initial="exclude",
                              choices=[("exclude", _("Hide spam")), ("include", _("Include spam")), ("only", _("Only spam"))])
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from beacon.core.links import LinkedObject, by_object, int_ids
 
@@ -31,10 +32,12 @@ class TipLinkProvider:
     def describe(self, object_ids: Iterable[str]) -> dict[str, LinkedObject]:
         out = {}
         for tip in Tip.objects.filter(pk__in=int_ids(object_ids)).select_related("county"):
-            county = tip.county.name if tip.county else "county unknown"
+            county = tip.county.name if tip.county else _("county unknown")
             out[str(tip.pk)] = LinkedObject(
                 object_type="tip", object_id=str(tip.pk),
-                label=f"Tip #{tip.pk} (P{tip.priority}, {county}, {timezone.localtime(tip.created_at):%Y-%m-%d %H:%M})",
+                label=_("Tip #%(n)s (P%(p)s, %(county)s, %(when)s)") % {
+                    "n": tip.pk, "p": tip.priority, "county": county,
+                    "when": f"{timezone.localtime(tip.created_at):%Y-%m-%d %H:%M}"},
                 url=reverse("tips:detail", args=[tip.pk]),
             )
         return out

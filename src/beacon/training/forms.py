@@ -29,6 +29,9 @@ class USWDSMixin:
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:  # noqa: A002
+        super().__init__(attrs, format or "%Y-%m-%d")  # ISO whatever the language (type="date" needs it)
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"

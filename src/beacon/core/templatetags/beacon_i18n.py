@@ -29,3 +29,18 @@ def language_links(context: dict[str, Any]) -> list[dict[str, str]]:
         if url != request.get_full_path():  # only pages that exist in that language
             links.append({"code": code, "name": _NAMES.get(code, code), "url": url})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def staff_language_choices(context: dict[str, Any]) -> list[dict[str, str]]:
+    """The other languages for the staff header's switch (a form posting to ``core:language``).
+
+    Only on staff and sign-in pages, whose URLs carry no language; public pages use ``language_links``.
+    """
+    from beacon.core.middleware import STAFF_PATH_PREFIXES
+
+    request = context.get("request")
+    if request is None or not request.path_info.startswith(STAFF_PATH_PREFIXES):
+        return []
+    current = get_language()
+    return [{"code": code, "name": _NAMES.get(code, code)} for code, _name in settings.LANGUAGES if code != current]
