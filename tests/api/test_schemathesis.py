@@ -7,15 +7,24 @@ the tokens of a tip supervisor and a survivor-services caseworker (an advocate a
 Every schemathesis check runs on every response: no server error, status codes, content
 types, headers and bodies as documented, invalid data refused, valid data accepted...
 
-The run is derandomized (Hypothesis ``derandomize=True``: the examples are a fixed function
-of each test), so CI is reproducible; ``BEACON_SCHEMATHESIS_EXAMPLES`` sets the examples per
-operation, role and mode (default 4: about 1,600 cases a run).
+Two kinds of cases, as the ``schemathesis`` CLI runs them: Hypothesis-generated ones, and
+schemathesis's *coverage* phase (boundary values, empty values, wrong types, each parameter in
+turn).  Both are deterministic (Hypothesis ``derandomize=True``; the coverage cases are a
+function of the schema), so CI is reproducible; ``BEACON_SCHEMATHESIS_EXAMPLES`` sets the
+generated examples per operation, role and mode (default 4: about 1,600 cases a run).
+
+Rules beyond the schema's reach (an end date before the start date, an agency id that must
+exist...) are listed once, in ``tests/api/schemathesis_hooks.py``, which ``schemathesis.toml``
+loads for this test and for the CLI.
 """
 
 from __future__ import annotations
 
+import ast
 import os
+import tomllib
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,56 +41,35 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("mo")]
 
 EXAMPLES = int(os.environ.get("BEACON_SCHEMATHESIS_EXAMPLES", "4"))
 MIN_CASES = 1_000
-
-# Rules between parameters that OpenAPI 3.0 cannot state.  A valid-by-schema request that
-# breaks one is answered 400 naming exactly these fields, and only then is schemathesis's
-# "positive data rejected" not counted.  Any other 400 on valid data is still a failure.
-CROSS_FIELD = {
-    "GET /api/v1/training/coverage/": {"end"},  # end before start
-    "GET /api/v1/outreach/counties/": {"end"},  # end before start
-    "GET /api/v1/counties/resolve/": {"q"},  # give q, or both lat and lon
-    "GET /api/hsds/service_at_locations/": {"proximity"},  # proximity needs a postcode
-    "POST /api/v1/tips/": {"lat", "lon"},  # both latitude and longitude, or neither
-    "POST /api/v1/outreach/campaigns/": {"end_date"},  # end before start
-    "GET /api/v1/search/": {"q"},  # q must read as the chosen kind (a phone number, an e-mail, two names...)
-    "GET /api/v1/exports/tips/": {"until"},  # until before since
-    "GET /api/v1/exports/cases/": {"until"},
-    "GET /api/v1/exports/referrals/": {"until"},
-    "GET /api/v1/exports/audit/": {"until"},
-}
+MIN_COVERAGE_CASES = 3_000
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def _cross_field_refusal(label: str, mode: GenerationMode, response: Any) -> bool:
-    allowed = CROSS_FIELD.get(label)
-    if not allowed or mode is not GenerationMode.POSITIVE or response.status_code != 400:
-        return False
-    fields = set(response.json().get("fields") or {})
-    return bool(fields) and fields <= allowed
+def _check(operation: Any, case: Any, mode: str, headers: dict[str, str], failures: dict[str, str],
+           statuses: Counter[int]) -> None:
+    """Call one case and run every check (schemathesis's and ``beacon_rules``, with the
+    per-operation settings of ``schemathesis.toml``); keep one example per failure kind."""
+    try:
+        response = case.call(headers=headers)
+        statuses[response.status_code] += 1
+        case.validate_response(response, headers=headers)
+    except BaseException as exc:
+        for failure in getattr(exc, "exceptions", [exc]):
+            key = f"{operation.label} [{mode}] {type(failure).__name__}: {getattr(failure, 'title', '')}"
+            failures.setdefault(key, f"{failure}\n    {case.as_curl_command(headers=headers)}"[:1500])
 
 
 def _run(operation: Any, mode: GenerationMode, headers: dict[str, str], failures: dict[str, str],
          statuses: Counter[int]) -> int:
     calls = 0
-    cross_field = False
 
     @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
-        nonlocal calls, cross_field
+        nonlocal calls
         calls += 1
-        cross_field = False
-        try:
-            response = case.call(headers=headers)
-            statuses[response.status_code] += 1
-            cross_field = _cross_field_refusal(operation.label, mode, response)
-            case.validate_response(response, headers=headers)
-        except BaseException as exc:  # a failed check: keep one example per operation and check
-            for failure in getattr(exc, "exceptions", [exc]):
-                if cross_field and type(failure).__name__ == "RejectedPositiveData":
-                    continue
-                key = f"{operation.label} [{mode.value}] {type(failure).__name__}: {getattr(failure, 'title', '')}"
-                failures.setdefault(key, f"{failure}\n    {case.as_curl_command(headers=headers)}"[:1500])
+        _check(operation, case, mode.value, headers, failures, statuses)
 
     try:
         run()
@@ -112,18 +100,59 @@ def test_api_conforms_to_its_schema(user_factory: Any, agency_factory: Any) -> N
         request_finished.connect(close_old_connections)
 
 
+def _coverage(schema: Any, operation: Any, roles: dict[str, dict[str, str]], failures: dict[str, str],
+              statuses: Counter[int]) -> int:
+    """Schemathesis's coverage phase (the CLI's default, not Hypothesis's): boundary values,
+    empty values, wrong types, missing required parts, each parameter in turn, valid and
+    invalid.  Its cases are a fixed function of the schema, so this part is deterministic too.
+
+    Each operation's cases run once, as the role that gets past its door (the generated cases
+    above already try every role on every operation): anonymous for a public operation, else
+    the tip supervisor, or the caseworker where the supervisor is refused (403)."""
+    config = schema.config.generation_for(operation=operation, phase="coverage")
+    cases = list(schema.iter_coverage_cases(operation, generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+                                            generation_config=config))
+    if not cases:
+        return 0
+    public = "401" not in operation.definition.raw.get("responses", {})
+    headers = roles["anonymous"] if public else roles["tip supervisor"]
+    if not public and cases[0].call(headers=headers).status_code == 403:
+        headers = roles["caseworker"]
+    for case in cases:
+        _check(operation, case, f"coverage {case.meta.generation.mode.value}", headers, failures, statuses)
+    return len(cases)
+
+
 def _sweep(application: Any, roles: dict[str, dict[str, str]]) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     failures: dict[str, str] = {}
     statuses: Counter[int] = Counter()
-    cases = operations = 0
+    cases = coverage = operations = 0
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
         for headers in roles.values():
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 cases += _run(operation, mode, headers, failures, statuses)
+        coverage += _coverage(schema, operation, roles, failures, statuses)
     report = "\n".join(f"- {k}\n    {v}" for k, v in sorted(failures.items()))
-    print(f"schemathesis: {operations} operations, {cases} cases, statuses {dict(statuses)}, {len(failures)} failures")
+    print(f"schemathesis: {operations} operations, {cases} generated + {coverage} coverage cases, "
+          f"statuses {dict(sorted(statuses.items()))}, {len(failures)} failures")
     assert cases >= MIN_CASES, f"only {cases} cases were generated"
+    assert coverage >= MIN_COVERAGE_CASES, f"only {coverage} coverage cases"
     assert not failures, f"{len(failures)} schemathesis failures:\n{report}"
+
+
+def test_rules_beyond_the_schema_are_listed_once() -> None:
+    """``schemathesis.toml`` lets exactly the operations of the hooks' ``RULES`` answer valid
+    data with 400 (the ``beacon_rules`` check then holds them to the listed fields)."""
+    # read, not imported: importing would register the hooks' check a second time
+    hooks = ast.parse((ROOT / "tests" / "api" / "schemathesis_hooks.py").read_text())
+    [rules] = [node.value for node in hooks.body if isinstance(node, ast.AnnAssign)
+               and getattr(node.target, "id", "") == "RULES"]
+    RULES = ast.literal_eval(rules)  # noqa: N806
+    config = tomllib.loads((ROOT / "schemathesis.toml").read_text())
+    assert config["hooks"] == "tests/api/schemathesis_hooks.py"
+    [lenient] = [o for o in config["operations"] if "positive_data_acceptance" in o.get("checks", {})]
+    assert sorted(lenient["include-name"]) == sorted(RULES)
+    assert "400" in lenient["checks"]["positive_data_acceptance"]["expected-statuses"]

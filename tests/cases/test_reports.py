@@ -88,7 +88,21 @@ def test_report_permissions_and_api(fixture_cases: None, world: Any, staff_clien
     api, _ = api_client_for(user=user_factory("supervisor", agency=world.kc))
     data = api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city", "quarter": "2026Q3"}).json()
     assert {"measure": "charges", "breakdown": "", "count": 1} in data["rows"]
-    assert api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city"}).status_code == 400
+    # Neither quarter nor dates: this quarter so far; one date: the rest of (or up to) its quarter.
+    from django.utils import timezone
+    today = timezone.localdate()
+    first = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    current = api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city"})
+    assert current.status_code == 200
+    assert (current.json()["start"], current.json()["end"]) == (first.isoformat(), today.isoformat())
+    data = api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city", "start": "2026-08-15"}).json()
+    assert (data["start"], data["end"]) == ("2026-08-15", "2026-09-30")
+    data = api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city", "end": "2026-08-15"}).json()
+    assert (data["start"], data["end"]) == ("2026-07-01", "2026-08-15")
+    bad = api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city", "start": "2026-08-15", "end": "2026-08-01"})
+    assert bad.status_code == 400 and set(bad.json()["fields"]) == {"end"}
+    bad = api.get("/api/v1/cases/reports/federal/", {"task_force": "kansas-city", "quarter": "2026Q5"})
+    assert bad.status_code == 400 and set(bad.json()["fields"]) == {"quarter"}
 
 
 def test_report_includes_advocates_referrals_and_services_by_type(mo: Any, user_factory: Any, agency_factory: Any) -> None:

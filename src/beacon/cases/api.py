@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -23,7 +24,7 @@ from rest_framework.views import APIView
 
 from beacon.core import audit
 from beacon.core.access import PermissionRequired
-from beacon.core.api import Pagination, api_validation_error
+from beacon.core.api import Pagination, api_validation_error, clamp_date, query_bool
 from beacon.core.identifiers import Kind
 from beacon.core.models import County
 from beacon.core.permissions import Perm
@@ -317,7 +318,7 @@ class AlertList(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         return selectors.alert_list(user=self.request.user,
-                                    include_acknowledged=self.request.query_params.get("all") in ("1", "true"))
+                                    include_acknowledged=query_bool(self.request, "all"))
 
 
 class AlertAcknowledge(APIView):
@@ -332,16 +333,44 @@ class AlertAcknowledge(APIView):
         return Response(AlertSerializer(alert).data)
 
 
+def _report_period(request: Request) -> tuple[dt.date, dt.date]:
+    """``quarter``, or ``start``..``end`` (inclusive; a missing one is the first or last day of
+    the other's quarter), or neither (this quarter so far): as (first day, day after the last)."""
+    p = request.query_params
+    if "quarter" in p:
+        try:
+            return reports.quarter_bounds(p["quarter"])
+        except ValueError as exc:
+            raise ValidationError({"quarter": [str(exc)]}) from None
+    dates: dict[str, dt.date | None] = {}
+    for name in ("start", "end"):
+        try:
+            dates[name] = clamp_date(dt.date.fromisoformat(p[name])) if name in p else None
+        except ValueError:
+            raise ValidationError({name: ["Use YYYY-MM-DD."]}) from None
+    given = dates["start"] or dates["end"] or timezone.localdate()
+    first, after = reports.quarter_bounds(reports.current_quarter(given))
+    start = dates["start"] or first
+    end = dates["end"] or (after - dt.timedelta(days=1) if dates["start"] else timezone.localdate())
+    if end < start:
+        raise ValidationError({"end": ["The end date is before the start date."]})
+    return start, end + dt.timedelta(days=1)
+
+
 class FederalReport(APIView):
-    """Quarterly or custom-period counts for one task force (supervisors)."""
+    """Quarterly or custom-period counts for one task force (supervisors): ``quarter``, or
+    ``start`` and/or ``end``, or neither for this quarter so far."""
 
     permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.FEDERAL_REPORTS)]
 
     @extend_schema(
         parameters=[OpenApiParameter("task_force", OpenApiTypes.STR, required=True, description="task force slug"),
-                    OpenApiParameter("quarter", OpenApiTypes.STR, description="e.g. 2026Q3"),
-                    OpenApiParameter("start", OpenApiTypes.DATE), OpenApiParameter("end", OpenApiTypes.DATE,
-                                                                                  description="inclusive")],
+                    OpenApiParameter("quarter", OpenApiTypes.STR, pattern=r"^(19|2[0-9])[0-9]{2}-?Q[1-4]$",
+                                     description="e.g. 2026Q3 (start and end are then ignored)"),
+                    OpenApiParameter("start", OpenApiTypes.DATE, description="default: the first day of end's quarter"),
+                    OpenApiParameter("end", OpenApiTypes.DATE,
+                                     description="inclusive; default: the last day of start's quarter (neither: "
+                                                 "this quarter up to today)")],
         responses={200: inline_serializer("FederalReport", {
             "task_force": serializers.CharField(), "start": serializers.DateField(), "end": serializers.DateField(),
             "rows": serializers.ListField(child=inline_serializer("FederalReportRow", {
@@ -351,15 +380,8 @@ class FederalReport(APIView):
     )
     def get(self, request: Request) -> Response:
         tf = reports.access_task_force_report(request.user, request.query_params.get("task_force", ""), request=request)
-        try:
-            if request.query_params.get("quarter"):
-                start, end = reports.quarter_bounds(request.query_params["quarter"])
-            else:
-                start = dt.date.fromisoformat(request.query_params.get("start", ""))
-                end = dt.date.fromisoformat(request.query_params.get("end", "")) + dt.timedelta(days=1)
-            report = reports.federal_report(tf, start, end)
-        except ValueError as exc:
-            raise ValidationError({"non_field_errors": [f"Give quarter=YYYYQn or start and end dates ({exc})."]}) from exc
+        start, end = _report_period(request)
+        report = reports.federal_report(tf, start, end)
         audit.record(actor=request.user, action=audit.Action.READ, object_type="federal_report", object_id=tf.slug,
                      summary=f"federal report {start}..{end}", request=request)  # type: ignore[arg-type]
         return Response({"task_force": tf.slug, "start": start, "end": report.last_day,

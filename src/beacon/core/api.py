@@ -87,6 +87,79 @@ class StrictFloatField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
+def refuse_non_strings() -> None:
+    """Make DRF's ``CharField`` (and every field built on it: ``EmailField``, ``URLField``,
+    ``RegexField``, the ``CharField`` a ``ModelSerializer`` makes for a text column...) refuse a
+    JSON number, as it already refuses ``true``/``false``.  DRF coerces ``{"reason": 0}`` to
+    ``"0"``; the schema says ``type: string``, so a client sending a number has a bug worth a 400.
+    Query strings and form bodies are always text, so only JSON bodies are affected.
+
+    Called once from ``CoreConfig.ready`` (one place, for every serializer of every app).
+    """
+    original = serializers.CharField.to_internal_value
+    if getattr(original, "beacon_strict", False):
+        return
+
+    def to_internal_value(self: serializers.CharField, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return original(self, data)
+
+    to_internal_value.beacon_strict = True  # type: ignore[attr-defined]
+    serializers.CharField.to_internal_value = to_internal_value  # type: ignore[method-assign,assignment]
+    serializers.CharField.default_error_messages = {**serializers.CharField.default_error_messages,
+                                                   "not_a_string": "Must be a string (text in quotes)."}
+
+    # The same for BooleanField, which takes the numbers 0 and 1: only true and false, or text
+    # (a query string or a multipart form sends "true"/"false"/"1"/"0", which stay accepted).
+    original_bool = serializers.BooleanField.to_internal_value
+
+    def bool_to_internal_value(self: serializers.BooleanField, data: Any) -> bool:
+        if not isinstance(data, (bool, str)):
+            self.fail("invalid", input=data)
+        return original_bool(self, data)
+
+    serializers.BooleanField.to_internal_value = bool_to_internal_value  # type: ignore[method-assign,assignment]
+
+
+def query_bool(request: Any, name: str, default: bool = False) -> bool:
+    """A boolean query parameter: ``true``/``false`` (or ``1``/``0``); anything else is a 400."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("true", "1"):
+        return True
+    if raw.lower() in ("false", "0"):
+        return False
+    raise exceptions.ValidationError({name: ["Must be true or false."]})
+
+
+def query_choice(request: Any, name: str, choices: Any, default: str = "") -> str:
+    """A query parameter that must be one of ``choices`` (the enum the schema lists)."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if raw not in choices:
+        raise exceptions.ValidationError({name: [f"Choose one of {', '.join(map(str, choices))}."]})
+    return str(raw)
+
+
+def period(start: dt.date | None, end: dt.date | None, *, default_end: dt.date, length: dt.timedelta) -> tuple[dt.date, dt.date]:
+    """A ``start``..``end`` period where either bound may be left out: the missing one is
+    ``length`` away from the given one (both missing: the ``length`` ending on ``default_end``).
+    Only an ``end`` before a given ``start`` is refused (a 400 on ``end``)."""
+    if start is None and end is None:
+        end = default_end
+    if start is None:
+        assert end is not None
+        start = max(clamp_date(end) - length, EARLIEST_DATE)
+    elif end is None:
+        end = min(clamp_date(start) + length, LATEST_DATE)
+    if end < start:
+        raise exceptions.ValidationError({"end": ["The end date is before the start date."]})
+    return start, end
+
+
 def _flatten(detail: Any) -> Any:
     if isinstance(detail, list):
         return [str(d) for d in detail] if all(not isinstance(d, (dict, list)) for d in detail) else [_flatten(d) for d in detail]

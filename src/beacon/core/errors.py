@@ -54,6 +54,17 @@ def _has_nul(request: HttpRequest) -> bool:
         "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())
 
 
+EMPTY_MESSAGE = "Give a value, or leave the parameter out."
+
+
+def _empty_parameters(request: HttpRequest) -> list[str]:
+    """Query parameters given with an empty value (``?until=``).  OpenAPI's ``allowEmptyValue``
+    is false unless a parameter says otherwise, and none of Beacon's does: an empty value is
+    a 400 naming the parameter, never read as "no filter" (the schema lists ``minLength: 1``
+    for every string parameter, see ``beacon.core.schema``)."""
+    return sorted({key for key, values in request.GET.lists() if any(v == "" for v in values)})
+
+
 class ApiErrorMiddleware:
     """Under /api/: unhandled exceptions become a JSON 500 (logged, no traceback sent), and
     any error response that is not JSON is replaced by the JSON error shape."""
@@ -65,6 +76,9 @@ class ApiErrorMiddleware:
         if is_api(request) and _has_nul(request):
             # PostgreSQL cannot store or compare a NUL character: refuse it up front.
             return error_response(400, "Query parameters must not contain NUL characters.")
+        if is_api(request) and (empty := _empty_parameters(request)):
+            return JsonResponse({"error": "Some fields are not valid.",
+                                 "fields": {name: [EMPTY_MESSAGE] for name in empty}}, status=400)
         response = self.get_response(request)
         if response.status_code < 400 or not is_api(request):
             return response

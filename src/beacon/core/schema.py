@@ -3,7 +3,8 @@
 ``AutoSchema`` (the project's ``DEFAULT_SCHEMA_CLASS``) adds to every operation the error
 responses it can give, each with the ``Error`` component (``{"error", "fields"}``):
 
-- 400 when the operation takes a body or query parameters (invalid input);
+- 400 when the operation takes a body or query parameters (invalid input; an empty query
+  value such as ``?until=`` is invalid, so every text query parameter has ``minLength: 1``);
 - 401 when it needs a token or verified session, 403 when it also needs a permission;
 - 404 when its path names an object, or it is paginated (a page past the last);
 - 413 and 415 when it takes a body (too large; not JSON, form or multipart);
@@ -102,6 +103,15 @@ class AutoSchema(openapi.AutoSchema):
         if paginated or any(p.get("in") == "path" for p in parameters):
             statuses.add(404)
         return statuses
+
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super()._get_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema") or {}
+            # An empty query value is a 400 (``beacon.core.errors``): say so for text parameters.
+            if parameter.get("in") == "query" and schema.get("type") == "string" and "enum" not in schema:
+                schema.setdefault("minLength", 1)
+        return parameters
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
         schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)

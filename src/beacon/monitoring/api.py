@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from beacon.core import audit
 from beacon.core.access import PermissionRequired
+from beacon.core.api import query_choice
 from beacon.core.parsers import JSONParser
 from beacon.core.permissions import Perm
 
@@ -101,7 +102,8 @@ class OperationList(ListAPIView):  # type: ignore[type-arg]
             raise ValidationError({"min_ads": ["Must be a whole number."]}) from None
         audit.record(actor=self.request.user, action=audit.Action.READ, object_type="operation_queue",
                      summary="listed ad operations (API)", request=self.request)  # type: ignore[arg-type]
-        return selectors.operation_queue(user=self.request.user, status=params.get("status", "open"),
+        status = query_choice(self.request, "status", list(selectors.QUEUE_FILTERS), default="open")
+        return selectors.operation_queue(user=self.request.user, status=status,
                                          min_ads=min_ads, q=params.get("q", "")[:100])
 
 

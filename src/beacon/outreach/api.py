@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.core.access import PermissionRequired
-from beacon.core.api import Pagination, StrictDateField
+from beacon.core.api import Pagination, StrictDateField, period
 from beacon.core.permissions import Perm
 from beacon.core.schema import fips_field
 
@@ -67,11 +67,10 @@ class FilterSerializer(serializers.Serializer):
     task_force = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # default: the last twelve full months and this one; with only start or end, the
+        # same length of time from start or up to end
         start, end = selectors.default_period()
-        attrs.setdefault("start", start)
-        attrs.setdefault("end", end)
-        if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError({"end": "The end date is before the start date."})
+        attrs["start"], attrs["end"] = period(attrs.get("start"), attrs.get("end"), default_end=end, length=end - start)
         return attrs
 
 

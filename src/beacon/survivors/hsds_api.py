@@ -93,14 +93,15 @@ def paginate(request: Request, queryset: QuerySet[Any], render: Any) -> Response
     """The HSDS page shape, or with ``format=ndjson`` every result, one JSON object a line,
     streamed without pagination (as the HSDS API specifies)."""
     fmt = (request.query_params.get("format") or "json").lower()
+    # checked for ndjson too (which ignores them): ``per_page=null`` is a 400 either way
+    per_page = _int(request, "per_page", 50, high=MAX_PER_PAGE)
+    page = _int(request, "page", 1)
     if fmt == "ndjson":
         rows = (json.dumps(render(x), cls=DjangoJSONEncoder, ensure_ascii=False) + "\n"
                 for x in queryset.iterator(chunk_size=500))
         return StreamingHttpResponse(rows, content_type="application/x-ndjson")
     if fmt != "json":
         raise ValidationError({"format": "Must be json or ndjson."})
-    per_page = _int(request, "per_page", 50, high=MAX_PER_PAGE)
-    page = _int(request, "page", 1)
     total = queryset.count()
     pages = max(1, math.ceil(total / per_page))
     items = list(queryset[(page - 1) * per_page: page * per_page]) if page <= pages else []
@@ -318,6 +319,7 @@ class ServiceAtLocationList(HsdsView):
                    parameters=[SEARCH, TERM, TAXONOMY, ORG, MODIFIED, FULL, PAGE, PER_PAGE, FORMAT, POSTCODE, PROXIMITY],
                    responses=PAGE_RESPONSES, summary="Services at locations (public services only)")
     def get(self, request: Request) -> Response | StreamingHttpResponse:
+        _bool(request, "full")  # checked, but a service at a location is always given in full
         services = _filter_services(request, public_services())
         qs = (ServiceAtLocation.objects.filter(service__in=services)
               .select_related("service__organization", "location__county").prefetch_related(*SAL_RELATED)

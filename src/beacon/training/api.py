@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from beacon.core.access import PermissionRequired
-from beacon.core.api import Pagination, clamp_date
+from beacon.core.api import Pagination, clamp_date, period, query_choice
 from beacon.core.permissions import Perm
 from beacon.core.ratelimit import hit, retry_after
 
@@ -118,7 +118,8 @@ class WorkshopList(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        return selectors.workshops_public(county=params.get("county", ""), audience=params.get("audience", ""))
+        return selectors.workshops_public(county=params.get("county", ""),
+                                          audience=query_choice(self.request, "audience", Audience.values))
 
 
 class CertificateVerify(APIView):
@@ -143,9 +144,9 @@ class CertificateVerify(APIView):
         return Response(VerifySerializer(data).data)
 
 
-def _date(value: str | None, name: str, default: dt.date) -> dt.date:
-    if not value:
-        return default
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -153,7 +154,8 @@ def _date(value: str | None, name: str, default: dt.date) -> dt.date:
 
 
 class Coverage(APIView):
-    """People trained and workshops held per county and audience over ``start``..``end`` (dates, inclusive)."""
+    """People trained and workshops held per county and audience over ``start``..``end`` (dates, inclusive;
+    default the last 365 days; with only one of them, the 365 days from ``start`` or up to ``end``)."""
 
     permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.VIEW_ANALYTICS)]
 
@@ -161,11 +163,9 @@ class Coverage(APIView):
                                OpenApiParameter("audience", OpenApiTypes.STR, enum=list(Audience.values))],
                    responses=CoverageSerializer)
     def get(self, request: Request) -> Response:
-        today = timezone.localdate()
-        start_d = _date(request.query_params.get("start"), "start", today - dt.timedelta(days=365))
-        end_d = _date(request.query_params.get("end"), "end", today)
-        if end_d < start_d:
-            raise ValidationError({"end": ["The end date is before the start date."]})
+        start_d, end_d = period(_date(request.query_params.get("start"), "start"),
+                                _date(request.query_params.get("end"), "end"),
+                                default_end=timezone.localdate(), length=dt.timedelta(days=365))
         # No record lies outside these years; clamping keeps the bounds representable (a
         # 9999-12-31 end would overflow) and in the time zone's modern offsets (before 1883
         # Chicago's offset has seconds, which RFC 3339 date-times cannot carry).
