@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .jsonio import try_loads
 from .models import Ad, Rejected
 
 __all__ = ["FIELDS", "KINDS", "InputError", "check_kind", "iter_file", "iter_records", "parse_record"]
@@ -54,6 +55,21 @@ def _kind(value: Any, default: str) -> str:
 def check_kind(kind: str) -> str:
     """A feed's default kind, validated (raises ``ValueError`` naming the accepted kinds)."""
     return _kind(kind, "escort")
+
+
+def _check_unicode(vals: dict[str, str], images: list[str]) -> None:
+    """Reject lone surrogates (a JSON escape such as ``"\\ud800"``): no
+    output file could hold them."""
+    try:
+        "".join([*vals.values(), *images]).encode("utf-8")
+    except UnicodeEncodeError:
+        for f, v in [*vals.items(), *(("images", im) for im in images)]:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise ValueError(
+                    f"'{f}' is not valid Unicode: lone surrogate {v[e.start]!r} at character {e.start + 1}"
+                ) from None
 
 
 def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None, kind: str = "escort") -> Ad:
@@ -117,6 +133,7 @@ def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None
     elif images_v not in (None, ""):
         raise ValueError(f"'images' must be a list, got {type(images_v).__name__}")
     ad_kind = _kind(rec.get("kind"), kind)
+    _check_unicode(vals, images)
     return Ad(
         id=rid,
         posted_at=posted,
@@ -175,20 +192,24 @@ def _iter_jsonl(f: BinaryIO, image_hasher: Any, kind: str = "escort") -> Iterato
     for lineno, raw in enumerate(f, start=1):
         if not raw.strip():
             continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            yield Rejected(lineno, f"not valid UTF-8 (byte {e.start})", raw.decode("utf-8", "replace"))
-            continue
-        try:
-            rec = json.loads(text)
-        except json.JSONDecodeError as e:
-            yield Rejected(lineno, f"invalid JSON: {e.msg} at column {e.colno}", text.rstrip("\n"))
-            continue
+        # orjson (compiled) reads almost every line; what it cannot read as
+        # json would goes the standard way, for json's value or message
+        ok, rec = try_loads(raw)
+        if not ok:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield Rejected(lineno, f"not valid UTF-8 (byte {e.start})", raw.decode("utf-8", "replace"))
+                continue
+            try:
+                rec = json.loads(text)
+            except json.JSONDecodeError as e:
+                yield Rejected(lineno, f"invalid JSON: {e.msg} at column {e.colno}", text.rstrip("\n"))
+                continue
         try:
             yield parse_record(rec, lineno, image_hasher, kind)
         except ValueError as e:
-            yield Rejected(lineno, str(e), text.rstrip("\n"))
+            yield Rejected(lineno, str(e), raw.decode("utf-8").rstrip("\n"))
 
 
 def _iter_csv(f: BinaryIO, image_hasher: Any, kind: str = "escort") -> Iterator[Ad | Rejected]:
