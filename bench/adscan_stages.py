@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gzip
 import json
 import os
 import pstats
@@ -98,11 +97,17 @@ def timed(rows: list[tuple[str, float]], name: str, fn: Callable[[], Any]) -> An
 
 def stages(src: Path) -> tuple[list[tuple[str, float]], int]:
     rows: list[tuple[str, float]] = []
-    items = timed(rows, "read + parse (JSON, validation)", lambda: list(iter_file(src, file_image_hasher(src, True))))
+    items = timed(
+        rows, "read + parse (JSON, validation)", lambda: list(iter_file(src, file_image_hasher(src, True)))
+    )
     ads: list[Ad] = [a for a in items if isinstance(a, Ad)]
     texts = [f"{a.title}\n{a.body}" if a.title else a.body for a in ads]
     tk = timed(rows, "  tokenise", lambda: [tokenise(t) for t in texts])
-    timed(rows, "  phones", lambda: [phones_from_tokens(t, k[0], "US", k[1]) for t, k in zip(texts, tk, strict=True)])
+    timed(
+        rows,
+        "  phones",
+        lambda: [phones_from_tokens(t, k[0], "US", k[1]) for t, k in zip(texts, tk, strict=True)],
+    )
     lows = [list(map(str.lower, k[1])) for k in tk]
     lowsets = [set(x) for x in lows]
 
@@ -121,14 +126,17 @@ def stages(src: Path) -> tuple[list[tuple[str, float]], int]:
 
     timed(rows, "  prices, ages", numbers)
     timed(
-        rows, "  lexicon + places", lambda: [_LEX.scan_spans(k[0], lw, ls) for k, lw, ls in zip(tk, lows, lowsets, strict=True)]
+        rows,
+        "  lexicon + places",
+        lambda: [_LEX.scan_spans(k[0], lw, ls) for k, lw, ls in zip(tk, lows, lowsets, strict=True)],
     )
     timed(
         rows,
         "  names",
-        lambda: [names_from_tokens(t, k[0], lw, ls) for t, k, lw, ls in zip(texts, tk, lows, lowsets, strict=True)],
+        lambda: [
+            names_from_tokens(t, k[0], lw, ls) for t, k, lw, ls in zip(texts, tk, lows, lowsets, strict=True)
+        ],
     )
-    del tk, lows, lowsets
     analysed = timed(rows, "analyse_ad (whole, incl. the parts above)", lambda: [analyse_ad(a) for a in ads])
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     lines = timed(rows, "ads.jsonl line (to_dict + JSON)", lambda: [dumps(a.to_dict()) for a in analysed])
@@ -154,7 +162,11 @@ def stages(src: Path) -> tuple[list[tuple[str, float]], int]:
         return lk
 
     lk = timed(rows, "identifier links (interning)", links)
-    timed(rows, "cluster_signed (LSH again + components + hubs)", lambda: cluster_signed(sig, ok, *lk.arrays(), lk.names(), params))
+    timed(
+        rows,
+        "cluster_signed (LSH again + components + hubs)",
+        lambda: cluster_signed(sig, ok, *lk.arrays(), lk.names(), params),
+    )
     out = Path(tempfile.mkdtemp(prefix="adscan-stages-"))
 
     def write() -> None:

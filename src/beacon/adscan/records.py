@@ -91,7 +91,9 @@ def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None
     vals: dict[str, str] = {}
     for f in _TEXT_FIELDS:
         v = rec.get(f)
-        if v is None:
+        if type(v) is str and len(v) <= MAX_FIELD:  # (the common case first)
+            vals[f] = v
+        elif v is None:
             vals[f] = ""
         elif isinstance(v, bool) or not isinstance(v, str | int | float):
             raise ValueError(f"'{f}' must be a string, got {type(v).__name__}")

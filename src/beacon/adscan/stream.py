@@ -24,7 +24,6 @@ validates and clusters); results do not depend on it.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import time
 from array import array
