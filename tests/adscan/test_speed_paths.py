@@ -61,7 +61,9 @@ def test_big_integer_id_stays_an_integer_id(tmp_path: Path) -> None:
 
 
 def test_lone_surrogate_is_rejected_with_a_reason_not_a_crash(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"'body' is not valid Unicode: lone surrogate '\\ud800' at character 3"):
+    with pytest.raises(
+        ValueError, match=r"'body' is not valid Unicode: lone surrogate '\\ud800' at character 3"
+    ):
         parse_record({"id": "x", "body": "ab\ud800"})
     src = tmp_path / "in.jsonl"
     good = json.dumps({"id": "ok", "body": "Call 816 555 0123 tonight"})
@@ -88,7 +90,10 @@ def test_workers_one_and_two_write_the_same_bytes(tmp_path: Path) -> None:
     outs = {}
     for w in (1, 2):
         res = scan_to_dir(src, tmp_path / f"w{w}", workers=w)
-        outs[w] = {n: (tmp_path / f"w{w}" / n).read_bytes() for n in ("ads.jsonl", "clusters.jsonl", "rejected.jsonl")}
+        outs[w] = {
+            n: (tmp_path / f"w{w}" / n).read_bytes()
+            for n in ("ads.jsonl", "clusters.jsonl", "rejected.jsonl")
+        }
         s = json.loads((tmp_path / f"w{w}" / "summary.json").read_text())
         s.pop("seconds")
         outs[w]["summary"] = json.dumps(s).encode()
