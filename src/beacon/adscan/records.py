@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .jsonio import try_loads
 from .models import Ad, Rejected
 
 __all__ = ["FIELDS", "KINDS", "InputError", "check_kind", "iter_file", "iter_records", "parse_record"]
@@ -56,6 +57,21 @@ def check_kind(kind: str) -> str:
     return _kind(kind, "escort")
 
 
+def _check_unicode(vals: dict[str, str], images: list[str]) -> None:
+    """Reject lone surrogates (a JSON escape such as ``"\\ud800"``): no
+    output file could hold them."""
+    try:
+        "".join([*vals.values(), *images]).encode("utf-8")
+    except UnicodeEncodeError:
+        for f, v in [*vals.items(), *(("images", im) for im in images)]:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise ValueError(
+                    f"'{f}' is not valid Unicode: lone surrogate {v[e.start]!r} at character {e.start + 1}"
+                ) from None
+
+
 def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None, kind: str = "escort") -> Ad:
     """Validate one mapping into an :class:`Ad`; raises ``ValueError`` with a
     human-readable reason when the record is malformed.  ``kind`` is the feed's
@@ -75,7 +91,9 @@ def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None
     vals: dict[str, str] = {}
     for f in _TEXT_FIELDS:
         v = rec.get(f)
-        if v is None:
+        if type(v) is str and len(v) <= MAX_FIELD:  # (the common case first)
+            vals[f] = v
+        elif v is None:
             vals[f] = ""
         elif isinstance(v, bool) or not isinstance(v, str | int | float):
             raise ValueError(f"'{f}' must be a string, got {type(v).__name__}")
@@ -117,6 +135,7 @@ def parse_record(rec: Mapping[str, Any], line: int = 0, image_hasher: Any = None
     elif images_v not in (None, ""):
         raise ValueError(f"'images' must be a list, got {type(images_v).__name__}")
     ad_kind = _kind(rec.get("kind"), kind)
+    _check_unicode(vals, images)
     return Ad(
         id=rid,
         posted_at=posted,
@@ -175,20 +194,24 @@ def _iter_jsonl(f: BinaryIO, image_hasher: Any, kind: str = "escort") -> Iterato
     for lineno, raw in enumerate(f, start=1):
         if not raw.strip():
             continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            yield Rejected(lineno, f"not valid UTF-8 (byte {e.start})", raw.decode("utf-8", "replace"))
-            continue
-        try:
-            rec = json.loads(text)
-        except json.JSONDecodeError as e:
-            yield Rejected(lineno, f"invalid JSON: {e.msg} at column {e.colno}", text.rstrip("\n"))
-            continue
+        # orjson (compiled) reads almost every line; what it cannot read as
+        # json would goes the standard way, for json's value or message
+        ok, rec = try_loads(raw)
+        if not ok:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                yield Rejected(lineno, f"not valid UTF-8 (byte {e.start})", raw.decode("utf-8", "replace"))
+                continue
+            try:
+                rec = json.loads(text)
+            except json.JSONDecodeError as e:
+                yield Rejected(lineno, f"invalid JSON: {e.msg} at column {e.colno}", text.rstrip("\n"))
+                continue
         try:
             yield parse_record(rec, lineno, image_hasher, kind)
         except ValueError as e:
-            yield Rejected(lineno, str(e), text.rstrip("\n"))
+            yield Rejected(lineno, str(e), raw.decode("utf-8").rstrip("\n"))
 
 
 def _iter_csv(f: BinaryIO, image_hasher: Any, kind: str = "escort") -> Iterator[Ad | Rejected]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from .analyse import analyse_ad
 from .cluster import BatchClusters, ClusterParams, cluster_hashed, cluster_id_for
+from .jsonio import dumps
 from .minhash import WordHasher
 from .models import Ad, AnalysedAd, Operation, Rejected
 from .operations import build_operation
@@ -254,7 +255,6 @@ def write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:
 
 def _write_outputs(result: ScanResult, out_dir: str | Path) -> dict[str, Path]:
     paths = output_paths(out_dir)
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with paths["ads"].open("w", encoding="utf-8") as f:
         for k in range(0, len(result.ads), 4096):
             f.write("".join([dumps(a.to_dict()) + "\n" for a in result.ads[k : k + 4096]]))

@@ -24,7 +24,6 @@ validates and clusters); results do not depend on it.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import time
 from array import array
@@ -41,6 +40,7 @@ import numpy.typing as npt
 from .analyse import analyse_ad
 from .cluster import ClusterParams, IdentifierLinks, cluster_signed
 from .indicators import AD_INDICATORS
+from .jsonio import dumps
 from .minhash import WordHasher, signatures
 from .models import Ad, AnalysedAd, Indicator, Operation, Place, Rejected
 from .operations import build_operation
@@ -51,7 +51,7 @@ __all__ = ["StreamResult", "scan_to_dir"]
 
 Progress = Callable[[int], None]
 _CHUNK = 8192
-_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_DUMPS = dumps  # (orjson, with json's exact text)
 _NULL_TAIL = "null}"
 _SPILLS = (".ads.spill", ".text.spill")
 
