@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -25,9 +24,8 @@ from beacon.core.identifiers import identifier_ids
 from beacon.core.models import County, TaskForce, User
 from beacon.core.selectors import task_forces_covering
 
-from . import passphrases
+from . import passphrases, triage
 from . import photos as tip_photos
-from . import triage
 from .access import visible_tips
 from .extract import Candidate, identifiers_in_tip
 from .models import Placement, Situation, Status, Tip, TipIdentifier, TipMessage, TipPhoto, TipRoute
