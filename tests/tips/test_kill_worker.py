@@ -11,6 +11,7 @@ never twice.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -60,7 +61,8 @@ def _post(port: int, i: int) -> tuple[int, str]:
             return response.status, json.loads(response.read())["receipt_code"]
     except urllib.error.HTTPError as error:
         return error.code, ""
-    except (OSError, ValueError):  # the worker died with the request in hand: no answer
+    except (OSError, ValueError, http.client.HTTPException):  # the worker died with the request in hand:
+        # no answer, or an answer cut short (IncompleteRead) that never gave the reporter a receipt
         return 0, ""
 
 
