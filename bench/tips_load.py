@@ -105,6 +105,7 @@ async def _run_http(url: str, rate: float, duration: float, workers: int,
     jobs: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
     latencies: list[float] = []
     codes: list[str] = []
+    acked: dict[str, float] = {}
     statuses: dict[int, int] = {}
 
     async def connection() -> None:
@@ -130,6 +131,7 @@ async def _run_http(url: str, rate: float, duration: float, workers: int,
             if status == 201:
                 latencies.append(elapsed)
                 codes.append(json.loads(data)["receipt_code"])
+                acked[codes[-1]] = time.time()
         if writer is not None:
             writer.close()
 
@@ -148,7 +150,11 @@ async def _run_http(url: str, rate: float, duration: float, workers: int,
         jobs.put_nowait(None)
     await asyncio.gather(*tasks)
     wall = time.perf_counter() - start
+    ACKED.update(acked)
     return latencies, codes, statuses, wall, (time.process_time() - cpu) / max(total, 1)
+
+
+ACKED: dict[str, float] = {}  # receipt code -> wall-clock time of its 201
 
 
 def run_http(url: str, rate: float, duration: float, workers: int,
@@ -156,6 +162,72 @@ def run_http(url: str, rate: float, duration: float, workers: int,
     """Latencies and receipt codes of the acknowledged tips, answers by status, wall seconds
     and the generator's own CPU seconds per request."""
     return asyncio.run(_run_http(url, rate, duration, workers, seed))
+
+
+# --- Server CPU ---------------------------------------------------------------------------
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: int) -> tuple[int, float, float] | None:
+    """(parent pid, own CPU seconds, CPU seconds of reaped children) from /proc/<pid>/stat."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = raw[raw.rindex(")") + 2:].split()  # after "pid (comm) "
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return int(fields[1]), (utime + stime) / _TICK, (cutime + cstime) / _TICK
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of ``root`` and every process below it (gunicorn master, workers, task worker),
+    plus what their exited children used (a worker killed and reaped still counts)."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (st := _stat(int(entry.name))) is not None:
+            stats[int(entry.name)] = st
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += stats[pid][1] + stats[pid][2]
+            todo.extend(children.get(pid, []))
+    return total
+
+
+def postgres_cpu() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to this database (not this script's own)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in cur.fetchall()]
+    return {pid: st[1] for pid in pids if (st := _stat(pid)) is not None}
+
+
+def p1_delays(codes: list[str]) -> list[float]:
+    """Seconds from each acknowledged P1 tip's 201 to the end of its ``notify_supervisors`` task
+    (database task backend; with the immediate backend the task ran before the 201)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from beacon.tips.models import Tip
+
+    ids: dict[int, str] = {}
+    for i in range(0, len(codes), 500):
+        ids.update(Tip.objects.filter(receipt_code__in=codes[i:i + 500], priority=1, is_spam=False)
+                   .values_list("pk", "receipt_code"))
+    done = {}
+    for args, finished in DBTaskResult.objects.filter(task_path__endswith="notify_supervisors",
+                                                       finished_at__isnull=False).values_list("args_kwargs", "finished_at"):
+        tip_id = (args.get("args") or [None])[0]
+        if tip_id in ids:
+            done[tip_id] = finished.timestamp()
+    return [done[t] - ACKED[c] if t in done else float("inf") for t, c in ids.items() if c in ACKED]
 
 
 def django_setup() -> None:
@@ -177,10 +249,12 @@ def verify(codes: list[str]) -> int:
 
 
 def run_in_process(n: int) -> list[float]:
+    """Wall seconds of each ``tip_submit``; the process CPU per call is left in ``IN_PROCESS_CPU``."""
     from beacon.tips.services import TipInput, tip_submit
 
     rng = random.Random(1)
     latencies = []
+    cpu = time.process_time()
     for i in range(n):
         b = tip_body(i, rng)
         data = TipInput(narrative=str(b["narrative"]), county_fips=str(b.get("county", "")),
@@ -189,7 +263,11 @@ def run_in_process(n: int) -> list[float]:
         t0 = time.perf_counter()
         tip_submit(data=data)
         latencies.append(time.perf_counter() - t0)
+    IN_PROCESS_CPU.append((time.process_time() - cpu) / max(n, 1))
     return latencies
+
+
+IN_PROCESS_CPU: list[float] = []
 
 
 def _ms(seconds: float) -> str:
@@ -207,6 +285,10 @@ def main() -> None:
                         help="tips sent first (at a quarter of --rate) and left out of the figures; "
                              "they are still checked in the database")
     parser.add_argument("--no-verify", action="store_true", help="do not open the database afterwards")
+    parser.add_argument("--server-pid", type=int, help="pid of the server (e.g. the `beacon serve` process): its "
+                        "process tree's CPU and the database's backends' CPU are divided by the acknowledged tips")
+    parser.add_argument("--p1-wait", type=float, default=3.0, metavar="S",
+                        help="seconds to wait after the run for the P1 notifications before measuring their delay")
     parser.add_argument("--target-rate", type=float, default=200.0, help="tips/s the run must sustain to pass")
     parser.add_argument("--target-p99-ms", type=float, default=100.0, help="p99 latency the run must stay under")
     args = parser.parse_args()
@@ -217,7 +299,8 @@ def main() -> None:
         lat = run_in_process(args.in_process)
         print(f"in-process tip_submit on {connection.vendor}: n={len(lat)} "
               f"p50={_ms(percentile(lat, 50))} p99={_ms(percentile(lat, 99))} "
-              f"max={_ms(max(lat))} ({len(lat) / sum(lat):.0f} tips/s on one thread)")
+              f"max={_ms(max(lat))} ({len(lat) / sum(lat):.0f} tips/s on one thread), "
+              f"{_ms(IN_PROCESS_CPU[-1])} of this process's CPU per tip (PostgreSQL's not counted)")
         return
     warm_codes: list[str] = []
     if args.warmup:  # first requests open connections, load the county lists, fill the workers' caches
@@ -226,8 +309,14 @@ def main() -> None:
                                                       seed=2)
         print(f"warm-up: {args.warmup} tips at {warm_rate:.0f}/s, answers {dict(sorted(warm_statuses.items()))}")
     load_before = os.getloadavg()
+    app0 = tree_cpu(args.server_pid) if args.server_pid else 0.0
+    pg0 = postgres_cpu() if args.server_pid else {}
     latencies, codes, statuses, wall, client_cpu = run_http(args.url, args.rate, args.duration, args.workers)
     load_after = os.getloadavg()
+    if args.server_pid:
+        time.sleep(args.p1_wait)  # background work of the run (P1 notifications) is part of its cost
+        app_cpu = tree_cpu(args.server_pid) - app0
+        pg_cpu = sum(cpu - pg0.get(pid, 0.0) for pid, cpu in postgres_cpu().items())
     acknowledged = len(codes)
     sustained = acknowledged / wall
     missing = None if args.no_verify else verify(codes + warm_codes)
@@ -250,6 +339,16 @@ def main() -> None:
                  f"{connection.vendor}: {acknowledged + len(warm_codes) - missing} of "
                  f"{acknowledged + len(warm_codes)} acknowledged tips found (incl. {len(warm_codes)} warm-up), "
                  f"{missing} lost"))
+    if args.server_pid and codes:
+        per = 1000 / len(codes)
+        rows.append(("server CPU", f"{(app_cpu + pg_cpu) * per:.2f} ms per acknowledged tip: app {app_cpu * per:.2f} ms "
+                                   f"(process tree of pid {args.server_pid}), PostgreSQL {pg_cpu * per:.2f} ms "
+                                   f"(this database's backends)"))
+        delays = p1_delays(codes) if not args.no_verify else []
+        if delays:
+            late = sum(d > 2 for d in delays)
+            rows.append(("P1 notify", f"{len(delays)} P1 tips: 201 -> supervisors' notification done p50 "
+                                      f"{_ms(percentile(delays, 50))}, max {_ms(max(delays))}; {late} over 2 s"))
     rows.append(("generator", f"{client_cpu * 1000:.2f} ms of this script's CPU per request"))
     rows.append(("machine", f"{os.cpu_count()} CPUs, load average {load_before[0]:.2f} before, "
                             f"{load_after[0]:.2f} after (1 min)"))

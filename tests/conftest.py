@@ -43,20 +43,6 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
-# Tip passphrases are hashed at Django's default 1,000,000 PBKDF2 rounds in every deployment
-# (settings.BEACON_PASSPHRASE_ITERATIONS, not configurable); the suite hashes with far fewer
-# so that it stays fast.  tests/tips/test_passphrase.py checks the production value.
-TEST_PASSPHRASE_ITERATIONS = 1_000
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _cheap_passphrase_hashing() -> Iterator[None]:
-    saved = settings.BEACON_PASSPHRASE_ITERATIONS
-    settings.BEACON_PASSPHRASE_ITERATIONS = TEST_PASSPHRASE_ITERATIONS
-    yield
-    settings.BEACON_PASSPHRASE_ITERATIONS = saved
-
-
 @pytest.fixture(autouse=True)
 def _fresh_rate_window_keys() -> Iterator[None]:
     # Rate-limit window keys are cached in process memory; the test database is rolled back.

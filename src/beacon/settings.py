@@ -14,7 +14,6 @@ from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -211,9 +210,6 @@ PASSWORD_HASHERS = (
     if TESTING
     else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 )
-# Tip follow-up passphrases: PBKDF2-SHA256 at Django's current default rounds (1,000,000 in
-# Django 5.2).  Deliberately not read from the environment: only the test suite lowers it.
-BEACON_PASSPHRASE_ITERATIONS = PBKDF2PasswordHasher.iterations
 AXES_FAILURE_LIMIT = int(os.environ.get("BEACON_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,75 +1,88 @@
-"""Tip passphrases are hashed at Django's current default PBKDF2 rounds (issue #11); old hashes
-that name fewer rounds still verify and are re-hashed on the next successful follow-up."""
+"""Tip passphrases are server-made look-up secrets of 120 bits (NIST SP 800-63B §5.1.2.1), stored
+as HMAC-SHA256 under a key derived from BEACON_INDEX_KEY with its key id; PBKDF2 hashes of older
+tips and hashes under an older key still verify and are re-hashed on the next successful follow-up."""
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 
-import beacon.settings as production_settings
-from beacon.tips import services
+from beacon.core import crypto
+from beacon.tips import passphrases, services
 from beacon.tips.models import Tip
 
-from ..conftest import TEST_PASSPHRASE_ITERATIONS
+NARRATIVE = "Two girls are kept in a motel room on the highway and cannot leave."
 
 
-def _rounds(encoded: str) -> int:
-    return int(encoded.split("$")[1])
+def _submit() -> services.Submitted:
+    return services.tip_submit(data=services.TipInput(narrative=NARRATIVE, county_fips="29095"))
 
 
-def test_every_deployment_hashes_at_djangos_default_rounds() -> None:
-    # The settings module's own value (the suite lowers it at run time only); not from the environment.
-    assert production_settings.BEACON_PASSPHRASE_ITERATIONS == PBKDF2PasswordHasher.iterations
-    assert PBKDF2PasswordHasher.iterations >= 1_000_000
-    source = open(production_settings.__file__).read()
-    assert "BEACON_PASSPHRASE_ITERATIONS = PBKDF2PasswordHasher.iterations\n" in source
+def test_a_passphrase_has_at_least_112_bits_of_entropy() -> None:
+    phrase = services.new_passphrase()
+    assert re.fullmatch(r"[23456789A-HJ-NP-Z]{4}(-[23456789A-HJ-NP-Z]{4}){5}", phrase), phrase
+    bits = services.PASSPHRASE_GROUPS * 4 * math.log2(len(services.RECEIPT_ALPHABET))
+    assert bits >= 112 and bits == 120
 
 
-def test_new_tips_use_the_configured_rounds(mo: Any, settings: Any) -> None:
-    assert settings.BEACON_PASSPHRASE_ITERATIONS == TEST_PASSPHRASE_ITERATIONS  # the suite's override
-    settings.BEACON_PASSPHRASE_ITERATIONS = 4_321
-    submitted = services.tip_submit(data=services.TipInput(
-        narrative="Two girls are kept in a motel room on the highway and cannot leave.", county_fips="29095"))
+def test_new_tips_store_a_keyed_hash_with_the_key_id(mo: Any) -> None:
+    submitted = _submit()
     encoded = Tip.objects.get(pk=submitted.tip.pk).passphrase_hash
-    assert encoded.startswith("pbkdf2_sha256$4321$") and services.passphrase_matches(submitted.passphrase, encoded)
+    kid = crypto.purpose_keys(passphrases.PURPOSE)[0][0]
+    assert re.fullmatch(rf"hmac-sha256\${kid}\$[0-9a-f]{{64}}", encoded), encoded
+    assert submitted.passphrase not in encoded
+    assert services.passphrase_matches(submitted.passphrase, encoded)
+    assert not services.passphrase_matches(submitted.passphrase[:-1] + "X", encoded)
+    # The key is the purpose's own: not the blind index of the same text under the index key.
+    assert encoded.rsplit("$", 1)[1] != crypto.blind_index(submitted.passphrase, purpose=passphrases.PURPOSE)
 
 
-def test_old_hashes_verify_and_are_upgraded_on_follow_up(mo: Any, settings: Any) -> None:
-    submitted = services.tip_submit(data=services.TipInput(
-        narrative="A man keeps three women in an apartment and takes their pay.", county_fips="29510"))
+def test_garbage_and_unknown_key_ids_never_match(mo: Any) -> None:
+    encoded = passphrases.make("ABCD-EFGH")
+    _, kid, digest = encoded.split("$")
+    assert not passphrases.matches("ABCD-EFGH", f"hmac-sha256$00000000${digest}")
+    assert not passphrases.matches("ABCD-EFGH", "")
+    assert not passphrases.matches("ABCD-EFGH", "!")
+    assert not passphrases.matches("ABCD-EFGH", f"md5${kid}${digest}")
+
+
+def test_pbkdf2_hashes_verify_and_are_upgraded_on_follow_up(mo: Any) -> None:
+    submitted = _submit()
     tip = submitted.tip
-    old = make_password(submitted.passphrase, hasher=_Legacy())  # as stored before issue #11
+    old = make_password(submitted.passphrase, hasher=_Legacy())  # as stored before the keyed hash
     Tip.objects.filter(pk=tip.pk).update(passphrase_hash=old)
-    settings.BEACON_PASSPHRASE_ITERATIONS = 2_000
     # A wrong passphrase changes nothing.
     try:
         services.tip_for_followup(receipt_code=submitted.receipt_code, passphrase="WRONG-WRONG-WRONG")
     except services.FollowupRefused:
         pass
     assert Tip.objects.get(pk=tip.pk).passphrase_hash == old
-    # The right one opens the tip and re-hashes it at today's rounds.
+    # The right one opens the tip and replaces the PBKDF2 hash by the keyed hash.
     assert services.tip_for_followup(receipt_code=submitted.receipt_code, passphrase=submitted.passphrase).pk == tip.pk
     upgraded = Tip.objects.get(pk=tip.pk).passphrase_hash
-    assert _rounds(old) == 1_000 and _rounds(upgraded) == 2_000
+    assert upgraded.startswith("hmac-sha256$") and passphrases.is_current(upgraded)
     assert services.passphrase_matches(submitted.passphrase, upgraded)
     # Once current, a follow-up does not hash again.
     services.tip_for_followup(receipt_code=submitted.receipt_code, passphrase=submitted.passphrase.lower())
     assert Tip.objects.get(pk=tip.pk).passphrase_hash == upgraded
 
 
+def test_a_rotated_index_key_keeps_old_hashes_verifying_and_upgrades_them(mo: Any, settings: Any) -> None:
+    submitted = _submit()
+    before = Tip.objects.get(pk=submitted.tip.pk).passphrase_hash
+    settings.BEACON_INDEX_KEYS = ["a-brand-new-index-key-for-this-test", *settings.BEACON_INDEX_KEYS]
+    assert not passphrases.is_current(before)
+    assert services.tip_for_followup(receipt_code=submitted.receipt_code, passphrase=submitted.passphrase)
+    after = Tip.objects.get(pk=submitted.tip.pk).passphrase_hash
+    assert after != before and passphrases.is_current(after)
+    # Without the old key, the old hash no longer verifies (the key id names a key that is gone).
+    settings.BEACON_INDEX_KEYS = settings.BEACON_INDEX_KEYS[:1]
+    assert not passphrases.matches(submitted.passphrase, before)
+    assert passphrases.matches(submitted.passphrase, after)
+
+
 class _Legacy(PBKDF2PasswordHasher):
     iterations = 1_000
-
-
-def test_a_server_process_hashes_at_djangos_default(tmp_path: Any) -> None:
-    """Outside the test suite (a fresh process, as a server starts) nothing lowers the rounds."""
-    from ..core.test_ratelimit import _settings_in_a_fresh_process
-
-    code = ("from django.contrib.auth.hashers import PBKDF2PasswordHasher as H; "
-            "from beacon.tips.services import PassphraseHasher; "
-            "print(settings.BEACON_PASSPHRASE_ITERATIONS, PassphraseHasher().iterations, H.iterations)")
-    result = _settings_in_a_fresh_process(tmp_path, code, BEACON_PASSPHRASE_ITERATIONS="1")
-    assert result.returncode == 0, result.stderr
-    configured, used, django_default = result.stdout.split()
-    assert configured == used == django_default == str(PBKDF2PasswordHasher.iterations)

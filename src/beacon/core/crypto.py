@@ -171,3 +171,27 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
         if names:
             found.append((model, names))
     return found
+
+
+@lru_cache(maxsize=8)
+def _purpose_keys(keys: tuple[str, ...], purpose: str) -> tuple[tuple[str, bytes], ...]:
+    derived = []
+    for k in keys:
+        key = hashlib.sha256(f"beacon-{purpose}:{k}".encode()).digest()
+        # The key id names the key in stored values (so rotation can keep verifying old ones)
+        # without revealing it: a hash of the derived key under another label.
+        kid = hashlib.sha256(b"beacon-key-id:" + key).hexdigest()[:8]
+        derived.append((kid, key))
+    return tuple(derived)
+
+
+def purpose_keys(purpose: str) -> tuple[tuple[str, bytes], ...]:
+    """``(key id, HMAC key)`` for ``purpose`` from every ``BEACON_INDEX_KEY``, newest first.
+
+    Each purpose gets keys of its own (SHA-256 of the purpose and the configured key), so a value
+    keyed for one purpose (a tip passphrase, ``tips.passphrases``) says nothing under another (a
+    blind index).  The key id is 8 hex digits stored beside the value."""
+    keys = tuple(settings.BEACON_INDEX_KEYS)
+    if not keys:
+        raise ValueError("BEACON_INDEX_KEY is empty: keyed hashes need at least one key.")
+    return _purpose_keys(keys, purpose)

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -26,8 +24,8 @@ from beacon.core.identifiers import identifier_ids
 from beacon.core.models import County, TaskForce, User
 from beacon.core.selectors import task_forces_covering
 
+from . import passphrases, triage
 from . import photos as tip_photos
-from . import triage
 from .access import visible_tips
 from .extract import Candidate, identifiers_in_tip
 from .models import Placement, Situation, Status, Tip, TipIdentifier, TipMessage, TipPhoto, TipRoute
@@ -38,32 +36,18 @@ MESSAGE_MAX = 5_000
 REPORTER_MESSAGES_PER_DAY = 20
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 RECEIPT_LENGTH = 10
-PASSPHRASE_GROUPS = 4  # four groups of four: 80 random bits
+PASSPHRASE_GROUPS = 6  # six groups of four symbols of 32: 120 random bits (NIST SP 800-63B look-up secret)
 FOLLOWUP_MAX_FAILURES = 5
 FOLLOWUP_LOCK = timedelta(minutes=30)
 
 
-class PassphraseHasher(PBKDF2PasswordHasher):
-    """Django's PBKDF2-SHA256 hasher at ``settings.BEACON_PASSPHRASE_ITERATIONS`` rounds.
-
-    That setting is Django's own default (``PBKDF2PasswordHasher.iterations``, 1,000,000 in
-    Django 5.2), not read from the environment; only the test suite lowers it.  The encoded hash
-    names its rounds (``pbkdf2_sha256$<rounds>$salt$hash``), so hashes made with fewer rounds
-    (1,000 before issue #11) still verify, and are re-hashed at the current count on the
-    reporter's next successful follow-up.  Cost: one hash per submission and per follow-up check
-    (see docs/security.md, "Anonymity guarantees", and ``bench/passphrase_hash.py``)."""
-
-    @property
-    def iterations(self) -> int:  # type: ignore[override]
-        return int(settings.BEACON_PASSPHRASE_ITERATIONS)
-
-
 def passphrase_matches(passphrase: str, encoded: str) -> bool:
-    return PassphraseHasher().verify(passphrase, encoded)
+    return passphrases.matches(passphrase, encoded)
 
 
 def passphrase_hash(passphrase: str) -> str:
-    return make_password(passphrase, hasher=PassphraseHasher())
+    """HMAC-SHA256 under a server key (``tips.passphrases``: a look-up secret, NIST SP 800-63B)."""
+    return passphrases.make(passphrase)
 
 
 # --- Public submission ----------------------------------------------------------------------
@@ -278,17 +262,6 @@ class FollowupRefused(Exception):
         self.reason = reason  # "wrong" | "locked"
 
 
-_DUMMY_HASHES: dict[int, str] = {}
-
-
-def _dummy_hash() -> str:
-    """A hash at the current round count, made once, to verify against when a code is unknown."""
-    rounds = int(settings.BEACON_PASSPHRASE_ITERATIONS)
-    if rounds not in _DUMMY_HASHES:
-        _DUMMY_HASHES[rounds] = passphrase_hash("not-a-real-passphrase")
-    return _DUMMY_HASHES[rounds]
-
-
 def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
     """The reporter's tip when code and passphrase match; counts wrong passphrases per receipt.
 
@@ -297,7 +270,7 @@ def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
     code = normalise_code(receipt_code)
     tip = Tip.objects.filter(receipt_code=code).first() if len(code) == RECEIPT_LENGTH else None
     if tip is None:
-        passphrase_matches(passphrase or "", _dummy_hash())  # same work whether or not the code exists
+        passphrase_matches(passphrase or "", "")  # the same keyed hash whether or not the code exists
         raise FollowupRefused("wrong")
     now = timezone.now()
     if tip.followup_locked_until and tip.followup_locked_until > now:
@@ -314,7 +287,7 @@ def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
         raise FollowupRefused("locked" if locked else "wrong")
     if tip.failed_followups or tip.followup_locked_until:
         Tip.objects.filter(pk=tip.pk).update(failed_followups=0, followup_locked_until=None)
-    if PassphraseHasher().must_update(tip.passphrase_hash):  # fewer rounds than today's: re-hash, once
+    if not passphrases.is_current(tip.passphrase_hash):  # PBKDF2 or an older key: re-hash, once
         tip.passphrase_hash = passphrase_hash(given)
         Tip.objects.filter(pk=tip.pk).update(passphrase_hash=tip.passphrase_hash)
     audit.record(actor=None, action=audit.Action.READ, object_type="tip", object_id=tip.pk,
