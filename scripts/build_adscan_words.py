@@ -16,8 +16,9 @@ any Python that has it.)  Writes
   Webster's 2nd International (``web2``, public domain, as shipped in the PyPI
   package ``english-words`` 2.0.2) and frequent enough to be in ``small_en``
   (``honey``, ``angel``, ``joy``, ``may``);
-* ``common_words.txt``: the English words of ``small_en`` with Zipf >= 3.3
-  (about 20,000 words), one a line, used to tell words from names and places.
+* ``common_words.txt``: the ordinary English words (lower case in web2)
+  with Zipf >= 3.3 in ``small_en`` (about 13,000 words; proper nouns such as
+  "wichita" are left out), one a line, used to tell words from place names.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def main() -> None:
         z = zipf.get(name, 0)
         lines.append(f"{name},{sex},{rank},{z},{int(name in web2 and z > 0)}")
     (OUT / "first_names.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    words = sorted(w for w, z in zipf.items() if z >= 3.3 and w.isalpha() and w.isascii())
+    words = sorted(w for w, z in zipf.items() if z >= 3.3 and w.isalpha() and w.isascii() and w in web2)
     (OUT / "common_words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
     print(f"{len(lines) - 1} first names, {len(words)} common words -> {OUT}")
 
