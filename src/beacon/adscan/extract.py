@@ -61,8 +61,11 @@ _NUMBER_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|d
 _PIECES_RE = re.compile(rf"(?:\d|{_NUMBER_WORDS}|[oli])+")
 _PIECE_RE = re.compile(rf"\d|{_NUMBER_WORDS}|[oli]")
 # upper-case letters that stand for digits, only inside a token that has a digit ("8I6-SS5-OIOI")
-_SBE = str.maketrans({"S": "5", "B": "8", "E": "3"})
-_SBE_CHARS = frozenset("SBE")
+_SBE = str.maketrans({"S": "5", "B": "8", "E": "3", "Z": "2"})
+_SBE_CHARS = frozenset("SBEZ")
+_CAPS_LOOKALIKE_RE = re.compile(r"[SBEZOIl]+")
+# words written between digit groups instead of punctuation ("314 dot 555 dot 0101")
+_SEP_WORDS = frozenset({"dot", "dash", "punto", "guion"})
 _DIGIT_EDGE_RE = re.compile(r"^\d+|\d+$")
 _BREAKERS = frozenset("/$%:=@#&\n")
 _MAX_GAP = 8
@@ -196,7 +199,8 @@ def _digit_group(tok: str, s: int, e: int) -> _Group | None:
     if w is not None:
         return _Group(s, e, w, True)
     has_digit = not tok.isalpha()
-    if has_digit and not _SBE_CHARS.isdisjoint(tok):
+    if not _SBE_CHARS.isdisjoint(tok) and (has_digit or (len(tok) >= 3 and _CAPS_LOOKALIKE_RE.fullmatch(tok))):
+        # "2E4", "S678"; an all-letter token only in capitals made of look-alikes ("SlS", "ESS")
         g = _digit_group(tok.translate(_SBE), s, e)
         if g is not None and len(g.digits) == len(tok):
             return g._replace(fancy=True)
@@ -265,12 +269,17 @@ def _runs(
         gap_fancy = False
         if cur:
             gap = text[pend:gs]
-            if idx != prev + 1 or len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
+            spelled = idx != prev + 1 and all(tokens[j][0].lower() in _SEP_WORDS for j in range(prev + 1, idx))
+            if spelled and len(gap) <= 3 * _MAX_GAP:
+                gap = "."  # "dot" stands for a dot
+                gap_fancy = True
+            if (idx != prev + 1 and not spelled) or len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
                 if ndig >= 10:
                     runs.append(list(map(_MAKE_GROUP, cur)))
                 cur = []
                 ndig = 0
-            elif not _PLAIN_GAP_CHARS.issuperset(gap):
+                gap_fancy = False
+            elif not gap_fancy and not _PLAIN_GAP_CHARS.issuperset(gap):
                 gap_fancy = True
         cur.append((gs, ge, digits, fancy, gap_fancy, idx))
         ndig += len(digits)
