@@ -766,8 +766,10 @@ _PLAIN_NAMES = FIRST_NAMES - NAME_WORDS  # names that are no ordinary word
 _AD_WORDS = frozenset(
     """latina latino linda bella chica mami mamacita chula nena reina amor morena dulce bonita hermosa
     princess asia india china america paris april june august carolina virginia georgia dakota
-    tennessee memphis houston dallas austin denver phoenix sky skye""".split()
+    tennessee memphis houston dallas austin denver phoenix sky skye esta este chiquita mas todo dia noche
+    sol luz mar cielo""".split()
 )
+_PLACE_WORDS = frozenset(w.lower() for p in PLACES if " " in p.name for w in p.name.replace(".", " ").split())
 _UNCUED_NAMES = _PLAIN_NAMES - _AD_WORDS - frozenset(
     p.name.lower() for p in PLACES if " " not in p.name and (p.state != "MO" or _POP.get((p.name, p.state), 0) >= 2000)
 )
@@ -813,7 +815,7 @@ def names_from_tokens(
             strong = m.group("strong") is not None
             if low in _PLAIN_NAMES or (strong and low in FIRST_NAMES):
                 found[j] = low.capitalize()
-            elif tok[0].isupper() and tok[1:].islower() and (strong or m.group(0)[0] in "IiMmTt"):
+            elif tok[0].isupper() and tok[1:].islower() and low not in _AD_WORDS:
                 found[j] = tok  # "I'm Candy", "ask for Mimi": any capitalised word
     for j in compress(count(), map(_UNCUED_NAMES.__contains__, lows)):
         if j in found:
@@ -826,6 +828,11 @@ def names_from_tokens(
             k = j - 1
             if k >= 0 and k not in found and lows[k] in FIRST_NAMES and lows[k] not in _NAME_STOP_LOW:
                 found[k] = lows[k].capitalize()
+    if found and not _PLACE_WORDS.isdisjoint(lows[j] for j in found):
+        # "Louis" in "St. Louis", "Charles" in "St. Charles": part of a place name
+        for pm in find_places(text, tokens, lows):
+            for j in [j for j in found if pm.span[0] <= tokens[j][1] < pm.span[1]]:
+                del found[j]
     out: list[str] = []
     for j in sorted(found):
         if found[j] not in out:

@@ -229,8 +229,16 @@ _ELSEWHERE = frozenset(
     charleston savannah normandy windsor wellington essex warsaw kingston verona salem canton lancaster
     manchester concord troy jackson franklin""".split()
 )
-# multi-word names made of ordinary words that are still distinctive
-_DISTINCT_RE = re.compile(r"^(?:st\.? |saint |fort |lake |north |east |west |south )|(?: city| heights| springs| groves)$", re.I)
+# multi-word names that are everyday phrases (other multi-word names, "Grain
+# Valley", "Blue Springs", are distinctive enough on their own)
+_PHRASE_NAMES = frozenset(
+    """country club|town and country|black jack|fair play|twin oaks|high hill|rock hill|green park|cool valley|
+    airport drive|summer set|indian point|golden city|big spring|big lake|mill spring|white oak|new market|
+    new haven|new london|mountain view|garden city|pleasant valley|pleasant hill|west line|river bend|
+    prairie home|grand pass|peaceful village|unity village|country life acres|doe run|lake viking|
+    shell knob|indian lake|country club hills|village of four seasons|oak grove|green city|queen city|
+    king city|forest city|union star|lock springs|grand falls plaza|chain of rocks""".replace("\n", "").split("|")
+)
 
 STATE_NAMES: dict[str, str] = {
     "missouri": "MO", "mo": "MO", "kansas": "KS", "ks": "KS", "oklahoma": "OK",
@@ -289,7 +297,7 @@ def _context_needed(name: str, state: str) -> int:
     ordinary = all(w in COMMON_WORDS or w in FIRST_NAMES for w in words)
     if not ordinary:
         return 0
-    if len(words) > 1 and _DISTINCT_RE.search(low):
+    if len(words) > 1 and " ".join(words) not in _PHRASE_NAMES:
         return 0
     if name in {"Springfield", "Columbia"}:
         return 0  # written with a capital (cased): the cities ads mean
@@ -324,7 +332,9 @@ for _name, _place in _ALIASES:
     if _name.lower() in _seen_phrases:
         continue
     _seen_phrases.add(_name.lower())
-    _cased = _name in _CASED or _NEED[(_place.name, _place.state)] > 0 and _name == _place.name
+    # names that need context get it from resolve_place (in any case:
+    # "in liberty"); the others that are words need a capital
+    _cased = _name in _CASED and not (_NEED[(_place.name, _place.state)] > 0 and _name == _place.name)
     _LEX.add(_name, _place, cased=_cased)
     if re.match(r"(?i)^st\.? ", _name):
         _LEX.add("Saint " + _name.split(" ", 1)[1], _place, cased=_name in _CASED)
