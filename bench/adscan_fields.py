@@ -38,6 +38,7 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 from bench.adscan_eval import GENERATORS, draw_settings, pair_counts  # noqa: E402
+
 from beacon.adscan import extract_names, extract_phones, find_places  # noqa: E402
 from beacon.adscan.images import canonical_images  # noqa: E402
 
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     for gname, gen in GENERATORS.items():
         rows = []
-        for k, params in enumerate(draw_settings(gname, args.settings, args.seed, args.n, args.n)):
+        for params in draw_settings(gname, args.settings, args.seed, args.n, args.n):
             g = gen(int(params["seed"]), params)
             rows.append(score_corpus(g.records, g.fields, g.photos))
         cells = []
