@@ -176,7 +176,8 @@ FIRST_NAMES = """ashley brittany crystal destiny ebony faith gina heather jasmin
 paris queenie rihanna sierra tiffany unique valerie whitney xena yasmin zara amber bianca chanel
 dominique esperanza fernanda gabriela isabella juanita karina lucia marisol natalia paloma rosario
 selena valentina yesenia cinnamon sugar honey mocha caramel kitty bunny angel precious diamond""".split()
-FOOTER_PHONES = {FOOTERS[0]: ["8883737888"], FOOTERS[1]: ["8008435678"], FOOTERS[2]: ["8883737888"]}
+# the footers' numbers as written (case quirks and word swaps elsewhere in a footer leave them alone)
+FOOTER_PHONES = {"1-888-373-7888": ["8883737888"], "1-800-843-5678": ["8008435678"], "1 (888) 373-7888": ["8883737888"]}
 SITES = ["skipthe.example", "listcrawl.example", "eros.example", "bedpage.example", "megapersonals.example",
          "adultsearch.example", "5escorts.example"]  # fmt: skip
 AGGREGATORS = ["escortaggregator.example", "adreposter.example", "cityxguide-mirror.example"]

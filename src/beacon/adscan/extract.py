@@ -735,7 +735,7 @@ _NAME_STOP_LOW = frozenset(w.lower() for w in _NAME_STOP)
 # after them ("ask for honey"), and after the weak ones ("its", "i'm") only
 # names that are no ordinary word do ("its yesenia", not "its may")
 _CUE_RE = re.compile(
-    r"(?P<strong>my\s+name\s+is|name'?s|ask\s+(?:for|4)|call\s+me|me\s+llamo|mi\s+nombre\s+es|pregunta\s+por|"
+    r"(?P<strong>my\s+name\s+is|name'?s|ask\s+(?:for|4)|call\s+me|call|text|me\s+llamo|mi\s+nombre\s+es|pregunta\s+por|"
     r"pregunten\s+por|soy)"
     r"|(?P<weak>i'?m|i\s+am|it'?s|this\s+is|xoxo|xo|love|kisses|besos)",
     re.IGNORECASE,
@@ -776,7 +776,7 @@ _UNCUED_NAMES = _PLAIN_NAMES - _AD_WORDS - frozenset(
 
 
 _NAME_WORDS = frozenset(
-    {"i", "im", "my", "name", "names", "ask", "call", "it", "its", "this", "me", "mi", "pregunta", "pregunten", "soy",
+    {"i", "im", "my", "name", "names", "ask", "call", "text", "it", "its", "this", "me", "mi", "pregunta", "pregunten", "soy",
      "xoxo", "xo", "love", "kisses", "besos"}
 )  # fmt: skip
 

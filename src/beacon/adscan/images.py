@@ -158,13 +158,13 @@ def _components(n: int, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> n
     from scipy.sparse.csgraph import connected_components
 
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
-    _count, comp = connected_components(graph, directed=False)
-    # the smallest member of each component (components are numbered in
-    # order of their smallest member, so the first occurrence is it)
-    first = np.zeros(_count, dtype=np.int64)
-    seen, idx = np.unique(comp, return_index=True)
+    ncomp, comp = connected_components(graph, directed=False)
+    # the smallest member of each component (its first occurrence)
+    first: npt.NDArray[np.int64] = np.zeros(int(ncomp), dtype=np.int64)
+    seen, idx = np.unique(np.asarray(comp), return_index=True)
     first[seen] = idx
-    return first[comp]
+    out: npt.NDArray[np.int64] = first[np.asarray(comp)]
+    return out
 
 
 def canonical_hashes(values: Iterable[int], k: int = DEFAULT_K) -> dict[int, int]:
