@@ -767,9 +767,9 @@ _AD_WORDS = frozenset(
     """latina latino linda bella chica mami mamacita chula nena reina amor morena dulce bonita hermosa
     princess asia india china america paris april june august carolina virginia georgia dakota
     tennessee memphis houston dallas austin denver phoenix sky skye esta este chiquita mas todo dia noche
-    sol luz mar cielo""".split()
+    sol luz mar cielo una uno zona para por con sin muy las los del nueva nuevo toda hola mee""".split()
 )
-_PLACE_WORDS = frozenset(w.lower() for p in PLACES if " " in p.name for w in p.name.replace(".", " ").split())
+_PLACE_WORDS = frozenset(w.lower() for p in PLACES for w in re.findall(r"[^\W_]+", p.name))
 _UNCUED_NAMES = _PLAIN_NAMES - _AD_WORDS - frozenset(
     p.name.lower() for p in PLACES if " " not in p.name and (p.state != "MO" or _POP.get((p.name, p.state), 0) >= 2000)
 )
@@ -829,7 +829,7 @@ def names_from_tokens(
             if k >= 0 and k not in found and lows[k] in FIRST_NAMES and lows[k] not in _NAME_STOP_LOW:
                 found[k] = lows[k].capitalize()
     if found and not _PLACE_WORDS.isdisjoint(lows[j] for j in found):
-        # "Louis" in "St. Louis", "Charles" in "St. Charles": part of a place name
+        # "Louis" in "St. Louis", "Fallon" in "O'Fallon", "Weston": part of a place name
         for pm in find_places(text, tokens, lows):
             for j in [j for j in found if pm.span[0] <= tokens[j][1] < pm.span[1]]:
                 del found[j]
