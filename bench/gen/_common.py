@@ -85,19 +85,21 @@ def new_phone(rng: random.Random) -> str:
 
 _EN = "zero one two three four five six seven eight nine".split()
 _ES = "cero uno dos tres cuatro cinco seis siete ocho nueve".split()
-_LOOK = {"0": "O", "1": "l", "5": "S", "8": "B", "2": "Z"}
+_LOOK = {"0": "O", "1": "l", "5": "S", "8": "B", "2": "Z", "3": "E"}
 _KEYCAP = {str(i): f"{i}\ufe0f\u20e3" for i in range(10)}
 
 
 def render_phone(d: str, rng: random.Random, obfuscate: float) -> str:
     """Write ``d`` in a plain format, or (with probability ``obfuscate``) an
-    obfuscated one: number words (English or Spanish), look-alike letters,
-    keycap emoji, spaced digits, words for a single group, dots spelled out."""
+    obfuscated one: number words (English or Spanish, or both mixed into one
+    word), look-alike letters (O, l, S, B, E, Z), keycap emoji, spaced digits,
+    words for a single group, dots spelled out, slashes."""
     a, b, c = d[:3], d[3:6], d[6:]
     if rng.random() >= obfuscate:
         return rng.choice([f"{a}-{b}-{c}", f"({a}) {b}-{c}", f"{a}.{b}.{c}", d, f"+1 {a} {b} {c}",
-                           f"1-{a}-{b}-{c}", f"{a} {b} {c}", f"({a}){b}.{c}", f"{a}/{b}-{c}"])  # fmt: skip
-    style = rng.randrange(8)
+                           f"1-{a}-{b}-{c}", f"{a} {b} {c}", f"({a}){b}.{c}", f"{a}/{b}-{c}",
+                           f"{a}/{b}/{c}"])  # fmt: skip
+    style = rng.randrange(11)
     if style == 0:
         return " ".join(_EN[int(x)] for x in d)
     if style == 1:
@@ -112,19 +114,50 @@ def render_phone(d: str, rng: random.Random, obfuscate: float) -> str:
         return f"{a} {' '.join(_EN[int(x)] for x in b)} {c}"
     if style == 6:
         return f"{a} dot {b} dot {c}"
+    if style == 7:  # "ocho1six": a group as one word of digits, Spanish and English words
+        return " ".join("".join(rng.choice([x, _EN[int(x)], _ES[int(x)]]) for x in g) for g in (a, b, c))
+    if style == 8:  # Spanish words for one group, digits for the rest
+        return f"{' '.join(_ES[int(x)] for x in a)} {b} {c}"
+    if style == 9:
+        return f"{a} / {b} / {c}"
     return f"{a}*{b}*{c}"
 
 
+# photo hash -> the photo it was made from (for the evaluation of image matching)
+PHOTO_OF: dict[str, str] = {}
+
+
 def phash(rng: random.Random) -> str:
-    return f"{rng.getrandbits(64):016x}"
+    h = f"{rng.getrandbits(64):016x}"
+    PHOTO_OF[h] = h
+    return h
 
 
 def reencode(h: str, rng: random.Random, max_bits: int = 6) -> str:
-    """A re-encoded/re-cropped copy of a photo hash: a few bits flipped."""
+    """A re-encoded/re-cropped copy of a photo hash: a few bits flipped (1 to
+    ``max_bits``; one copy in ten is a heavy crop of 7-10 bits, which a
+    matcher with k = 6 is expected to miss)."""
     v = int(h, 16)
-    for bit in rng.sample(range(64), rng.randint(1, max_bits)):
+    flips = rng.randint(7, 10) if rng.random() < 0.1 else rng.randint(1, max_bits)
+    for bit in rng.sample(range(64), flips):
         v ^= 1 << bit
-    return f"{v:016x}"
+    out = f"{v:016x}"
+    PHOTO_OF[out] = PHOTO_OF.get(h, h)
+    return out
+
+
+def place_text(rng: random.Random, place: tuple[str, str]) -> str:
+    """A city as ads write it: the name, sometimes with its state (always
+    for the Missouri places named like better-known ones elsewhere)."""
+    name, state = place
+    r = rng.random()
+    if state != "MO":
+        return rng.choice([f"{name} {state}", f"{name}, {state}", name]) if r < 0.9 else name.lower()
+    if r < 0.15:
+        return f"{name}, MO"
+    if r < 0.25:
+        return name.lower()
+    return name
 
 
 # stock lines that unrelated posters copy from one another
@@ -143,6 +176,8 @@ FIRST_NAMES = """ashley brittany crystal destiny ebony faith gina heather jasmin
 paris queenie rihanna sierra tiffany unique valerie whitney xena yasmin zara amber bianca chanel
 dominique esperanza fernanda gabriela isabella juanita karina lucia marisol natalia paloma rosario
 selena valentina yesenia cinnamon sugar honey mocha caramel kitty bunny angel precious diamond""".split()
+# the footers' numbers as written (case quirks and word swaps elsewhere in a footer leave them alone)
+FOOTER_PHONES = {"1-888-373-7888": ["8883737888"], "1-800-843-5678": ["8008435678"], "1 (888) 373-7888": ["8883737888"]}
 SITES = ["skipthe.example", "listcrawl.example", "eros.example", "bedpage.example", "megapersonals.example",
          "adultsearch.example", "5escorts.example"]  # fmt: skip
 AGGREGATORS = ["escortaggregator.example", "adreposter.example", "cityxguide-mirror.example"]
@@ -172,6 +207,11 @@ class Generated:
     labels: dict[str, str]
     kinds: dict[str, str]
     params: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    """Per ad: what its title/body really contain, ``phones`` (10 digits),
+    ``places`` ([city, state]) and ``names`` (capitalised), for measuring extraction."""
+    photos: dict[str, str] = field(default_factory=dict)
+    """Photo hash -> the photo it was made from."""
 
     def group_sizes(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -189,6 +229,26 @@ class Builder:
         self.labels: dict[str, str] = {}
         self.kinds: dict[str, str] = {}
         self._uid = 0
+        self.fields: dict[str, dict[str, list[Any]]] = {}
+        self._pending: list[tuple[str, Any, str]] = []  # (field, value, as written)
+        self._written: dict[str, list[tuple[str, Any, str]]] = {}
+
+    def phone(self, d: str, obfuscate: float) -> str:
+        """``render_phone`` that remembers the number for the ad being written."""
+        s = render_phone(d, self.rng, obfuscate)
+        self._pending.append(("phones", d, s))
+        return s
+
+    def place(self, place: tuple[str, str]) -> str:
+        """``place_text`` that remembers the place for the ad being written."""
+        s = place_text(self.rng, place)
+        self._pending.append(("places", [place[0], place[1]], s))
+        return s
+
+    def name(self, name: str, written: str) -> str:
+        """Remember that ``written`` (in the ad being written) names ``name``."""
+        self._pending.append(("names", name.capitalize(), written))
+        return written
 
     def add(self, label: str, kind: str, *, title: str, body: str, when: datetime, place: tuple[str, str],
             images: list[str], site: str | None = None, phone: str = "", age: str = "") -> dict[str, Any]:  # fmt: skip
@@ -201,6 +261,20 @@ class Builder:
             "state": place[1], "phone": phone, "age": age, "images": images,
         }  # fmt: skip
         self.records.append(rec)
+        text = " ".join(f"{title} {body}".lower().split())
+        got: dict[str, list[Any]] = {"phones": [], "places": [], "names": []}
+        kept = []
+        for fld, value, written in self._pending:
+            if " ".join(written.lower().split()) in text:
+                kept.append((fld, value, written))
+                if value not in got[fld]:
+                    got[fld].append(value)
+        self._pending = []
+        self._written[rid] = kept
+        for footer, nums in FOOTER_PHONES.items():  # a site footer's hotline is a phone in the text too
+            if footer.lower() in text:
+                got["phones"].extend(x for x in nums if x not in got["phones"])
+        self.fields[rid] = got
         self.labels[rid] = label
         self.kinds.setdefault(label, kind)
         return rec
@@ -214,6 +288,7 @@ class Builder:
         when = datetime.fromisoformat(str(rec["posted_at"])) + timedelta(hours=rng.uniform(1, 96))
         imgs = [reencode(h, rng) for h in rec["images"]]
         site = rng.choice(AGGREGATORS)
+        self._pending = list(self._written.get(str(rec["id"]), []))
         return self.add(self.labels[str(rec["id"])], self.kinds[self.labels[str(rec["id"])]],
                         title=str(rec["title"]), body=body, when=when, site=site,
                         place=(str(rec["city"]), str(rec["state"])), images=imgs, phone=str(rec["phone"]))  # fmt: skip
@@ -221,7 +296,10 @@ class Builder:
     def done(self, params: dict[str, Any]) -> Generated:
         order = list(range(len(self.records)))
         self.rng.shuffle(order)
-        return Generated([self.records[i] for i in order], self.labels, self.kinds, dict(params))
+        recs = [self.records[i] for i in order]
+        fields = {str(r["id"]): self.fields[str(r["id"])] for r in recs}
+        photos = {h: PHOTO_OF.get(h, h) for r in recs for h in r["images"]}
+        return Generated(recs, self.labels, self.kinds, dict(params), fields, photos)
 
 
 def operations(rng: random.Random, n: int, params: dict[str, float]) -> Iterator[tuple[str, str, int, bool]]:
@@ -252,5 +330,6 @@ def write_corpus(g: Generated, out: Path) -> tuple[Path, Path]:
     ads, truth = out / "ads.jsonl", out / "truth.json"
     with ads.open("w", encoding="utf-8") as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in g.records)
-    truth.write_text(json.dumps({"labels": g.labels, "kinds": g.kinds, "params": g.params}))
+    truth.write_text(json.dumps({"labels": g.labels, "kinds": g.kinds, "params": g.params, "fields": g.fields,
+                                 "photos": g.photos}))
     return ads, truth

@@ -35,7 +35,6 @@ from ._common import (
     operations,
     phash,
     reencode,
-    render_phone,
 )  # fmt: skip
 
 PHRASES = [
@@ -50,6 +49,15 @@ PHRASES = [
     "long dark hair", "short notice ok", "call me after 10", "hablo espanol", "I speak little english",
     "new pics every week", "military discount", "truckers welcome", "dont waste my time",
     "cash only", "cashapp deposit to book", "reviews on request", "best in the midwest",
+]  # fmt: skip
+PHRASES_ES = [
+    "recién llegada a la ciudad", "busco caballeros amables", "mis fotos son recientes", "poco tiempo aqui",
+    "ven a pasar un buen rato", "muy cariñosa y complaciente", "me encanta consentir", "hablo poco ingles",
+    "me voy en unos dias", "primera vez en esta ciudad", "personalidad dulce", "tu latina favorita",
+    "curvas en los lugares correctos", "madura y elegante", "tengo cuarto privado", "tu escoges el hotel",
+    "sin chulos sin drama", "pregunta por el especial de dos", "trato de novia", "sin prisas contigo",
+    "limpia y perfumada", "tatuajes y piercings", "ojos cafes", "pelo negro largo", "citas de ultimo minuto",
+    "llamame despues de las 10", "fotos nuevas cada semana", "solo efectivo", "deposito para reservar",
 ]  # fmt: skip
 EMOJI = ["\U0001f48b", "\U0001f339", "\U0001f525", "\U0001f4a6", "\u2728", "\U0001f352", "\U0001f60d", ""]
 
@@ -70,8 +78,10 @@ class _Poster:
     def __init__(self, rng: random.Random, phones_max: int, workers: int) -> None:
         self.phones = [new_phone(rng) for _ in range(rng.randint(1, phones_max))]
         self.rotate_every = rng.randint(1, 10)
+        self.spanish = rng.random() < 0.15
+        self.phrases = PHRASES_ES if self.spanish else PHRASES
         self.workers = [
-            (rng.choice(FIRST_NAMES), rng.sample(PHRASES, rng.randint(5, 10)), [phash(rng) for _ in range(rng.randint(1, 5))])
+            (rng.choice(FIRST_NAMES), rng.sample(self.phrases, rng.randint(5, 10)), [phash(rng) for _ in range(rng.randint(1, 5))])
             for _ in range(workers)
         ]  # fmt: skip
         self.signoff = rng.choice(["xoxo", "kisses", "mwah", "~*~", "call now", "", "-- the management"])
@@ -94,13 +104,18 @@ def generate(seed: int, params: dict[str, Any]) -> Generated:
     def write(p: _Poster, w: int, day: int, place: tuple[str, str]) -> str:
         name, habits, _ = p.workers[w]
         k = rng.randint(3, min(6, len(habits)))
-        chosen = [h if rng.random() >= spin else rng.choice(PHRASES) for h in rng.sample(habits, k)]
+        chosen = [h if rng.random() >= spin else rng.choice(p.phrases) for h in rng.sample(habits, k)]
         if rng.random() < params["boilerplate"]:
             chosen.insert(rng.randrange(len(chosen) + 1), rng.choice(stock))
         phone = p.phones[(day // p.rotate_every) % len(p.phones)]
-        name_s = rng.choice([name, name.capitalize(), f"im {name}", f"{name} in {place[0]}", name.upper()])
-        parts = [name_s, *chosen, f"in {place[0]} {rng.choice(['today', 'tonight', 'this week', ''])}".strip(),
-                 render_phone(phone, rng, params["obfuscate"]), p.signoff]  # fmt: skip
+        where = b.place(place)
+        if p.spanish:
+            name_s = rng.choice([name, name.capitalize(), f"soy {name}", f"{name} en {where}", name.upper()])
+            at = f"en {where} {rng.choice(['hoy', 'esta noche', 'esta semana', ''])}".strip()
+        else:
+            name_s = rng.choice([name, name.capitalize(), f"im {name}", f"{name} in {where}", name.upper()])
+            at = f"in {where} {rng.choice(['today', 'tonight', 'this week', ''])}".strip()
+        parts = [b.name(name, name_s), *chosen, at, b.phone(phone, params["obfuscate"]), p.signoff]
         body = f" {p.emoji} ".join(x for x in parts if x)
         if rng.random() < 0.08:
             body += " " + rng.choice(FOOTERS)
@@ -124,8 +139,10 @@ def generate(seed: int, params: dict[str, Any]) -> Generated:
                     h if rng.random() < 0.8 else reencode(h, rng) for h in rng.sample(imgs, min(2, len(imgs)))
                 ]
                 when = START + timedelta(days=day0 + day, hours=rng.uniform(0, 24))
-                rec = b.add(label, kind, title=_quirk(rng, f"{p.workers[w][0]} {rng.choice(p.workers[w][1])}", p.quirk),
-                            body=write(p, w, day, place), when=when, place=place, images=photos)  # fmt: skip
+                body = write(p, w, day, place)
+                title = _quirk(rng, f"{p.workers[w][0]} {rng.choice(p.workers[w][1])}", p.quirk)
+                b.name(p.workers[w][0], title.split(" ")[0])
+                rec = b.add(label, kind, title=title, body=body, when=when, place=place, images=photos)
                 posted += 1
                 if posted < size and rng.random() < params["aggregator"]:
                     b.repost(rec)
@@ -134,9 +151,11 @@ def generate(seed: int, params: dict[str, Any]) -> Generated:
     while len(b.records) < n:
         p = _Poster(rng, 1, 1)
         place = city(rng)
-        rec = b.add(f"solo-{len(b.records)}", "oneoff", title=f"{p.workers[0][0]} {rng.choice(p.workers[0][1])}",
-                    body=write(p, 0, 0, place), when=START + timedelta(days=rng.uniform(0, 230)), place=place,
-                    images=p.workers[0][2][:1])  # fmt: skip
+        body = write(p, 0, 0, place)
+        title = f"{p.workers[0][0]} {rng.choice(p.workers[0][1])}"
+        b.name(p.workers[0][0], p.workers[0][0])
+        rec = b.add(f"solo-{len(b.records)}", "oneoff", title=title, body=body,
+                    when=START + timedelta(days=rng.uniform(0, 230)), place=place, images=p.workers[0][2][:1])  # fmt: skip
         if len(b.records) < n and rng.random() < params["aggregator"]:
             b.repost(rec)
     return b.done(params)

@@ -53,6 +53,14 @@ SYN = {
     "friendly": ["friendly", "sweet", "kind", "bubbly", "warm"],
     "discreet": ["discreet", "private", "low key", "quiet"],
     "clean": ["clean", "safe", "comfy", "nice"],
+    # Spanish
+    "es_nueva": ["nueva", "recién llegada", "nuevecita"],
+    "es_linda": ["linda", "bonita", "hermosa", "preciosa", "guapa"],
+    "es_dulce": ["dulce", "cariñosa", "tierna", "amable"],
+    "es_ahora": ["ahora", "hoy", "esta noche", "ya mismo"],
+    "es_rico": ["rico", "delicioso", "inolvidable", "especial"],
+    "es_cuerpo": ["curvilínea", "delgadita", "llenita", "chiquita", "atlética"],
+    "es_lugar": ["lugar", "cuarto", "depa", "hotel"],
 }  # fmt: skip
 GRAMMAR = {
     "S": ["{greet} {name} {intro}", "{offer}", "{looks}", "{where}", "{when}", "{contact}", "{rates}",
@@ -80,6 +88,24 @@ GRAMMAR = {
     "vibe": ["i love meeting new people", "very ~friendly and ~discreet", "laid back and ~fun",
              "sweet but a little naughty", "good vibes only"],
 }  # fmt: skip
+GRAMMAR_ES = {
+    "S": GRAMMAR["S"],
+    "greet": ["hola papi", "hola amor", "buenas noches caballeros", "hola guapo", "que tal mi rey"],
+    "intro": ["~es_nueva en la ciudad", "lista para consentirte", "tu ~es_linda vecina", "la mas ~es_dulce",
+              "regresé por petición"],
+    "offer": ["ven a relajarte conmigo", "te espero con ganas", "déjame consentirte ~es_ahora",
+              "pasemos un rato ~es_rico juntos"],
+    "looks": ["soy ~es_linda y ~es_cuerpo", "piel suave y ~es_cuerpo", "ojos verdes y pelo largo",
+              "fotos 100% mias sin sorpresas"],
+    "where": ["~es_lugar privado cerca de {city}", "en {city} esta semana", "de visita en {city} unos dias",
+              "estoy en {city}", "atiendo en {city} y alrededores"],
+    "when": ["disponible ~es_ahora", "abierta hasta tarde", "solo fines de semana", "todo el dia"],
+    "contact": ["llámame al {phone}", "{phone} whatsapp", "mi numero {phone}", "escribeme {phone} ~es_ahora"],
+    "rates": ["pregunta por mis especiales", "{p1} media hora {p2} la hora", "donación {p2}"],
+    "promise": ["no te arrepentirás", "te va a encantar", "todo con calma"],
+    "vibe": ["muy ~es_dulce", "hablo poco inglés", "sin prisas y con cariño"],
+}  # fmt: skip
+TITLES_ES = ["{name} ~es_nueva en {city}", "latina ~es_linda {city}", "{city} ~es_ahora", "{name} en {city}"]
 TITLES = ["{name} ~new in {city}", "~hot ~girl {city}", "{city} ~special ~now", "~pretty and ~fun {name}",
           "incall {city} ~now", "{name} -- ~body -- {city}", "~discreet ~visit {city}"]  # fmt: skip
 
@@ -87,7 +113,7 @@ TITLES = ["{name} ~new in {city}", "~hot ~girl {city}", "{city} ~special ~now", 
 _TILDE = re.compile(r"~(\w+)")
 
 
-def _expand(rng: random.Random, s: str) -> str:
+def _expand(rng: random.Random, s: str, grammar: dict[str, list[str]] = GRAMMAR) -> str:
     """Expand ``{rule}`` from the grammar once; keep ``{name}``-like slots and ~words."""
     out = []
     i = 0
@@ -99,7 +125,7 @@ def _expand(rng: random.Random, s: str) -> str:
         k = s.index("}", j)
         key = s[j + 1 : k]
         out.append(s[i:j])
-        out.append(_expand(rng, rng.choice(GRAMMAR[key])) if key in GRAMMAR and key != "S" else s[j : k + 1])
+        out.append(_expand(rng, rng.choice(grammar[key]), grammar) if key in grammar and key != "S" else s[j : k + 1])
         i = k + 1
     return "".join(out)
 
@@ -114,12 +140,15 @@ def _render(rng: random.Random, s: str, fixed: dict[str, str], spin: float, slot
 
 
 def _template(rng: random.Random) -> tuple[list[str], str, dict[str, str]]:
+    """A house template; one in seven is written in Spanish."""
+    spanish = rng.random() < 0.15
+    grammar, titles = (GRAMMAR_ES, TITLES_ES) if spanish else (GRAMMAR, TITLES)
     n = rng.randint(4, 8)
-    sentences = [_expand(rng, s) for s in rng.sample(GRAMMAR["S"], min(n, len(GRAMMAR["S"])))]
+    sentences = [_expand(rng, s, grammar) for s in rng.sample(grammar["S"], min(n, len(grammar["S"])))]
     if not any("{phone}" in s for s in sentences):
-        sentences.append(_expand(rng, "{contact}"))
+        sentences.append(_expand(rng, "{contact}", grammar))
     fixed = {k: rng.choice(v) for k, v in SYN.items()}  # the template's own word choices
-    return sentences, rng.choice(TITLES), fixed
+    return sentences, rng.choice(titles), fixed
 
 
 def generate(seed: int, params: dict[str, Any]) -> Generated:
@@ -138,14 +167,14 @@ def generate(seed: int, params: dict[str, Any]) -> Generated:
         if rng.random() < params["boilerplate"]:
             ss.insert(rng.randrange(len(ss) + 1), rng.choice(boiler_pool))
         name = rng.choice(names)
-        slots = {"name": name_phrase(rng, name), "city": place[0], "p1": str(rng.choice([60, 80, 100])),
-                 "p2": str(rng.choice([150, 180, 200, 250])),
-                 "phone": render_phone(rng.choice(phones), rng, params["obfuscate"])}  # fmt: skip
+        slots = {"name": b.name(name, name_phrase(rng, name)), "city": b.place(place),
+                 "p1": str(rng.choice([60, 80, 100])), "p2": str(rng.choice([150, 180, 200, 250])),
+                 "phone": b.phone(rng.choice(phones), params["obfuscate"])}  # fmt: skip
         body = ". ".join(_render(rng, s, fixed, spin, slots) for s in ss)
         if rng.random() < 0.1:
             body += " " + rng.choice(FOOTERS)
         photos = [h if rng.random() < 0.7 else reencode(h, rng) for h in rng.sample(imgs, min(len(imgs), 2))]
-        rec = b.add(label, kind, title=_render(rng, title, fixed, spin, {**slots, "name": name}), body=body,
+        rec = b.add(label, kind, title=_render(rng, title, fixed, spin, {**slots, "name": b.name(name, name)}), body=body,
                     when=when, place=place, images=photos,
                     phone=render_phone(rng.choice(phones), rng, 0) if rng.random() < 0.3 else "")  # fmt: skip
         if rng.random() < params["aggregator"]:

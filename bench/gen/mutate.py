@@ -30,7 +30,6 @@ from ._common import (
     operations,
     phash,
     reencode,
-    render_phone,
 )  # fmt: skip
 
 FRAGMENTS = [
@@ -49,13 +48,22 @@ SWAP = {
     "welcome": "ok", "preferred": "please", "shy": "timid", "talkative": "chatty", "new": "fresh",
     "week": "few days", "cute": "pretty", "soft": "smooth", "apartment": "condo", "hotels": "motels",
 }  # fmt: skip
+FRAGMENTS_ES = [
+    "dulce y sensual", "lista para jugar", "atiendo en mi lugar", "salidas a hoteles solamente",
+    "la chica de tus sueños", "ven a probar", "déjame cuidarte", "te mereces un descanso", "sin juegos",
+    "las fotos son mias", "trátame como una dama", "departamento limpio y elegante", "zona tranquila",
+    "estacionamiento enfrente", "con cita previa", "un poco timida al principio", "platicadora y alegre",
+    "masajes y mas", "cenas y salidas", "toda la noche disponible", "nueva en el area",
+    "regreso por una semana", "consiénteme y te consiento", "sonrisa bonita y piel suave",
+]  # fmt: skip
 _SWAP_RE = re.compile(r"\b(" + "|".join(map(re.escape, SWAP)) + r")\b")
 
 
 def _seed_ad(rng: random.Random) -> list[str]:
     out = []
+    frags = FRAGMENTS_ES if rng.random() < 0.15 else FRAGMENTS  # one seed ad in seven is Spanish
     for _ in range(rng.randint(3, 7)):
-        s = ", ".join(rng.sample(FRAGMENTS, rng.randint(1, 3)))
+        s = ", ".join(rng.sample(frags, rng.randint(1, 3)))
         out.append(s[0].upper() + s[1:] + rng.choice([".", "!", "!!", " ...", ""]))
     return out
 
@@ -99,14 +107,17 @@ def generate(seed: int, params: dict[str, Any]) -> Generated:
         lines = list(sents)
         if rng.random() < params["boilerplate"]:
             lines.insert(rng.randrange(len(lines) + 1), rng.choice(stock).capitalize() + ".")
-        who = rng.choice([f"{name}.", f"{name.lower()} here.", f"Call {name}.", f"{name} in {place[0]}."])
-        lines.insert(rng.randrange(len(lines) + 1), who)
+        where = b.place(place)
+        who = rng.choice([f"{name}.", f"{name.lower()} here.", f"Call {name}.", f"{name} in {where}."])
+        lines.insert(rng.randrange(len(lines) + 1), b.name(name, who.rstrip(".")))
         body = _noise(rng, " ".join(lines), noise)  # typos in the text, not in the phone or footer
-        body += " " + render_phone(rng.choice(phones), rng, params["obfuscate"])
+        body += " " + b.phone(rng.choice(phones), params["obfuscate"])
         if rng.random() < 0.1:
             body += " " + rng.choice(FOOTERS)
         photos = [h if rng.random() < 0.75 else reencode(h, rng) for h in rng.sample(imgs, min(2, len(imgs)))]
-        rec = b.add(label, kind, title=f"{name} {place[0]} {rng.choice(['', 'incall', 'new', 'tonight'])}".strip(),
+        b.name(name, name)
+        title = f"{name} {b.place(place)} {rng.choice(['', 'incall', 'new', 'tonight'])}".strip()
+        rec = b.add(label, kind, title=title,
                     body=body, when=when, place=place, images=photos)  # fmt: skip
         if rng.random() < params["aggregator"]:
             b.repost(rec)

@@ -28,6 +28,7 @@ def test_analyst_reviews_the_top_operation_and_dismisses_one(live_server: Any, p
     flag = page.locator('mark.beacon-flag[data-code="AD_OBSCURED_PHONE"]').first
     assert flag.is_visible() and flag.inner_text() == "eight one six 555 o1o2"
     assert page.locator("svg.beacon-map circle.stop").count() >= 4
+    assert page.locator("svg.beacon-map polyline.interstate").count() == 5  # I-70, I-44, I-55, I-29, I-35
     assert "Kansas City" in page.locator("#movement").inner_text()
     # watch the top one
     page.get_by_role("button", name="Watch").click()

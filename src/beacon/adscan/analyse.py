@@ -23,7 +23,7 @@ from .indicators import AD_INDICATORS, ad_lexicon, ad_risk
 from .jobs import JOB_KIND, job_signals
 from .lexicon import Lexicon
 from .models import Ad, AnalysedAd, Indicator, Place, Span
-from .places import normalise_city, place_lexicon, resolve_state
+from .places import normalise_city, place_lexicon, resolve_place
 
 __all__ = ["analyse_ad"]
 
@@ -145,7 +145,7 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
             if payload not in seen_codes:  # (flag keeps the first one only)
                 flag(payload, (ls, le))
         elif place is None:
-            place = resolve_state(text, payload, le)
+            place = resolve_place(text, payload, ls, le)  # None: an ordinary word, not a place
     if job is not None and place is not None:
         job["worksite"] = place.key
 

@@ -30,7 +30,7 @@ from typing import NamedTuple, cast
 import phonenumbers
 
 from .models import AgeMatch, Extraction, HandleMatch, PhoneMatch, PriceMatch, Span, TextMatch
-from .places import find_places
+from .places import _POP, PLACES, find_places
 
 __all__ = [
     "extract",
@@ -51,10 +51,21 @@ __all__ = [
 _WORDS = {
     "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    # Spanish ("diez" and above are left out: they are two digits, and ads
+    # that spell a number out do it digit by digit)
+    "cero": "0", "uno": "1", "dos": "2", "tres": "3", "cuatro": "4",
+    "cinco": "5", "seis": "6", "siete": "7", "ocho": "8", "nueve": "9",
 }  # fmt: skip
 _LOOKALIKE = {"o": "0", "l": "1", "i": "1"}
-_PIECES_RE = re.compile(r"(?:\d|zero|oh|one|two|three|four|five|six|seven|eight|nine|[oli])+")
-_PIECE_RE = re.compile(r"\d|zero|oh|one|two|three|four|five|six|seven|eight|nine|[oli]")
+_NUMBER_WORDS = "zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve"
+_PIECES_RE = re.compile(rf"(?:\d|{_NUMBER_WORDS}|[oli])+")
+_PIECE_RE = re.compile(rf"\d|{_NUMBER_WORDS}|[oli]")
+# upper-case letters that stand for digits, only inside a token that has a digit ("8I6-SS5-OIOI")
+_SBE = str.maketrans({"S": "5", "B": "8", "E": "3", "Z": "2"})
+_SBE_CHARS = frozenset("SBEZ")
+_CAPS_LOOKALIKE_RE = re.compile(r"[SBEZOIl]+")
+# words written between digit groups instead of punctuation ("314 dot 555 dot 0101")
+_SEP_WORDS = frozenset({"dot", "dash", "punto", "guion"})
 _DIGIT_EDGE_RE = re.compile(r"^\d+|\d+$")
 _BREAKERS = frozenset("/$%:=@#&\n")
 _MAX_GAP = 8
@@ -188,7 +199,12 @@ def _digit_group(tok: str, s: int, e: int) -> _Group | None:
     if w is not None:
         return _Group(s, e, w, True)
     has_digit = not tok.isalpha()
-    if (has_digit or low[0] in "zotfsen") and _PIECES_RE.fullmatch(low):
+    if not _SBE_CHARS.isdisjoint(tok) and (has_digit or (len(tok) >= 3 and _CAPS_LOOKALIKE_RE.fullmatch(tok))):
+        # "2E4", "S678"; an all-letter token only in capitals made of look-alikes ("SlS", "ESS")
+        g = _digit_group(tok.translate(_SBE), s, e)
+        if g is not None and len(g.digits) == len(tok):
+            return g._replace(fancy=True)
+    if (has_digit or low[0] in "zotfsencud") and _PIECES_RE.fullmatch(low):
         out = []
         for m in _PIECE_RE.finditer(low):
             p = m.group()
@@ -253,12 +269,17 @@ def _runs(
         gap_fancy = False
         if cur:
             gap = text[pend:gs]
-            if idx != prev + 1 or len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
+            spelled = idx != prev + 1 and all(tokens[j][0].lower() in _SEP_WORDS for j in range(prev + 1, idx))
+            if spelled and len(gap) <= 3 * _MAX_GAP:
+                gap = "."  # "dot" stands for a dot
+                gap_fancy = True
+            if (idx != prev + 1 and not spelled) or len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
                 if ndig >= 10:
                     runs.append(list(map(_MAKE_GROUP, cur)))
                 cur = []
                 ndig = 0
-            elif not _PLAIN_GAP_CHARS.issuperset(gap):
+                gap_fancy = False
+            elif not gap_fancy and not _PLAIN_GAP_CHARS.issuperset(gap):
                 gap_fancy = True
         cur.append((gs, ge, digits, fancy, gap_fancy, idx))
         ndig += len(digits)
@@ -335,9 +356,26 @@ def phones_from_tokens(
         blocked = _decoys(text, sub, ws, we)
         for r2 in _runs(text, sub, blocked) if blocked else runs:
             _pick(r2, text, region, out)
+    if "/" in text:
+        _slashed(text, region, out)
     if len(out) > 1:
         out.sort(key=lambda p: p.span)
     return out
+
+
+# "816/234/5678", "816 / 234-5678": slashes cut digit runs (dates, 24/7,
+# fractions), but three groups of 3, 3 and 4 digits are no date
+_SLASHED_RE = re.compile(r"(?<![\d/])(\d{3})\s?/\s?(\d{3})\s?[/.-]\s?(\d{4})(?![\d/])")
+
+
+def _slashed(text: str, region: str, out: list[PhoneMatch]) -> None:
+    for m in _SLASHED_RE.finditer(text):
+        s, e = m.span()
+        if any(p.span[0] < e and s < p.span[1] for p in out):
+            continue
+        e164 = _validate(m.group(1) + m.group(2) + m.group(3), False, region)
+        if e164 is not None:
+            out.append(PhoneMatch(e164, (s, e), m.group(0), False))
 
 
 def extract_phones(text: str, region: str = "US") -> list[PhoneMatch]:
@@ -691,32 +729,119 @@ _NAME_STOP = frozenset(
     Professional Safe Clean Free Today Tonight Hot Busy Sorry Available Girl Baby Yours Looking
     Incall Outcall Friendly Easy Available Good Bored Lonely Exotic""".split()
 )
+_NAME_STOP_LOW = frozenset(w.lower() for w in _NAME_STOP)
+# cue words before a name, any case (English and Spanish); "strong" cues
+# introduce a name for sure, so a first name that is also a word counts
+# after them ("ask for honey"), and after the weak ones ("its", "i'm") only
+# names that are no ordinary word do ("its yesenia", not "its may")
+_CUE_RE = re.compile(
+    r"(?P<strong>my\s+name\s+is|name'?s|ask\s+(?:for|4)|call\s+me|call|text|me\s+llamo|mi\s+nombre\s+es|pregunta\s+por|"
+    r"pregunten\s+por|soy)"
+    r"|(?P<weak>i'?m|i\s+am|it'?s|this\s+is|xoxo|xo|love|kisses|besos)",
+    re.IGNORECASE,
+)
+_CUE_AFTER = frozenset({"here", "aqui", "aquí", "speaking"})
 
 
-_NAME_WORDS = frozenset({"i", "im", "my", "name", "names", "ask", "call", "it", "its", "this"})
+def _first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """US Census 1990 frequent first names (lower case) and those that are
+    also ordinary English words (see ``data/first_names.csv``)."""
+    import csv
+    from pathlib import Path
+
+    names: set[str] = set()
+    words: set[str] = set()
+    with (Path(__file__).resolve().parent / "data" / "first_names.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            names.add(row["name"])
+            if row["word"] == "1":
+                words.add(row["name"])
+    return frozenset(names), frozenset(words)
+
+
+FIRST_NAMES, NAME_WORDS = _first_names()
+_PLAIN_NAMES = FIRST_NAMES - NAME_WORDS  # names that are no ordinary word
+# ad vocabulary (Spanish and English) and well-known places that are also
+# Census first names: names only after a cue
+_AD_WORDS = frozenset(
+    """latina latino linda bella chica mami mamacita chula nena reina amor morena dulce bonita hermosa
+    princess asia india china america paris april june august carolina virginia georgia dakota
+    tennessee memphis houston dallas austin denver phoenix sky skye esta este chiquita mas todo dia noche
+    sol luz mar cielo una uno zona para por con sin muy las los del nueva nuevo toda hola mee""".split()
+)
+_PLACE_WORDS = frozenset(w.lower() for p in PLACES for w in re.findall(r"[^\W_]+", p.name))
+_UNCUED_NAMES = _PLAIN_NAMES - _AD_WORDS - frozenset(
+    p.name.lower() for p in PLACES if " " not in p.name and (p.state != "MO" or _POP.get((p.name, p.state), 0) >= 2000)
+)
+
+
+_NAME_WORDS = frozenset(
+    {"i", "im", "my", "name", "names", "ask", "call", "text", "it", "its", "this", "me", "mi", "pregunta", "pregunten", "soy",
+     "xoxo", "xo", "love", "kisses", "besos"}
+)  # fmt: skip
 
 
 def names_from_tokens(
     text: str, tokens: list[Token], lows: list[str] | None = None, lowset: set[str] | None = None
 ) -> list[str]:
-    """:func:`extract_names` on a pre-tokenised text."""
-    out: list[str] = []
+    """:func:`extract_names` on a pre-tokenised text.
+
+    A name counts when (1) a cue introduces it ("I'm Candy", "ask 4 mia",
+    "soy Valentina", "xoxo Gabriela"): capitalised and not a stop word, or a
+    Census first name in any case; (2) it is followed by "here" ("mia
+    here"); or (3) without any cue, when it is a Census first name that is
+    no ordinary English word, in any case ("JASMINE", "yesenia!!").  Names
+    are returned capitalised ("Jasmine"), in text order, each once."""
     if lows is None:
         lows = [t[0].lower() for t in tokens]
-    hit = _NAME_WORDS.intersection(lows if lowset is None else lowset)
-    if not hit:
-        return out
-    for i in compress(count(), map(hit.__contains__, lows)):
-        # one C-level match per hit word: cheaper than pre-checking the
-        # following tokens in Python
-        m = _NAME_RE.match(text, tokens[i][1])
-        if m is not None and m.group(1) not in _NAME_STOP:
-            out.append(m.group(1))
+    if lowset is None:
+        lowset = set(lows)
+    found: dict[int, str] = {}  # token index -> name
+    if not _NAME_WORDS.isdisjoint(lowset):
+        for i in compress(count(), map(_NAME_WORDS.__contains__, lows)):
+            if i in found:
+                continue
+            m = _CUE_RE.match(text, tokens[i][1])
+            if m is None:
+                continue
+            j = i + 1
+            while j < len(tokens) and tokens[j][1] < m.end():
+                j += 1
+            if j >= len(tokens) or not text[m.end() : tokens[j][1]].isspace():
+                continue
+            tok, low = tokens[j][0], lows[j]
+            if not (3 <= len(tok) <= 13) or not tok.isalpha() or low in _NAME_STOP_LOW:
+                continue
+            strong = m.group("strong") is not None
+            if low in _PLAIN_NAMES or (strong and low in FIRST_NAMES):
+                found[j] = low.capitalize()
+            elif tok[0].isupper() and tok[1:].islower() and low not in _AD_WORDS:
+                found[j] = tok  # "I'm Candy", "ask for Mimi": any capitalised word
+    for j in compress(count(), map(_UNCUED_NAMES.__contains__, lows)):
+        if j in found:
+            continue
+        tok = tokens[j][0]
+        if len(tok) >= 3 and tok.isalpha():
+            found[j] = lows[j].capitalize()
+    if not _CUE_AFTER.isdisjoint(lowset):
+        for j in compress(count(), map(_CUE_AFTER.__contains__, lows)):
+            k = j - 1
+            if k >= 0 and k not in found and lows[k] in FIRST_NAMES and lows[k] not in _NAME_STOP_LOW:
+                found[k] = lows[k].capitalize()
+    if found and not _PLACE_WORDS.isdisjoint(lows[j] for j in found):
+        # "Louis" in "St. Louis", "Fallon" in "O'Fallon", "Weston": part of a place name
+        for pm in find_places(text, tokens, lows):
+            for j in [j for j in found if pm.span[0] <= tokens[j][1] < pm.span[1]]:
+                del found[j]
+    out: list[str] = []
+    for j in sorted(found):
+        if found[j] not in out:
+            out.append(found[j])
     return out
 
 
 def extract_names(text: str) -> list[str]:
-    """Self-introduced names (``I'm Candy``, ``ask for Mia``), in text order."""
+    """Self-introduced names (``I'm Candy``, ``ask for Mia``, ``yesenia here``), in text order."""
     return names_from_tokens(text, tokens_of(text)) if text else []
 
 

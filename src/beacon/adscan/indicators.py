@@ -118,6 +118,33 @@ on tour; touring; back in town; new to town; just landed; few days only
 """
 
 
+# Spanish phrases (data only: appended to the lists above, matched by the
+# same matcher; written with and without accents, as ads write both)
+_TRUSTWORTHY += """;
+discreta; discreción; discrecion; fotos reales; 100% real; sin engaños; sin engaños ni sorpresas;
+confiable; seria; segura y discreta; limpia y segura; sin prisas; sin prisa; elegante; de clase;
+verificada; lugar privado; trato amable; caballeros respetuosos
+"""
+_YOUTH += """;
+jovencita; jovencitas; chiquita; colegiala; recién cumplidos; recien cumplidos; carita de niña;
+carita de nina; inocente; virgen; pequeñita; pequenita; primeriza; nueva en esto; muy joven
+"""
+_ETHNICITY += """;
+venezolana; dominicana; cubana; boricua; puertorriqueña; puertorriquena; hondureña; hondurena;
+salvadoreña; salvadorena; guatemalteca; morena; trigueña; triguena; mulata; centroamericana;
+brasileña; brasilena; peruana; paisa; latinita
+"""
+_THIRD_PERSON += """;
+ella es; ella tiene; sus tarifas; mis chicas; nuestras chicas; las chicas; dos chicas; 2 chicas;
+chicas disponibles; tenemos chicas; somos dos; ofrecemos; pregunta por ella; chicas nuevas
+"""
+_MOVEMENT += """;
+nueva en la ciudad; nueva en el pueblo; recién llegada; recien llegada; acabo de llegar; de visita;
+estoy de visita; solo por unos días; solo por unos dias; pocos días; pocos dias; me voy pronto;
+de paso; de gira; por tiempo limitado
+"""
+
+
 def ad_risk(weights: Iterable[float]) -> float:
     """An ad's risk: the sum of its indicators' weights, never below 0, to 3 decimals."""
     return round(max(0.0, sum(weights)), 3)

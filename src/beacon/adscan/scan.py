@@ -17,6 +17,7 @@ import numpy as np
 
 from .analyse import analyse_ad
 from .cluster import BatchClusters, ClusterParams, cluster_hashed, cluster_id_for
+from .images import canonicalise_identifier_lists
 from .jsonio import dumps
 from .minhash import WordHasher
 from .models import Ad, AnalysedAd, Operation, Rejected
@@ -153,7 +154,7 @@ def _scan_inner(
     bc = cluster_hashed(
         np.frombuffer(flat, dtype=np.uint64) if len(flat) else np.zeros(0, dtype=np.uint64),
         np.frombuffer(offsets, dtype=np.int64),
-        idents,
+        canonicalise_identifier_lists(idents),  # near-duplicate photo hashes: one identifier
         params,
     )
     t2 = time.perf_counter()

@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from .analyse import analyse_ad
 from .cluster import ClusterParams, IdentifierLinks, cluster_signed
+from .images import canonicalise_identifier_indices
 from .indicators import AD_INDICATORS
 from .jsonio import dumps
 from .minhash import WordHasher, signatures
@@ -314,7 +315,9 @@ def _scan_to_dir(
     ok = np.concatenate(ok_parts) if ok_parts else np.zeros(0, dtype=bool)
     sig_parts.clear()
     ok_parts.clear()
-    bc = cluster_signed(sig, ok, *links.arrays(), links.names(), params)
+    ea, ei = links.arrays()
+    ei, ident_names = canonicalise_identifier_indices(ei, links.names())  # near-duplicate photo hashes
+    bc = cluster_signed(sig, ok, ea, ei, ident_names, params)
     del sig, ok, links, link
     t2 = time.perf_counter()
     with spill_text.open("rb") as fread:
