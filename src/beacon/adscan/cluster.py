@@ -34,7 +34,7 @@ import hashlib
 from array import array
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -220,14 +220,33 @@ def decide_all(identifiers: Iterable[str], store: LinkStore, params: ClusterPara
     footer's posters).  Each round decides every identifier with the shared
     set of the previous round, so the result does not depend on their order."""
     idents = sorted({i for i in identifiers if len(store.carriers(i)) >= 2})
+    wanted = set(idents)
     shared: frozenset[str] = frozenset()
     out: dict[str, LinkDecision] = {}
+    todo = idents
     for _ in range(max(1, rounds)):
-        out = {i: decide_identifier(i, store, params, shared) for i in idents}
+        out.update({i: decide_identifier(i, store, params, shared) for i in todo})
         now = frozenset(i for i, d in out.items() if not d.link)
         if now == shared:
             break
+        # only identifiers within two hops of a changed one can see the change
+        changed = now.symmetric_difference(shared)
+        todo = sorted(around(store, (a for x in changed for a in store.carriers(x))) & wanted)
         shared = now
+    return out
+
+
+def around(store: LinkStore, ads: Iterable[Hashable]) -> set[str]:
+    """Identifiers of the ads, and of every ad sharing one of their identifiers: all whose
+    decision can change when these ads change (or an identifier on them changes)."""
+    out: set[str] = set()
+    for a in ads:
+        for x in store.identifiers_of(a):
+            if x in out:
+                continue
+            out.add(x)
+            for b in store.carriers(x):
+                out.update(store.identifiers_of(b))
     return out
 
 
@@ -280,10 +299,10 @@ class MemoryStore:
         return self.ident_ads.get(identifier, [])
 
     def identifiers_of(self, ad: Hashable) -> list[str]:
-        return self.ad_idents[ad]  # type: ignore[index]
+        return self.ad_idents[cast(int, ad)]
 
     def text_group(self, ad: Hashable) -> int:
-        return self.groups[ad]  # type: ignore[index]
+        return self.groups[cast(int, ad)]
 
 
 def cluster_id_for(first_ad_id: str) -> str:
@@ -469,7 +488,7 @@ class _IndexStore(MemoryStore):
         self.text = text
 
     def text_group(self, ad: Hashable) -> int:
-        return self.text.find(ad)  # type: ignore[arg-type]
+        return self.text.find(cast(int, ad))
 
 
 def spans_groups(identifier: str, store: LinkStore) -> bool:
@@ -597,17 +616,7 @@ class OperationIndex:
         return sizes
 
     def _around(self, ads: Iterable[int]) -> set[str]:
-        """Identifiers of the ads, and of every ad sharing one of their identifiers."""
-        store = self.store
-        out: set[str] = set()
-        for a in ads:
-            for x in store.identifiers_of(a):
-                if x in out:
-                    continue
-                out.add(x)
-                for b in store.carriers(x):
-                    out.update(store.identifiers_of(b))
-        return out
+        return around(self.store, ads)
 
     def _redecide(self, ads: Iterable[int], union: Callable[[int, int], None]) -> bool:
         """Decide again the identifiers around ``ads`` (to a fixed point); link the

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,10 @@ from .models import Ad, AdKey, IdentifierLink, Operation
 
 DECISIONS = {"link": True, "shared": False}
 PREFIXES = ("tel:", "email:", "handle:", "img:")
+
+
+class Writer(Protocol):
+    def write(self, s: str, /) -> object: ...
 
 
 class MarkError(ValueError):
@@ -99,7 +103,7 @@ def mark_identifier(*, identifier: str, decision: str, reason: str, acting_user:
     return row
 
 
-def export_marks(out: IO[str]) -> int:
+def export_marks(out: Writer) -> int:
     """Write the analysts' marks as JSON lines for ``beacon ads scan --marks FILE``; returns how many."""
     n = 0
     for key, link in IdentifierLink.objects.filter(source=IdentifierLink.Source.ANALYST).values_list("key", "link"):
