@@ -98,7 +98,9 @@ def test_mark_errors_have_the_error_shape(api_client_for: Any) -> None:
     bad = client.post(URL, {"identifier": "tel:+18162340001", "decision": "maybe", "reason": "x"}, format="json")
     assert bad.status_code == 400 and "decision" in bad.json()["fields"]
     unknown = client.post(URL, {"identifier": "tel:+19999999999", "decision": "link", "reason": "x"}, format="json")
-    assert unknown.status_code == 400 and "No stored ad" in unknown.json()["fields"]["identifier"][0]
+    assert unknown.status_code == 404 and "No stored ad" in unknown.json()["error"]
+    malformed = client.post(URL, {"identifier": "816-234-0001", "decision": "link", "reason": "x"}, format="json")
+    assert malformed.status_code == 400 and "identifier" in malformed.json()["fields"]
     no_reason = client.post(URL, {"identifier": "tel:+18162340001", "decision": "link"}, format="json")
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["fields"]
     assert not IdentifierLink.objects.filter(source="analyst").exists()

@@ -6,7 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -117,7 +117,8 @@ class OperationDetail(APIView):
 
 
 class IdentifierMarkSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    identifier = serializers.CharField(max_length=320)
+    identifier = serializers.RegexField(r"^(tel|email|handle|img):\S+$", max_length=320,
+                                        help_text="a linking key: tel:+1..., email:..., handle:platform:name, img:...")
     decision = serializers.ChoiceField(choices=["link", "shared"])
     reason = serializers.CharField(max_length=2000)
 
@@ -161,7 +162,7 @@ class IdentifierLinks(APIView):
         return Response(IdentifierLinkSerializer(qs[:1000], many=True).data)
 
     @extend_schema(operation_id="ads_identifier_links_mark", request=IdentifierMarkSerializer,
-                   responses={201: IdentifierLinkSerializer},
+                   responses={201: IdentifierLinkSerializer, 404: None},
                    description='Mark a linking identifier "link" or "shared" (do not link), with a reason. Applied at '
                                "once: operations it alone joined are split (shared), operations holding it merge "
                                "(link). Audited.")
@@ -172,5 +173,7 @@ class IdentifierLinks(APIView):
             row = mark_identifier(identifier=s.validated_data["identifier"], decision=s.validated_data["decision"],
                                   reason=s.validated_data["reason"], acting_user=request.user, request=request)
         except MarkError as exc:
+            if exc.field == "identifier" and str(exc).startswith("No stored ad"):
+                raise NotFound(str(exc)) from exc
             raise ValidationError({exc.field: [str(exc)]}) from exc
         return Response(IdentifierLinkSerializer(row).data, status=status.HTTP_201_CREATED)
