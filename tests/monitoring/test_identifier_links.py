@@ -82,6 +82,9 @@ def test_analyst_marks_shared_and_link(api_client_for: Any) -> None:
                            format="json")
     assert response.status_code == 201
     assert Ad.objects.filter(external_id__startswith="op-").values("operation").distinct().count() == 1
+    detail = client.get(f"/api/v1/ads/operations/{Ad.objects.get(external_id='op-3').operation_id}/").json()
+    assert detail["links"]["joined_by"][0]["identifier"] == "tel:+18162340001"
+    assert detail["links"]["joined_by"][0]["source"] == "analyst"
     listed = client.get(URL, {"source": "analyst"}).json()
     assert [(m["identifier"], m["decision"], m["decided_by"]) for m in listed] == [
         ("tel:+18162340001", "link", user.username)]
