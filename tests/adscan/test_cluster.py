@@ -69,7 +69,6 @@ def test_operations_have_summaries(corpus_and_result) -> None:  # type: ignore[n
     assert top.risk == round(sum(r.weight for r in top.reasons), 3)
     assert top.reasons and all(r.evidence for r in top.reasons)
     assert top.phones and top.template
-    assert result.operations == sorted(result.operations, key=lambda o: -o.risk) or True
     risks = [o.risk for o in result.operations]
     assert risks == sorted(risks, reverse=True)
     planted_top = sum(
@@ -151,11 +150,11 @@ def test_incremental_index_matches_batch() -> None:
     assert "new-1" in idx.members(cid)
 
 
-def test_incremental_hub_is_unlinked() -> None:
-    idx = OperationIndex(ClusterParams(max_identifier_groups=3))
+def test_incremental_shared_identifier_is_unlinked() -> None:
+    idx = OperationIndex()
     for i in range(6):
-        words = [f"w{i}x{k}" for k in range(12)]  # unrelated texts
-        idx.add(f"a{i}", words, ["tel:+18162345678"])
+        words = [f"w{i}x{k}" for k in range(12)]  # unrelated texts, each poster with its own phone
+        idx.add(f"a{i}", words, ["tel:+18162345678", f"tel:+1816234{i:04d}"])
     assert "tel:+18162345678" in idx.hubs
     assert len(set(idx.labels())) == 6
 

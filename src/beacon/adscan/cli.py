@@ -18,7 +18,7 @@ from .minhash import MinHashParams
 from .records import InputError
 from .stream import scan_to_dir
 
-__all__ = ["main"]
+__all__ = ["load_marks", "main"]
 
 _MH = MinHashParams()
 _CP = ClusterParams()
@@ -36,10 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--num-perm", type=int, default=_MH.num_perm)
     s.add_argument("--bands", type=int, default=_MH.bands)
     s.add_argument(
-        "--max-identifier-groups",
+        "--min-identities",
         type=int,
-        default=_CP.max_identifier_groups,
-        help="identifiers spanning more near-duplicate groups than this are hubs (not linked)",
+        default=_CP.min_identities,
+        help="an identifier whose ads belong to this many separate posters is shared (not linked)",
+    )
+    s.add_argument(
+        "--marks",
+        type=Path,
+        help='analysts\' link decisions: JSON lines {"identifier": "tel:+1...", "decision": "link"|"shared"}',
     )
     s.add_argument("--min-cluster-size", type=int, default=2)
     s.add_argument("--region", default="US", help="default phone region")
@@ -60,14 +65,39 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def load_marks(path: Path) -> dict[str, bool]:
+    """Analysts' identifier marks from a JSON-lines file (what ``beacon ads marks`` exports):
+    ``{"identifier": "tel:+18165550101", "decision": "shared"}``; ``link`` -> True, ``shared`` -> False."""
+    out: dict[str, bool] = {}
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                ident, decision = str(row["identifier"]), row["decision"]
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise ValueError(f'line {n}: expected {{"identifier": ..., "decision": ...}} ({e})') from e
+            if decision not in ("link", "shared"):
+                raise ValueError(f'line {n}: decision must be "link" or "shared", not {decision!r}')
+            out[ident] = decision == "link"
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.num_perm % args.bands:
         print("error: --num-perm must be a multiple of --bands", file=sys.stderr)
         return 2
+    try:
+        marks = load_marks(args.marks) if args.marks else {}
+    except (OSError, ValueError) as e:
+        print(f"error: --marks {args.marks}: {e}", file=sys.stderr)
+        return 2
     params = ClusterParams(
         minhash=MinHashParams(num_perm=args.num_perm, bands=args.bands, threshold=args.threshold),
-        max_identifier_groups=args.max_identifier_groups,
+        min_identities=args.min_identities,
+        marks=marks,
     )
     show = not args.quiet and sys.stderr.isatty()
     try:

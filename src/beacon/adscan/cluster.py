@@ -1,30 +1,40 @@
 """Operation clustering: near-duplicate text (MinHash-LSH) + shared identifiers
 (phone, e-mail, handle, image hash), joined with union-find.
 
-Giant components
-----------------
-A few identifiers are shared by unrelated ads: a hotline printed in a site
-footer, a booking-agency number, a placeholder image.  Linking on them glues
-thousands of unrelated ads into one "operation".  Two guards:
+One rule, one implementation
+----------------------------
+Near-duplicate ads (estimated Jaccard >= threshold) are always joined.  An
+identifier joins the ads that carry it when :func:`decide_identifier` says so,
+from the evidence of the ads behind it, not from a count of text groups:
 
-* a built-in stop-list of public hotlines (:data:`HOTLINES`), extendable;
-* **hub detection**: an identifier that appears in more than
-  ``max_identifier_groups`` *distinct text groups* (connected components of
-  the near-duplicate graph alone) is a hub and is not used for linking.  A
-  real operation re-uses a phone across a handful of templates; a hub spans
-  hundreds.  Hubs are still reported on the ads and in the summary.
+* an analyst's mark wins (``ClusterParams.marks``: ``True`` "link",
+  ``False`` "shared, do not link");
+* the built-in stop-list of public hotlines (:data:`HOTLINES`) never links;
+* otherwise the identifier is *shared* (set aside) when its ads belong to
+  ``min_identities`` (3) or more separate posters: posters who each give their
+  own contact (phone, e-mail, handle) and whose contacts are not connected by
+  any second piece of evidence (appearing on one ad together, a common
+  near-duplicate text group, a common photo).  A footer hotline or a
+  placeholder photo is carried by such posters; an operation's phone is carried
+  by ads that give no other contact or whose other contacts hang together, so
+  it links however much the operation spins its text.
 
-Batch mode (:func:`cluster_batch`) does this exactly on the whole corpus.
-:class:`OperationIndex` does the same incrementally; when an identifier
-becomes a hub the identifier links are rebuilt without it (rare, linear).
+The decisions depend only on the set of ads, never on their order.  The rule
+reads its data through :class:`LinkStore`: :class:`MemoryStore` serves the
+batch scan (:func:`cluster_signed`, what ``beacon ads scan`` runs) and
+:class:`OperationIndex` (incremental, in memory); the platform's
+``beacon.monitoring.clustering`` implements the same protocol over the
+database.  Every decision is a :class:`LinkDecision` with its reason; the
+operations list the identifiers that joined them and those set aside.
 """
 
 from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -38,12 +48,18 @@ __all__ = [
     "BatchClusters",
     "ClusterParams",
     "IdentifierLinks",
+    "LinkDecision",
+    "LinkStore",
+    "MemoryStore",
     "OperationIndex",
     "UnionFind",
     "cluster_batch",
     "cluster_hashed",
     "cluster_id_for",
     "cluster_signed",
+    "decide_all",
+    "decide_identifier",
+    "links_of_operation",
 ]
 
 HOTLINES: frozenset[str] = frozenset(
@@ -60,10 +76,233 @@ HOTLINES: frozenset[str] = frozenset(
 @dataclass(frozen=True, slots=True)
 class ClusterParams:
     minhash: MinHashParams = field(default_factory=MinHashParams)
-    max_identifier_groups: int = 5
-    """An identifier seen in more distinct text groups than this is a hub."""
+    min_identities: int = 3
+    """An identifier whose ads belong to this many separate posters is shared (not linked)."""
     stop_identifiers: frozenset[str] = HOTLINES
     use_identifiers: bool = True
+    marks: Mapping[str, bool] = field(default_factory=dict)
+    """Analysts' decisions: identifier -> ``True`` (link) / ``False`` (shared, do not link)."""
+
+
+# ---------------------------------------------------------------- identifier linking
+CONTACT_PREFIXES: tuple[str, ...] = ("tel:", "email:", "handle:")
+"""Identifiers that are a way to reach a poster (an identity); images only connect."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDecision:
+    """Whether one identifier links the ads that carry it, and why."""
+
+    identifier: str
+    link: bool
+    carriers: int
+    """Ads carrying it (as seen when decided)."""
+    identities: int
+    """Separate posters among its carriers (see :func:`decide_identifier`)."""
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"identifier": self.identifier, "link": self.link, "ads": self.carriers,
+                "identities": self.identities, "reason": self.reason}  # fmt: skip
+
+
+class LinkStore(Protocol):
+    """What the linking rule reads: the one storage interface behind batch scans
+    (:class:`MemoryStore`) and the platform (``beacon.monitoring.clustering``)."""
+
+    def carriers(self, identifier: str) -> Collection[Hashable]:
+        """The ads carrying ``identifier`` (any hashable ad key)."""
+        ...
+
+    def identifiers_of(self, ad: Hashable) -> Sequence[str]:
+        """The linking identifiers of one ad (stop-list already removed or not: both work)."""
+        ...
+
+    def text_group(self, ad: Hashable) -> Hashable:
+        """The ad's near-duplicate text group (connected component of the text graph)."""
+        ...
+
+
+def is_contact(identifier: str) -> bool:
+    return identifier.startswith(CONTACT_PREFIXES)
+
+
+def decide_identifier(
+    identifier: str, store: LinkStore, params: ClusterParams, shared: Collection[str] = ()
+) -> LinkDecision:
+    """The linking rule, one identifier at a time (no count of text groups).
+
+    Order of precedence: an analyst's mark (``params.marks``), the stop-list of
+    public numbers, then the evidence of the ads behind the identifier:
+
+    * the **other contacts** (phones, e-mails, handles) that those ads carry,
+      leaving out *companions* (contacts on at least half of them: the second
+      number of the same footer, or the same operation's other phone);
+    * two such contacts are **one identity** when a second, independent piece
+      of evidence connects them: they appear on one ad together, or ads
+      carrying them share a near-duplicate text group or an image (identifiers
+      already found ``shared`` do not connect);
+    * the identifier is **shared** (set aside, not linked) when its ads belong
+      to ``min_identities`` or more separate identities: a footer hotline or a
+      placeholder photo sits on ads of posters who each give their own phone
+      and have nothing else in common.  An operation's phone is carried by ads
+      that give no other contact, or contacts that co-occur, share templates or
+      photos: one identity, so it links, however many text groups its spun ads
+      fall into.  A booking agent posting for many people under the agent's
+      phones is one identity and one operation.
+
+    The decision depends only on the set of ads (not their order), which is what
+    lets batch and incremental clustering agree.
+    """
+    mark = params.marks.get(identifier)
+    carriers = store.carriers(identifier)
+    n = len(carriers)
+    if mark is not None:
+        return LinkDecision(identifier, mark, n, 0,
+                            "analyst marked it: link" if mark else "analyst marked it: shared, do not link")  # fmt: skip
+    if identifier in params.stop_identifiers:
+        return LinkDecision(identifier, False, n, 0, "public number on the stop-list")
+    if not params.use_identifiers:
+        return LinkDecision(identifier, False, n, 0, "identifier linking is off")
+    ignored = set(shared)
+    ignored.add(identifier)
+    together: dict[str, int] = {}
+    for ad in carriers:
+        for other in store.identifiers_of(ad):
+            if (
+                other not in ignored
+                and other not in params.stop_identifiers
+                and params.marks.get(other) is not False
+            ):
+                together[other] = together.get(other, 0) + 1
+    half = max(2, (n + 1) // 2)
+    contacts = {c for c, k in together.items() if is_contact(c) and k < half}
+    if len(contacts) < params.min_identities:
+        return LinkDecision(identifier, True, n, len(contacts),
+                            f"its {n} ads give {len(contacts)} other contact(s): one poster")  # fmt: skip
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(x: Hashable) -> Hashable:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: Hashable, b: Hashable) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    for c in contacts:
+        for ad in store.carriers(c):
+            union(("c", c), ("g", store.text_group(ad)))
+            for other in store.identifiers_of(ad):
+                if other in contacts:
+                    union(("c", c), ("c", other))
+                elif other not in ignored and not is_contact(other) and other not in params.stop_identifiers:
+                    union(("c", c), ("i", other))  # a shared photo connects
+    identities = len({find(("c", c)) for c in contacts})
+    if identities >= params.min_identities:
+        return LinkDecision(identifier, False, n, identities,
+                            f"shared: its {n} ads belong to {identities} posters with their own contacts "
+                            "and nothing else in common")  # fmt: skip
+    return LinkDecision(identifier, True, n, identities,
+                        f"its {n} ads give {len(contacts)} other contacts, connected into "
+                        f"{identities} poster(s) by shared ads, templates or photos")  # fmt: skip
+
+
+def decide_all(identifiers: Iterable[str], store: LinkStore, params: ClusterParams,
+               rounds: int = 4) -> dict[str, LinkDecision]:  # fmt: skip
+    """:func:`decide_identifier` for every identifier carried by two or more ads,
+    to a fixed point: an identifier found shared no longer connects the
+    identities of others (a placeholder photo does not make one poster of a
+    footer's posters).  Each round decides every identifier with the shared
+    set of the previous round, so the result does not depend on their order."""
+    idents = sorted({i for i in identifiers if len(store.carriers(i)) >= 2})
+    wanted = set(idents)
+    shared: frozenset[str] = frozenset()
+    out: dict[str, LinkDecision] = {}
+    todo = idents
+    for _ in range(max(1, rounds)):
+        out.update({i: decide_identifier(i, store, params, shared) for i in todo})
+        now = frozenset(i for i, d in out.items() if not d.link)
+        if now == shared:
+            break
+        # only identifiers within two hops of a changed one can see the change
+        changed = now.symmetric_difference(shared)
+        todo = sorted(around(store, (a for x in changed for a in store.carriers(x))) & wanted)
+        shared = now
+    return out
+
+
+def around(store: LinkStore, ads: Iterable[Hashable]) -> set[str]:
+    """Identifiers of the ads, and of every ad sharing one of their identifiers: all whose
+    decision can change when these ads change (or an identifier on them changes)."""
+    out: set[str] = set()
+    for a in ads:
+        for x in store.identifiers_of(a):
+            if x in out:
+                continue
+            out.add(x)
+            for b in store.carriers(x):
+                out.update(store.identifiers_of(b))
+    return out
+
+
+def links_of_operation(members: Iterable[int], store: MemoryStore,
+                       decisions: Mapping[str, LinkDecision], limit: int = 20) -> dict[str, list[dict[str, object]]]:  # fmt: skip
+    """Which identifiers joined an operation (linked, carried by ads of more than
+    one of its text groups) and which of its identifiers were set aside, why."""
+    if not store.ad_idents:  # clustered without identifiers
+        return {"joined_by": [], "set_aside": []}
+    groups: dict[str, set[int]] = {}
+    count: dict[str, int] = {}
+    for i in members:
+        g = store.text_group(i)
+        for x in store.identifiers_of(i):
+            groups.setdefault(x, set()).add(g)
+            count[x] = count.get(x, 0) + 1
+    joined: list[dict[str, object]] = []
+    aside: list[dict[str, object]] = []
+    for x in sorted(count, key=lambda k: (-count[k], k)):
+        d = decisions.get(x)
+        if d is None:
+            continue
+        if d.link and len(groups[x]) > 1:
+            joined.append({**d.to_dict(), "ads_here": count[x], "text_groups_here": len(groups[x])})
+        elif not d.link:
+            aside.append({**d.to_dict(), "ads_here": count[x]})
+    return {"joined_by": joined[:limit], "set_aside": aside[:limit]}
+
+
+class MemoryStore:
+    """:class:`LinkStore` over integer ad indices, for batch scans and the in-memory index."""
+
+    __slots__ = ("ad_idents", "ident_ads", "groups")
+
+    def __init__(self) -> None:
+        self.ad_idents: list[list[str]] = []
+        self.ident_ads: dict[str, list[int]] = {}
+        self.groups: list[int] = []
+
+    def add(self, identifiers: Iterable[str], group: int) -> int:
+        i = len(self.ad_idents)
+        ids = list(dict.fromkeys(identifiers))
+        self.ad_idents.append(ids)
+        self.groups.append(group)
+        for x in ids:
+            self.ident_ads.setdefault(x, []).append(i)
+        return i
+
+    def carriers(self, identifier: str) -> list[int]:
+        return self.ident_ads.get(identifier, [])
+
+    def identifiers_of(self, ad: Hashable) -> list[str]:
+        return self.ad_idents[cast(int, ad)]
+
+    def text_group(self, ad: Hashable) -> int:
+        return self.groups[cast(int, ad)]
 
 
 def cluster_id_for(first_ad_id: str) -> str:
@@ -105,8 +344,12 @@ class BatchClusters:
     """Component label per ad (the index of the component's first ad)."""
     text_labels: npt.NDArray[np.int64]
     hubs: dict[str, int]
-    """Hub identifiers -> number of distinct text groups they span."""
+    """Identifiers set aside (shared, not linked) -> separate posters among their ads."""
     text_edges: int
+    store: MemoryStore = field(default_factory=lambda: MemoryStore())
+    """Each ad's identifiers and text group, as the linking rule saw them."""
+    decisions: dict[str, LinkDecision] = field(default_factory=dict)
+    """The decision on every identifier carried by ads of two or more text groups."""
 
 
 def _components(n: int, src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -206,27 +449,71 @@ def cluster_signed(
     text_labels = _components(n, src, dst)
     hubs: dict[str, int] = {}
     m = len(ident_names)
+    store = MemoryStore()
     if not params.use_identifiers or m == 0:
-        return BatchClusters(text_labels, text_labels, hubs, len(src))
-    # distinct text groups per identifier
+        return BatchClusters(text_labels, text_labels, hubs, len(src), store, {})
+    per_ad: list[list[str]] = [[] for _ in range(n)]
+    for a, k in zip(ea.tolist(), ei.tolist(), strict=True):
+        per_ad[a].append(ident_names[k])
+    for ids, g in zip(per_ad, text_labels.tolist(), strict=True):
+        store.add(ids, g)
+    del per_ad
+    # only identifiers whose ads span two or more text groups can join anything
     pairs = np.unique(ei * (n + 1) + text_labels[ea])
     groups_per_ident = np.bincount(pairs // (n + 1), minlength=m)
-    hub_mask = groups_per_ident > params.max_identifier_groups
-    if hub_mask.any():
-        for hk in np.nonzero(hub_mask)[0].tolist():
-            hubs[ident_names[hk]] = int(groups_per_ident[hk])
-        keep = ~hub_mask[ei]
-        ea, ei = ea[keep], ei[keep]
+    multi = [ident_names[k] for k in np.nonzero(groups_per_ident > 1)[0].tolist()]
+    decisions = decide_all(multi, store, params)
+    linked = np.zeros(m, dtype=bool)
+    for k, name in enumerate(ident_names):
+        d = decisions.get(name)
+        if d is None or d.link:
+            linked[k] = True
+        else:
+            hubs[name] = d.identities
+    keep = linked[ei]
+    ea, ei = ea[keep], ei[keep]
     all_src = np.concatenate([src, ea])
     all_dst = np.concatenate([dst, ei + n])
     lab = _components(n + m, all_src, all_dst)[:n]
-    return BatchClusters(lab, text_labels, hubs, len(src))
+    return BatchClusters(lab, text_labels, hubs, len(src), store, decisions)
+
+
+class _IndexStore(MemoryStore):
+    """:class:`MemoryStore` whose text groups follow a growing union-find."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: UnionFind) -> None:
+        super().__init__()
+        self.text = text
+
+    def text_group(self, ad: Hashable) -> int:
+        return self.text.find(cast(int, ad))
+
+
+def spans_groups(identifier: str, store: LinkStore) -> bool:
+    """Whether the ads carrying ``identifier`` lie in two or more text groups
+    (only then can linking on it join anything, and only then is it decided)."""
+    first: Hashable = None
+    for k, ad in enumerate(store.carriers(identifier)):
+        g = store.text_group(ad)
+        if k == 0:
+            first = g
+        elif g != first:
+            return True
+    return False
 
 
 class OperationIndex:
     """Incremental clustering: ``add`` one ad at a time; new ads join existing
-    operations without rescanning.  Same linking rules as :func:`cluster_batch`
-    (up to LSH bucket sampling).
+    operations without rescanning.  The same rule as :func:`cluster_batch`
+    (:func:`decide_identifier`): after each ad, the identifiers whose evidence
+    it changed (its own, and those carried by ads that share one of its
+    identifiers or a text group it merged) are decided again; a link withdrawn
+    (an identifier found shared) rebuilds the operations (rare, linear).  Given
+    the same near-duplicate text groups, the operations equal the batch ones
+    (text groups themselves can differ slightly: the index compares a new ad
+    with the ``bucket_sample`` latest ads of each LSH bucket).
 
     Typical platform use: keep one index per deployment (pickle it, or rebuild
     it at start-up by ``add``-ing stored ads in ``posted_at`` order), call
@@ -244,14 +531,17 @@ class OperationIndex:
         self._buckets: dict[tuple[int, int], list[int]] = {}
         self._text = UnionFind()
         self._ops = UnionFind()
-        self._idents: list[tuple[str, ...]] = []
-        self._ident_ads: dict[str, int] = {}  # identifier -> first ad carrying it
-        self._ident_groups: dict[str, set[int]] = {}
-        self.hubs: set[str] = set()
+        self.store = _IndexStore(self._text)
+        self.decisions: dict[str, LinkDecision] = {}
         self._index_of: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.ad_ids)
+
+    @property
+    def hubs(self) -> set[str]:
+        """Identifiers set aside (shared, not linked)."""
+        return {x for x, d in self.decisions.items() if not d.link}
 
     def cluster_of(self, ad_id: str) -> str:
         i = self._index_of[ad_id]
@@ -269,8 +559,9 @@ class OperationIndex:
         self._ops.add()
         self.ad_ids.append(ad_id)
         self._index_of[ad_id] = i
-        idents = tuple(x for x in identifiers if x not in p.stop_identifiers) if p.use_identifiers else ()
-        self._idents.append(idents)
+        self.store.add(
+            [x for x in identifiers if x not in p.stop_identifiers] if p.use_identifiers else (), i
+        )
         roots_before: set[int] = set()
 
         def link_ops(a: int, b: int) -> None:
@@ -281,6 +572,7 @@ class OperationIndex:
 
         sig = signature_one(words, p.minhash, self.hasher)
         self._sigs.append(sig)
+        touched = [i]
         if sig is not None:
             keys = band_keys(sig[None, :], p.minhash)[0]
             matched: set[int] = set()
@@ -295,31 +587,66 @@ class OperationIndex:
                 bucket.append(i)
                 if len(bucket) > self.bucket_sample:
                     del bucket[0]
+            groups = {self._text.find(j) for j in matched}
+            if len(groups) > 1:  # the ad bridges text groups: their identifiers' evidence changed
+                sizes = self._group_sizes(groups)
+                biggest = max(groups, key=lambda g: (sizes[g], -g))
+                touched.extend(a for a in range(i) if self._text.find(a) in groups - {biggest})
             for j in matched:
                 self._text.union(i, j)
                 link_ops(i, j)
-        rebuild = False
-        for ident in idents:
-            groups = self._ident_groups.setdefault(ident, set())
-            groups.add(self._text.find(i))
-            if ident in self.hubs:
-                continue
-            if len(groups) > p.max_identifier_groups:
-                groups = {self._text.find(g) for g in groups}
-                self._ident_groups[ident] = groups
-                if len(groups) > p.max_identifier_groups:
-                    self.hubs.add(ident)
-                    rebuild = True
-                    continue
-            first = self._ident_ads.setdefault(ident, i)
-            if first != i:
-                link_ops(i, first)
-        if rebuild:
+        if self._redecide(touched, link_ops):
             self._rebuild_ops()
             return self.cluster_of(ad_id), []
+        for x in self.store.identifiers_of(i):
+            d = self.decisions.get(x)
+            if d is None or d.link:
+                for j in self.store.carriers(x)[:1]:
+                    link_ops(i, j)
         root = self._ops.find(i)
         merged = sorted(cluster_id_for(self.ad_ids[r]) for r in roots_before if r not in (root, i))
         return cluster_id_for(self.ad_ids[root]), merged
+
+    def _group_sizes(self, groups: set[int]) -> dict[int, int]:
+        sizes = dict.fromkeys(groups, 0)
+        for a in range(len(self.ad_ids) - 1):
+            r = self._text.find(a)
+            if r in sizes:
+                sizes[r] += 1
+        return sizes
+
+    def _around(self, ads: Iterable[int]) -> set[str]:
+        return around(self.store, ads)
+
+    def _redecide(self, ads: Iterable[int], union: Callable[[int, int], None]) -> bool:
+        """Decide again the identifiers around ``ads`` (to a fixed point); link the
+        newly linked ones.  Returns whether a link was withdrawn (rebuild needed)."""
+        p, store = self.params, self.store
+        todo = self._around(ads)
+        withdrawn = False
+        for _ in range(4):
+            flipped: list[str] = []
+            shared = self.hubs
+            for x in sorted(todo):
+                old = self.decisions.get(x)
+                d = decide_identifier(x, store, p, shared) if spans_groups(x, store) else None
+                if d is None:
+                    self.decisions.pop(x, None)
+                else:
+                    self.decisions[x] = d
+                was = old is None or old.link
+                now = d is None or d.link
+                if was != now:
+                    flipped.append(x)
+                    withdrawn = withdrawn or not now
+                if now and d is not None:
+                    carriers = store.carriers(x)
+                    for b in carriers[1:]:
+                        union(carriers[0], b)
+            if not flipped:
+                break
+            todo = self._around(a for x in flipped for a in store.carriers(x))
+        return withdrawn
 
     def _rebuild_ops(self) -> None:
         n = len(self.ad_ids)
@@ -328,14 +655,11 @@ class OperationIndex:
             r = self._text.find(i)
             if r != i:
                 ops.union(i, r)
-        first: dict[str, int] = {}
-        for i, idents in enumerate(self._idents):
-            for ident in idents:
-                if ident in self.hubs:
-                    continue
-                f = first.setdefault(ident, i)
-                if f != i:
-                    ops.union(i, f)
+        for x, carriers in self.store.ident_ads.items():
+            d = self.decisions.get(x)
+            if d is None or d.link:
+                for b in carriers[1:]:
+                    ops.union(carriers[0], b)
         self._ops = ops
 
     def labels(self) -> list[str]:

@@ -239,6 +239,9 @@ class Operation:
     """The kinds of its ads (both only when a shared identifier links them: see ``OP_CROSS_KIND_LINK``)."""
     industry: str = ""
     """Job ads: the most named Polaris industry (a ``beacon.cases.typology.VenueType`` code)."""
+    links: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Why its ads are one operation: ``joined_by`` (identifiers that joined text groups, with the
+    linking rule's reason) and ``set_aside`` (its identifiers found shared or marked so)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -258,4 +261,5 @@ class Operation:
             "template": self.template,
             "risk": self.risk,
             "reasons": [r.to_dict() for r in self.reasons],
+            "links": self.links,
         }

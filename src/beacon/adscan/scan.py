@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .analyse import analyse_ad
-from .cluster import BatchClusters, ClusterParams, cluster_hashed, cluster_id_for
+from .cluster import BatchClusters, ClusterParams, cluster_hashed, cluster_id_for, links_of_operation
 from .images import canonicalise_identifier_lists
 from .jsonio import dumps
 from .minhash import WordHasher
@@ -199,7 +199,9 @@ def group_operations(
         cid = cluster_id_for(ad_ids[lab])
         for i in idx:
             cluster_ids[i] = cid
-        ops.append(build(cid, idx, [text_labels[i] for i in idx]))
+        op = build(cid, idx, [text_labels[i] for i in idx])
+        op.links = links_of_operation(idx, bc.store, bc.decisions)
+        ops.append(op)
     if min_cluster_size <= 1:
         for lab, idx in members.items():
             if len(idx) == 1:

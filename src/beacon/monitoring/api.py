@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -22,7 +22,8 @@ from beacon.core.permissions import Perm
 
 from . import selectors, services
 from .access import access_operation, access_run
-from .models import IngestRun, Operation
+from .marks import MarkError, mark_identifier
+from .models import IdentifierLink, IngestRun, Operation
 from .serializers import (
     AdRecordSerializer,
     OperationDetailSerializer,
@@ -115,3 +116,66 @@ class OperationDetail(APIView):
         op: Operation = access_operation(request, operation_id)
         ads = selectors.operation_ads(user=request.user, operation=op)
         return Response(OperationDetailSerializer(op, context={"ads": ads}).data)
+
+
+class IdentifierMarkSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    identifier = serializers.RegexField(r"^(tel|email|handle|img):\S+$", max_length=320,
+                                        help_text="a linking key: tel:+1..., email:..., handle:platform:name, img:...")
+    decision = serializers.ChoiceField(choices=["link", "shared"])
+    reason = serializers.CharField(max_length=2000)
+
+
+class IdentifierLinkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    identifier = serializers.CharField(source="key")
+    decision = serializers.SerializerMethodField()
+    decided_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IdentifierLink
+        fields = ["identifier", "decision", "source", "reason", "identities", "decided_by", "decided_at"]
+
+    def get_decision(self, obj: IdentifierLink) -> str:
+        return "link" if obj.link else "shared"
+
+    def get_decided_by(self, obj: IdentifierLink) -> str | None:
+        return obj.decided_by.get_username() if obj.decided_by else None
+
+
+class IdentifierLinks(APIView):
+    """Analysts' marks on linking identifiers ("link" / "shared, do not link") and the rule's decisions."""
+
+    permission_classes = [IsAuthenticated, PermissionRequired.of(Perm.REVIEW_ADS)]
+
+    @extend_schema(operation_id="ads_identifier_links_list", responses=IdentifierLinkSerializer(many=True),
+                   parameters=[OpenApiParameter("source", str, enum=["analyst", "rule"]),
+                               OpenApiParameter("identifier", str)])
+    def get(self, request: Request) -> Response:
+        qs = IdentifierLink.objects.select_related("decided_by").order_by("key")
+        source = request.query_params.get("source")
+        if source:
+            if source not in IdentifierLink.Source.values:
+                raise ValidationError({"source": ['Must be "analyst" or "rule".']})
+            qs = qs.filter(source=source)
+        ident = request.query_params.get("identifier")
+        if ident:
+            qs = qs.filter(key=ident[:320])
+        audit.record(actor=request.user, action=audit.Action.READ, object_type="identifier_link",
+                     summary="listed identifier link decisions (API)", request=request)  # type: ignore[arg-type]
+        return Response(IdentifierLinkSerializer(qs[:1000], many=True).data)
+
+    @extend_schema(operation_id="ads_identifier_links_mark", request=IdentifierMarkSerializer,
+                   responses={201: IdentifierLinkSerializer, 404: None},
+                   description='Mark a linking identifier "link" or "shared" (do not link), with a reason. Applied at '
+                               "once: operations it alone joined are split (shared), operations holding it merge "
+                               "(link). Audited.")
+    def post(self, request: Request) -> Response:
+        s = IdentifierMarkSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            row = mark_identifier(identifier=s.validated_data["identifier"], decision=s.validated_data["decision"],
+                                  reason=s.validated_data["reason"], acting_user=request.user, request=request)
+        except MarkError as exc:
+            if exc.field == "identifier" and str(exc).startswith("No stored ad"):
+                raise NotFound(str(exc)) from exc
+            raise ValidationError({exc.field: [str(exc)]}) from exc
+        return Response(IdentifierLinkSerializer(row).data, status=status.HTTP_201_CREATED)

@@ -6,27 +6,38 @@ band lookups (candidates verified with the signature's estimated Jaccard similar
 threshold as ``beacon.adscan``) and by shared linking keys, and joined with a union-find
 whose nodes are existing operations and the new ads.  Nothing already stored is re-scanned.
 
-Rules (the same as adscan's batch clustering):
-- the public hotlines of ``adscan.cluster.HOTLINES`` never link;
-- a linking key carried by ads of more than ``max_identifier_groups`` distinct near-duplicate
-  text groups is a *hub* (a site footer number, a placeholder image) and does not link;
-- operations only merge: the oldest (smallest id) absorbs the others, which keep a
-  ``merged_into`` pointer; their ads move to it (full path compression).
+Rules: the same code as adscan's batch clustering.  Whether a linking key joins its ads is
+decided by ``beacon.adscan.cluster.decide_identifier`` reading the database through
+:class:`DbStore` (the ``LinkStore`` protocol): analysts' marks (``IdentifierLink`` rows of source
+``analyst``) win, the public hotlines never link, and a key whose ads belong to several separate
+posters (their own contacts, nothing else in common) is *shared* and does not link.  Every key of
+a chunk's ads that spans two or more text groups is decided again with the chunk; the decision is
+kept as an ``IdentifierLink`` row (source ``rule``).
+
+- operations merge: the oldest (smallest id) absorbs the others, which keep a ``merged_into``
+  pointer; their ads move to it (full path compression);
+- a key that had linked and is now shared (more posters came in, or an analyst marked it) makes
+  :func:`resplit` re-cluster the operations holding its ads: an operation whose ads no longer
+  hang together is split, the part holding its oldest ad keeps it.
+
+Bounded difference from the batch scan (same text groups): a key not carried by the chunk's
+ads is decided again only when an ad carrying it arrives.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from django.utils import timezone
 
 from beacon.adscan import build_operation, cluster_id_for
+from beacon.adscan.cluster import ClusterParams, LinkDecision, decide_all, spans_groups
 
 from .analysis import PARAMS, Clustering, analysed_from_row, similarity
-from .models import Ad, AdBand, AdKey, Operation
+from .models import Ad, AdBand, AdKey, IdentifierLink, Operation
 
 BUCKET_CAP = 64  # candidates examined per LSH bucket (the most recent ads)
 _IN_CHUNK = 900  # ids per IN (...) query
@@ -73,10 +84,114 @@ class Assignment:
     created: list[int] = field(default_factory=list)
     merges: list[tuple[int, list[int]]] = field(default_factory=list)  # (survivor, absorbed)
     reopened: list[int] = field(default_factory=list)  # dismissed operations that received new ads
-    hubs: set[str] = field(default_factory=set)
+    hubs: set[str] = field(default_factory=set)  # keys set aside (shared)
+    splits: list[tuple[int, list[int]]] = field(default_factory=list)  # (operation, new operations split off)
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+def params_now() -> ClusterParams:
+    """adscan's parameters with the analysts' marks of the database."""
+    marks = dict(IdentifierLink.objects.filter(source=IdentifierLink.Source.ANALYST).values_list("key", "link"))
+    return replace(PARAMS, marks=marks)
+
+
+class DbStore:
+    """``beacon.adscan.cluster.LinkStore`` over ``AdKey`` rows and ``Ad.text_group`` (read lazily, cached)."""
+
+    def __init__(self, group_of: dict[int, int] | None = None) -> None:
+        self.group_of: dict[int, int] = dict(group_of or {})
+        self._carriers: dict[str, list[int]] = {}
+        self._idents: dict[int, list[str]] = {}
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        """Carriers of ``keys``, and the keys and text groups of those carriers, in a few queries."""
+        want = sorted({k for k in keys if k not in self._carriers})
+        for k in want:
+            self._carriers[k] = []
+        for part in _chunks(want):
+            for ad_id, key in AdKey.objects.filter(key__in=part).order_by("ad_id").values_list("ad_id", "key"):
+                self._carriers[key].append(ad_id)
+        self._load_ads({a for k in want for a in self._carriers[k]})
+
+    def _load_ads(self, ads: Iterable[int]) -> None:
+        need = sorted({a for a in ads if a not in self._idents})
+        for a in need:
+            self._idents[a] = []
+        for part in _chunks(need):
+            for ad_id, key in AdKey.objects.filter(ad_id__in=part).order_by("ad_id", "id").values_list("ad_id", "key"):
+                self._idents[ad_id].append(key)
+            missing = [a for a in part if a not in self.group_of]
+            for pk, tg in Ad.objects.filter(pk__in=missing).values_list("pk", "text_group"):
+                self.group_of[pk] = tg or pk
+
+    def carriers(self, identifier: str) -> list[int]:
+        if identifier not in self._carriers:
+            self.prefetch([identifier])
+        return self._carriers[identifier]
+
+    def identifiers_of(self, ad: Hashable) -> list[str]:
+        if ad not in self._idents:
+            self._load_ads([ad])  # type: ignore[list-item]
+        return self._idents[ad]  # type: ignore[index]
+
+    def text_group(self, ad: Hashable) -> int:
+        if ad not in self.group_of:
+            self._load_ads([ad])  # type: ignore[list-item]
+        return self.group_of[ad]  # type: ignore[index]
+
+
+def _record(decisions: dict[str, LinkDecision]) -> set[str]:
+    """Keep the rule's decisions (never over an analyst's mark); returns the keys whose link was withdrawn."""
+    if not decisions:
+        return set()
+    before: dict[str, tuple[bool, str]] = {}
+    keys = sorted(decisions)
+    for part in _chunks(keys):
+        for k, link, source in IdentifierLink.objects.filter(key__in=part).values_list("key", "link", "source"):
+            before[k] = (link, source)
+    rows = [IdentifierLink(key=k[:320], link=d.link, source=IdentifierLink.Source.RULE, reason=d.reason[:2000],
+                           identities=d.identities)
+            for k, d in decisions.items() if before.get(k, (True, "rule"))[1] == IdentifierLink.Source.RULE]
+    IdentifierLink.objects.bulk_create(rows, update_conflicts=True, unique_fields=["key"],
+                                       update_fields=["link", "reason", "identities", "decided_at"])
+    return {k for k, d in decisions.items() if not d.link and before.get(k, (False, ""))[0]}
+
+
+def _stored_links(keys: Iterable[str]) -> dict[str, bool]:
+    """The stored decisions (rule or analyst) on ``keys``."""
+    out: dict[str, bool] = {}
+    for part in _chunks(sorted(keys)):
+        out.update(IdentifierLink.objects.filter(key__in=part).values_list("key", "link"))
+    return out
+
+
+def links_of(ads: Sequence[Ad]) -> dict[str, list[dict[str, Any]]]:
+    """An operation's ``links``: the keys that joined its text groups and the keys set aside, with the reasons."""
+    groups: dict[str, set[int]] = defaultdict(set)
+    count: dict[str, int] = defaultdict(int)
+    keys_of: dict[int, list[str]] = defaultdict(list)
+    for part in _chunks([a.pk for a in ads]):
+        for ad_id, key in AdKey.objects.filter(ad_id__in=part).values_list("ad_id", "key"):
+            keys_of[ad_id].append(key)
+    for a in ads:
+        for k in keys_of[a.pk]:
+            groups[k].add(a.text_group or a.pk)
+            count[k] += 1
+    rows = {r.key: r for part in _chunks(sorted(count)) for r in IdentifierLink.objects.filter(key__in=part)}
+    joined: list[dict[str, Any]] = []
+    aside: list[dict[str, Any]] = []
+    for k in sorted(count, key=lambda x: (-count[x], x)):
+        r = rows.get(k)
+        if k in PARAMS.stop_identifiers:
+            aside.append({"identifier": k, "link": False, "reason": "public number on the stop-list", "ads_here": count[k]})
+        elif r is not None and not r.link:
+            aside.append({"identifier": k, "link": False, "reason": r.reason, "source": r.source, "ads_here": count[k]})
+        elif len(groups[k]) > 1:
+            joined.append({"identifier": k, "link": True, "reason": r.reason if r else "", "source": r.source if r else "rule",
+                           "ads_here": count[k], "text_groups_here": len(groups[k])})
+    return {"joined_by": joined[:20], "set_aside": aside[:20]}
+
+
+def _chunks(ids: Sequence[T]) -> Iterable[Sequence[T]]:
     for i in range(0, len(ids), _IN_CHUNK):
         yield ids[i : i + _IN_CHUNK]
 
@@ -97,9 +212,11 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
             bucket = buckets[(band, bkey)]
             if (band, bkey) in wanted and len(bucket) < BUCKET_CAP:
                 bucket.append(ad_id)
-    link_keys = sorted({k for _, c in chunk for k in c.keys if k not in PARAMS.stop_identifiers})
+    params = params_now()
+    link_keys = sorted({k for _, c in chunk for k in c.keys
+                        if k not in params.stop_identifiers and params.marks.get(k) is not False})
     holders: dict[str, set[int]] = defaultdict(set)
-    if PARAMS.use_identifiers:
+    if params.use_identifiers:
         for i in range(0, len(link_keys), _IN_CHUNK):
             for holder, lkey in AdKey.objects.filter(key__in=link_keys[i : i + _IN_CHUNK]).values_list("ad_id", "key"):
                 holders[lkey].add(holder)
@@ -153,9 +270,13 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         ops.find(node(pk))
     for a, b in edges:
         ops.union(node(a), node(b))
+    store = DbStore(group_of)
+    store.prefetch(holders)
+    decisions = decide_all([k for k in holders if spans_groups(k, store)], store, params)
+    withdrawn = _record(decisions)
     for link, carriers in holders.items():
-        groups = {group_of.get(a, a) for a in carriers}
-        if len(groups) > PARAMS.max_identifier_groups:
+        d = decisions.get(link)
+        if d is not None and not d.link:
             result.hubs.add(link)
             continue
         head, *rest = sorted(carriers)
@@ -196,7 +317,69 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         by_target[(row.operation_id, row.text_group)].append(pk)
     for (op_id, group), pks in by_target.items():  # few distinct targets: cheaper than bulk_update's CASE
         Ad.objects.filter(pk__in=pks).update(operation_id=op_id, text_group=group)
+    if withdrawn:
+        held = {op for k in withdrawn for op in Ad.objects.filter(
+            pk__in=store.carriers(k), operation__isnull=False).values_list("operation_id", flat=True)}
+        for op_id, parts in resplit(held, params).items():
+            result.splits.append((op_id, parts))
+            result.touched.update([op_id, *parts])
+            result.created.extend(parts)
     return result
+
+
+def resplit(operation_ids: Iterable[int], params: ClusterParams | None = None) -> dict[int, list[int]]:
+    """Re-cluster the ads of the given operations with the current decisions (the rule's and the
+    analysts'): an operation whose ads no longer hang together (near-duplicate text or a linking key
+    that links) is split; the part holding its oldest ad keeps it, each other part becomes a new
+    operation.  Returns {operation: [new operations]}.  Only splits: it never joins operations."""
+    params = params or params_now()
+    out: dict[int, list[int]] = {}
+    for op_id in sorted(set(operation_ids)):
+        rows = list(Ad.objects.filter(operation_id=op_id).order_by("pk").values_list("pk", "text_group", "site",
+                                                                                       "external_id"))
+        if len(rows) < 2:
+            continue
+        uf: _UnionFind[int] = _UnionFind()
+        members = {pk for pk, *_ in rows}
+        store = DbStore({pk: tg or pk for pk, tg, _s, _e in rows})
+        carriers: dict[str, list[int]] = defaultdict(list)
+        for part in _chunks(sorted(members)):
+            for ad_id, key in AdKey.objects.filter(ad_id__in=part).values_list("ad_id", "key"):
+                carriers[key].append(ad_id)
+        by_group: dict[int, list[int]] = defaultdict(list)
+        for pk, tg, _s, _e in rows:
+            uf.find(pk)
+            by_group[tg or pk].append(pk)
+        for group_members in by_group.values():
+            for other in group_members[1:]:
+                uf.union(group_members[0], other)
+        stored = _stored_links(carriers)
+        for key, ads in carriers.items():
+            if key in params.stop_identifiers:
+                continue
+            mark = params.marks.get(key)
+            link = mark if mark is not None else stored.get(key, True)
+            if not link and not spans_groups(key, store):
+                link = True  # all its ads are near-duplicates: joined by text anyway
+            if link:
+                for other in ads[1:]:
+                    uf.union(ads[0], other)
+        parts = sorted((sorted(m) for m in uf.groups().values()), key=lambda m: m[0])
+        if len(parts) < 2:
+            continue
+        info = {pk: (s, e) for pk, _tg, s, e in rows}
+        new_ops: list[int] = []
+        for part in parts[1:]:
+            site, ext = info[part[0]]
+            key, n = cluster_id_for(f"{site}:{ext}"), 0
+            while Operation.objects.filter(key=key).exists():
+                n += 1
+                key = cluster_id_for(f"{site}:{ext}:split{n}")
+            new = Operation.objects.create(key=key)
+            Ad.objects.filter(pk__in=part).update(operation=new)
+            new_ops.append(new.pk)
+        out[op_id] = new_ops
+    return out
 
 
 def summarise(operation_ids: Iterable[int]) -> None:
@@ -219,6 +402,6 @@ def summarise(operation_ids: Iterable[int]) -> None:
                 risk=built.risk, reasons=data["reasons"], phones=built.phones, emails=built.emails,
                 handles=built.handles, images=built.images, cities=data["cities"], movement=data["movement"],
                 template=built.template, first_seen=built.first_seen, last_seen=built.last_seen,
-                kinds=built.kinds, industry=built.industry,
+                kinds=built.kinds, industry=built.industry, links=links_of(ads),
             )
         Operation.objects.filter(pk=op_id).update(**fields)

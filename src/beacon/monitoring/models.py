@@ -107,6 +107,8 @@ class Operation(models.Model):
                                         help_text="ads joined since the summary was computed (recomputed per run)")
     first_seen = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(null=True, blank=True)
+    links = models.JSONField(default=dict, blank=True,
+                             help_text="identifiers that joined it and those set aside, with the reasons (adscan)")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -240,3 +242,32 @@ class OperationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} on {self.operation_id}"
+
+
+class IdentifierLink(models.Model):
+    """Whether a linking key (``tel:+1...``, ``img:...``) joins the ads that carry it.
+
+    Rows of source ``analyst`` are an analyst's mark ("link" / "shared, do not link"), applied by
+    the platform's clustering and exported for ``beacon ads scan --marks``; they always win.  Rows
+    of source ``rule`` record the linking rule's last decision (``beacon.adscan.cluster``), so a
+    link withdrawn later (an identifier found shared) splits the operations it had joined.
+    """
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("Linking rule")
+        ANALYST = "analyst", _("Analyst")
+
+    key = models.CharField(max_length=320, unique=True)
+    link = models.BooleanField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.RULE, db_index=True)
+    reason = models.TextField(blank=True)
+    identities = models.PositiveIntegerField(default=0)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {'link' if self.link else 'shared'} ({self.source})"

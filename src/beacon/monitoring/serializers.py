@@ -74,7 +74,7 @@ class OperationDetailSerializer(OperationSerializer):
     ads = serializers.SerializerMethodField()
 
     class Meta(OperationSerializer.Meta):
-        fields = [*OperationSerializer.Meta.fields, "ads"]
+        fields = [*OperationSerializer.Meta.fields, "links", "ads"]
 
     def get_ads(self, obj: Operation) -> list[dict[str, Any]]:
         return AdSerializer(self.context.get("ads", []), many=True).data  # type: ignore[return-value]

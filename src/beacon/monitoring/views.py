@@ -16,7 +16,7 @@ from beacon.core import audit
 from beacon.core.access import require_perm
 from beacon.core.permissions import Perm
 
-from . import selectors, services
+from . import marks, selectors, services
 from .access import access_operation, access_run
 from .forms import DecisionForm, QueueFilterForm, UploadForm
 from .maps import movement_map, timeline
@@ -74,6 +74,22 @@ def decide(request: HttpRequest, operation_id: int) -> HttpResponse:
         return redirect("/staff/cases/new/?" + urlencode({"from": f"operation:{op.pk}", **selectors.case_defaults(op)}))
     messages.success(request, _("Decision recorded."))
     return redirect(reverse("monitoring:operation", args=[op.pk]))
+
+
+@require_POST
+@require_perm(Perm.REVIEW_ADS)
+def mark(request: HttpRequest, operation_id: int) -> HttpResponse:
+    """Mark an identifier of the operation "link" or "shared, do not link" (applied at once)."""
+    op = access_operation(request, operation_id, audit_read=False)
+    try:
+        marks.mark_identifier(identifier=request.POST.get("identifier", ""), decision=request.POST.get("decision", ""),
+                              reason=request.POST.get("reason", ""), acting_user=request.user, request=request)
+    except marks.MarkError as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:operation", op.pk)
+    messages.success(request, _("Mark recorded and applied."))
+    op.refresh_from_db()
+    return redirect("monitoring:operation", op.merged_into_id or op.pk)
 
 
 @require_perm(Perm.INGEST_ADS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,26 +41,49 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None] | Non
 
 class Command(BaseCommand):
     help = ("Online ad monitoring: 'ingest INPUT' stores ads; 'rescore' re-applies the indicator weights; "
-            "'scan INPUT --out DIR' runs the database-free scan.")
+            "'scan INPUT --out DIR' runs the database-free scan (with the analysts' identifier marks); "
+            "'marks' prints those marks as JSON lines (for 'scan --marks FILE' elsewhere).")
     requires_system_checks: list[str] = []  # noqa: RUF012 - Django's attribute
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["ingest", "rescore", "scan"])
+        parser.add_argument("action", choices=["ingest", "rescore", "scan", "marks"])
         parser.add_argument("rest", nargs=argparse.REMAINDER, help="INPUT and options (see 'beacon ads ACTION -h')")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "scan":
             from beacon.adscan.cli import main
 
-            code = main(["scan", *options["rest"]])
+            rest = list(options["rest"])
+            with tempfile.TemporaryDirectory(prefix="beacon-marks-") as tmp:
+                if not {"--marks", "-h", "--help"}.intersection(rest):
+                    rest += ["--marks", self.platform_marks(Path(tmp) / "marks.jsonl")]
+                code = main(["scan", *rest])
             if code:
                 raise CommandError(f"scan exited with status {code}", returncode=code)
+            return
+        if options["action"] == "marks":
+            from ...marks import export_marks
+
+            n = export_marks(self.stdout)
+            self.stderr.write(f"{n} identifier mark(s)")
             return
         if options["action"] == "rescore":
             self.rescore(options["rest"])
             return
         self.ingest(options["rest"])
+
+    @staticmethod
+    def platform_marks(path: Path) -> str:
+        """The analysts' identifier marks written to ``path`` (none when there is no database to read)."""
+        from ...marks import export_marks
+
+        with path.open("w", encoding="utf-8") as f:
+            try:
+                export_marks(f)
+            except Exception:  # noqa: BLE001 - no reachable or migrated database: the scan runs without marks
+                f.truncate(0)
+        return str(path)
 
     def rescore(self, argv: list[str]) -> None:
         parser = argparse.ArgumentParser(prog="beacon ads rescore", description="Re-apply the current indicator "
