@@ -1,13 +1,15 @@
 """The tip triage rule set: one place, applied in order, first match wins.
 
 P1 (immediate)
-    Someone is in immediate danger, or the tip involves someone under 18.
+    Someone is in immediate danger, or the tip involves someone under 18, or whether a minor
+    is involved is unknown and a youth indicator was ticked (``older_partner``).
 P2 (high)
     A force, fraud or coercion indicator was ticked (cannot leave, threatened or hurt,
     documents taken, owes a debt to the boss), or three or more indicators of any kind.
 P3 (standard)
     At least one indicator, or at least one identifier to act on (a phone, account, plate,
-    address, web address) found in the tip.
+    address, web address) found in the tip, or the danger or minor question is unknown
+    ("I don't know" or left unanswered: ``None``).  Unknown is never read as No.
 P4 (information)
     Everything else, and every tip marked as spam.
 
@@ -41,6 +43,7 @@ INDICATORS: dict[str, object] = {
     "scripted": _("Answers seem rehearsed or scripted"),
 }
 COERCION = frozenset({"cannot_leave", "threatened", "documents_taken", "debt"})
+YOUTH = frozenset({"older_partner"})  # with an unknown minor answer, the tip goes to P1
 SPAM_URL_COUNT = 5
 
 
@@ -51,9 +54,9 @@ class Triage:
 
 
 def compute(
-    *, danger: bool, minor: bool, indicators: Iterable[str], identifier_count: int, spam_reason: str = ""
+    *, danger: bool | None, minor: bool | None, indicators: Iterable[str], identifier_count: int, spam_reason: str = ""
 ) -> Triage:
-    """Priority (1 to 4) and the reasons, for any input."""
+    """Priority (1 to 4) and the reasons, for any input; ``None`` for danger or minor means unknown."""
     ticked = sorted({i for i in indicators if i in INDICATORS})
     if spam_reason:
         return Triage(4, (f"Marked as spam: {spam_reason}",))
@@ -64,6 +67,10 @@ def compute(
         priority = 1
     if minor:
         reasons.append("Involves someone under 18")
+        priority = 1
+    youth = [i for i in ticked if i in YOUTH]
+    if minor is None and youth:
+        reasons.append("Unknown whether someone is under 18, with a youth indicator: " + ", ".join(youth))
         priority = 1
     coercion = [i for i in ticked if i in COERCION]
     if coercion:
@@ -77,6 +84,10 @@ def compute(
         priority = min(priority, 3)
     if identifier_count:
         reasons.append(f"{identifier_count} identifier(s) to follow up")
+        priority = min(priority, 3)
+    unknown = [name for name, answer in (("immediate danger", danger), ("under 18", minor)) if answer is None]
+    if unknown and priority > 1:
+        reasons.append("Reporter did not know or did not answer: " + ", ".join(unknown))
         priority = min(priority, 3)
     if not reasons:
         reasons.append("No indicators, danger, minor or identifiers: general information")
