@@ -324,7 +324,8 @@ if PRODUCTION:
 # is stored, and an ended window's counters cannot be linked to one.
 BEACON_RATE_LIMITS = {
     "sms_inbound": os.environ.get("BEACON_RATE_SMS_INBOUND", "30/3600"),  # per sender (threading key)
-    "tip_submit": os.environ.get("BEACON_RATE_TIP_SUBMIT", "10/3600"),
+    "tip_submit": os.environ.get("BEACON_RATE_TIP_SUBMIT", "10/3600"),  # accepted tips only
+    "tip_submit_attempt": os.environ.get("BEACON_RATE_TIP_SUBMIT_ATTEMPT", "60/3600"),  # every POST, valid or not
     "tip_followup": os.environ.get("BEACON_RATE_TIP_FOLLOWUP", "10/900"),
     "public_form": os.environ.get("BEACON_RATE_PUBLIC_FORM", "30/3600"),
 }

@@ -12,9 +12,9 @@ from beacon.core.templatetags.beacon_format import person_name
 
 from . import triage
 from .models import Situation, Status
-from .services import IDEMPOTENCY_KEY_MAX, NARRATIVE_MAX, NARRATIVE_MIN, TipInput
+from .services import NARRATIVE_MAX, NARRATIVE_MIN, TipInput, idempotency_key_ok
 
-YES_NO = [("no", _("No")), ("yes", _("Yes")), ("unsure", _("I don't know"))]
+YES_NO = [("yes", _("Yes")), ("no", _("No")), ("unsure", _("I don't know"))]
 ANSWER: dict[str, bool | None] = {"yes": True, "no": False}  # "unsure" and unanswered: None (unknown)
 
 
@@ -38,7 +38,16 @@ class PhotosField(forms.FileField):
         return [f for f in files if f]
 
 
-class PublicTipForm(forms.Form):
+class ErrorSummaryMixin:
+    """``fields_with_errors`` for the error summary at the top of a public form (tips/_error_summary.html)."""
+
+    @property
+    def fields_with_errors(self) -> list[Any]:
+        form: Any = self
+        return [form[name] for name in form.errors if name in form.fields]
+
+
+class PublicTipForm(ErrorSummaryMixin, forms.Form):
     narrative = forms.CharField(
         label=_("What happened?"), min_length=NARRATIVE_MIN, max_length=NARRATIVE_MAX,
         help_text=_("Describe what you saw or heard, in your own words. At least 10 characters."),
@@ -93,14 +102,22 @@ class PublicTipForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     # Random token made when the form is shown: the same submission sent twice files one tip.
-    token = forms.CharField(required=False, max_length=IDEMPOTENCY_KEY_MAX, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)  # any value: clean_token decides
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["token"] = secrets.token_urlsafe(32)
+        for name in ("danger", "minor"):  # no radio button starts checked, whatever the browser restores
+            self.fields[name].initial = None
         self.fields["county"].choices = [("", _("- Choose a county (optional) -")), *County.objects.order_by("name").values_list("fips", "name")]  # type: ignore[attr-defined]
         self.fields["language"].initial = "es" if (get_language() or "").startswith("es") else "en"
+
+    def clean_token(self) -> str:
+        """A token that is not one this form could have made is ignored (the tip is filed without
+        one), never an error: a reporter cannot see or fix a hidden field."""
+        token = self.cleaned_data.get("token") or ""
+        return token if idempotency_key_ok(token) else ""
 
     def to_input(self) -> TipInput:
         d = self.cleaned_data
@@ -124,7 +141,7 @@ class PublicTipForm(forms.Form):
         )
 
 
-class FollowupForm(forms.Form):
+class FollowupForm(ErrorSummaryMixin, forms.Form):
     receipt_code = forms.CharField(label=_("Receipt code"), max_length=20,
                                    widget=_text(autocomplete="off", autocapitalize="characters"))
     passphrase = forms.CharField(

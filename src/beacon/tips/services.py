@@ -7,6 +7,7 @@ no address, user agent or request id of the reporter.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -115,16 +116,26 @@ def normalise_code(raw: str) -> str:
 
 
 def normalise_passphrase(raw: str) -> str:
-    """The passphrase as issued (``ABCD-EFGH-JKLM-NPQR``) from what a reporter typed: any case,
-    groups separated by spaces, dashes, dots or nothing.  Anything that is not 16 symbols is
-    returned upper-cased and stripped, so it simply fails to match."""
+    """The passphrase as issued (groups of four symbols joined by dashes, ``ABCD-EFGH-...``) from
+    what a reporter typed: any case, groups separated by spaces, dashes, dots, underscores or
+    nothing.  Works for any number of groups.  The alphabet has no 0/O or 1/I, so there is no
+    look-alike to map back.  Anything that is not whole groups of four comes back upper-cased
+    without separators, so it simply fails to match (and counts as a wrong passphrase)."""
     symbols = normalise_code(raw)
-    if len(symbols) != 4 * PASSPHRASE_GROUPS:
-        return (raw or "").strip().upper()
+    if not symbols or len(symbols) % 4:
+        return symbols
     return "-".join(symbols[i : i + 4] for i in range(0, len(symbols), 4))
 
 
+IDEMPOTENCY_KEY_MIN = 16
 IDEMPOTENCY_KEY_MAX = 200
+_IDEMPOTENCY_KEY = re.compile(rf"[\x21-\x7e]{{{IDEMPOTENCY_KEY_MIN},{IDEMPOTENCY_KEY_MAX}}}")
+
+
+def idempotency_key_ok(key: str) -> bool:
+    """16 to 200 visible ASCII characters: long enough that two clients do not pick the same one
+    by chance (a UUID or the form's 43-character token), so one reporter never gets another's receipt."""
+    return bool(_IDEMPOTENCY_KEY.fullmatch(key or ""))
 
 
 def idempotency_hash(key: str) -> str:
@@ -256,7 +267,7 @@ def _tip_submit(*, data: TipInput, demo: bool, photos: list[tip_photos.CleanPhot
     candidates = identifiers_in_tip(narrative=data.narrative, place_text=data.place_text, subjects=data.subjects)
     spam = triage.spam_reason(honeypot=data.honeypot, url_count=sum(c.kind == "url" for c in candidates))
     result = triage.compute(danger=data.danger, minor=data.minor, indicators=data.indicators,
-                            identifier_count=len(candidates), spam_reason=spam)
+                            identifier_count=len(candidates), spam_reason=spam, narrative=data.narrative)
     # 32**10 codes: no look-up first.  The unique constraint refuses the (never yet seen)
     # collision, the transaction rolls back and the reporter gets an error, not a lost tip.
     code = new_receipt_code()
