@@ -146,7 +146,7 @@ class FollowupForm(ErrorSummaryMixin, forms.Form):
                                    widget=_text(autocomplete="off", autocapitalize="characters"))
     passphrase = forms.CharField(
         label=_("Passphrase"), max_length=40,
-        help_text=_("Four groups of four letters and numbers. Spaces instead of dashes and lower case are fine."),
+        help_text=_("Groups of four letters and numbers, as on your receipt. Spaces instead of dashes, and lower case, are fine."),
         widget=forms.PasswordInput(attrs={"class": "usa-input beacon-passphrase", "autocomplete": "off",
                                           "autocapitalize": "characters", "spellcheck": "false"}, render_value=True))
 
