@@ -43,7 +43,8 @@ def _context(browser: Any, width: int, *, js: bool) -> Any:
 def no_js(request: Any, browser: Any) -> Iterator[Any]:
     context = _context(browser, WIDTHS[request.param], js=False)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # the shared machine is slow at times
+    page.set_default_navigation_timeout(60000)
     yield page
     context.close()
 
@@ -52,7 +53,8 @@ def no_js(request: Any, browser: Any) -> Iterator[Any]:
 def with_js(request: Any, browser: Any) -> Iterator[Any]:
     context = _context(browser, WIDTHS[request.param], js=True)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # the shared machine is slow at times
+    page.set_default_navigation_timeout(60000)
     yield page
     context.close()
 

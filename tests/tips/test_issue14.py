@@ -326,7 +326,7 @@ def test_follow_up_field_hints_exist(mo: Any) -> None:
                                   "/es/services/", "/report/receipt/"])
 def test_quick_exit_and_language_link_outside_the_menu(mo: Any, path: str) -> None:
     html = Client().get(path).content.decode()
-    tools = html.split('class="beacon-public-tools"')[1].split("</div></div>")[0]
+    tools = html.split('class="beacon-public-tools"')[1].split("</nav>")[0]
     assert 'id="quick-exit" href="https://www.weather.gov/"' in tools and "beacon/quick_exit.js" in tools
     assert 'hreflang="es"' in tools or 'hreflang="en"' in tools
     assert ("Salida rápida" if path.startswith("/es/") else "Quick exit") in tools
