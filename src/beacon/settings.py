@@ -325,9 +325,13 @@ if PRODUCTION:
 # Rate limits on public forms: "count/seconds".  Counters are named by an HMAC of the client
 # address under a random key that exists only for its window (beacon.core.ratelimit); no address
 # is stored, and an ended window's counters cannot be linked to one.
+_tip_count, _tip_slash, _tip_seconds = os.environ.get("BEACON_RATE_TIP_SUBMIT", "10/3600").partition("/")
 BEACON_RATE_LIMITS = {
     "sms_inbound": os.environ.get("BEACON_RATE_SMS_INBOUND", "30/3600"),  # per sender (threading key)
-    "tip_submit": os.environ.get("BEACON_RATE_TIP_SUBMIT", "10/3600"),
+    "tip_submit": os.environ.get("BEACON_RATE_TIP_SUBMIT", "10/3600"),  # accepted tips only
+    # Every tip POST, valid or not (a flood of junk posts): by default 6 times tip_submit's count.
+    "tip_submit_attempt": os.environ.get("BEACON_RATE_TIP_SUBMIT_ATTEMPT",
+                                         f"{6 * int(_tip_count or 10)}/{_tip_seconds or 3600}"),
     "tip_followup": os.environ.get("BEACON_RATE_TIP_FOLLOWUP", "10/900"),
     "public_form": os.environ.get("BEACON_RATE_PUBLIC_FORM", "30/3600"),
 }

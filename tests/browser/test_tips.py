@@ -27,7 +27,7 @@ def test_public_tip_in_spanish_without_javascript(live_server: Any, no_js_page: 
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_role("heading", level=1).inner_text() == "Reportar una pista"
     page.get_by_label("¿Qué pasó?").fill("Hay dos chicas que no pueden salir del motel; el hombre contesta al 816 555 0101.")
-    page.locator('label[for="id_minor_1"]').click()  # USWDS hides the input; people click the label
+    page.locator('label[for="id_minor_0"]').click()  # "Sí": USWDS hides the input; people click the label
     page.get_by_label("¿Dónde? Dirección, negocio, ciudad o pueblo").fill("Independence")
     page.locator("label", has_text="Alguien parece no poder irse").click()
     page.get_by_role("button", name="Enviar reporte").click()

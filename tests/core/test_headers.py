@@ -154,8 +154,9 @@ def _tip() -> tuple[str, str]:
 def test_receipt_and_followup_pages_are_not_stored(mo: Any, client: Client) -> None:
     receipt = client.post("/report/", {"narrative": "Workers are locked in at night behind the restaurant on Main.",
                                        "danger": "no", "minor": "no", "situation": "labor", "place_text": "Kansas City",
-                                       "county": "29095", "lat": "", "lon": "", "language": "en", "website": ""})
-    assert receipt.status_code == 200
+                                       "county": "29095", "lat": "", "lon": "", "language": "en", "website": ""},
+                          follow=True)
+    assert receipt.status_code == 200 and receipt.redirect_chain == [("/report/receipt/", 302)]
     assert "passphrase" in receipt.content.decode().lower()
     assert _no_store(receipt)
     assert _no_store(client.get("/report/"))

@@ -59,7 +59,7 @@ def stored_plain(photo: TipPhoto) -> bytes:
 
 def test_web_upload_strips_exif_gps_and_stores_encrypted(mo: Any, media: Any) -> None:
     original = gps_jpeg()
-    response = Client().post("/report/", {**FORM, "photos": [upload("IMG_0001.JPG", original)]})
+    response = Client().post("/report/", follow=True, data={**FORM, "photos": [upload("IMG_0001.JPG", original)]})
     assert response.status_code == 200
     tip = Tip.objects.get()
     photo = tip.photos.get()
@@ -78,7 +78,7 @@ def test_web_upload_strips_exif_gps_and_stores_encrypted(mo: Any, media: Any) ->
 
 
 def test_wrong_type_refused_with_message_and_tip_kept(mo: Any) -> None:
-    response = Client().post("/report/", {**FORM, "photos": [
+    response = Client().post("/report/", follow=True, data={**FORM, "photos": [
         upload("notes.pdf", b"%PDF-1.4 not an image at all", "application/pdf"),
         upload("screenshot.png", png_bytes(), "image/png"),
         upload("fake.jpg", b"\xff\xd8\xff\xe0 truncated jpeg", "image/jpeg"),
@@ -94,7 +94,7 @@ def test_wrong_type_refused_with_message_and_tip_kept(mo: Any) -> None:
 
 def test_sixth_file_refused(mo: Any) -> None:
     files = [upload(f"shot{i}.png", png_bytes(), "image/png") for i in range(6)]
-    response = Client().post("/report/", {**FORM, "photos": files})
+    response = Client().post("/report/", follow=True, data={**FORM, "photos": files})
     tip = Tip.objects.get()
     assert tip.photos.count() == 5
     assert "shot5.png: A report can have at most 5 photos." in response.content.decode()
@@ -102,7 +102,7 @@ def test_sixth_file_refused(mo: Any) -> None:
 
 def test_file_over_10_mb_refused(mo: Any) -> None:
     big = png_bytes() + b"\0" * photos.MAX_BYTES  # a PNG padded past the limit
-    response = Client().post("/report/", {**FORM, "photos": [upload("huge.png", big, "image/png")]})
+    response = Client().post("/report/", follow=True, data={**FORM, "photos": [upload("huge.png", big, "image/png")]})
     assert response.status_code == 200
     assert Tip.objects.get().photos.count() == 0
     assert "huge.png: The file is larger than 10 MB." in response.content.decode()
@@ -125,7 +125,7 @@ def test_public_body_limit_raised_only_for_multipart_tip_posts(mo: Any, settings
     encoded = Client().post("/report/", "narrative=" + "x" * 70_000, content_type="application/x-www-form-urlencoded")
     assert encoded.status_code == 413
     # multipart with a 2 MB photo: accepted
-    response = Client().post("/report/", {**FORM, "photos": [upload("p.png", png_bytes() + b"\0" * 2_000_000, "image/png")]})
+    response = Client().post("/report/", follow=True, data={**FORM, "photos": [upload("p.png", png_bytes() + b"\0" * 2_000_000, "image/png")]})
     assert response.status_code == 200 and Tip.objects.get().photos.count() == 1
     # multipart elsewhere on the public site keeps the 64 KB limit
     other = Client().post("/report/follow-up/", {"receipt_code": "x", "photos": [upload("p.png", b"\0" * 100_000)]})
@@ -204,7 +204,7 @@ def test_json_api_submit_unchanged(mo: Any) -> None:
 def test_spanish_form_and_refusal_messages(mo: Any) -> None:
     page = Client().get("/es/report/").content.decode()
     assert 'enctype="multipart/form-data"' in page and "Fotos o capturas de pantalla" in page
-    response = Client().post("/es/report/", {**FORM, "language": "es", "photos": [
+    response = Client().post("/es/report/", follow=True, data={**FORM, "language": "es", "photos": [
         upload("a.png", png_bytes(), "image/png"), upload("b.txt", b"hola", "text/plain")]})
     html = response.content.decode()
     assert "Se agregó 1 foto a su reporte." in html

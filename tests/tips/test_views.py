@@ -29,8 +29,8 @@ def test_report_page_in_english_and_spanish(mo: Any) -> None:
 
 
 def test_form_submission_shows_receipt(mo: Any) -> None:
-    response = Client().post("/es/report/", {**FORM, "language": "es"})
-    assert response.status_code == 200
+    response = Client().post("/es/report/", {**FORM, "language": "es"}, follow=True)
+    assert response.redirect_chain == [("/es/report/receipt/", 302)] and response.status_code == 200
     tip = Tip.objects.get()
     html = response.content.decode()
     assert tip.receipt_code in html and "Código de recibo" in html
@@ -49,8 +49,10 @@ def test_form_errors_are_shown_and_nothing_stored(mo: Any) -> None:
 def test_form_rate_limit(mo: Any, settings: Any) -> None:
     settings.BEACON_RATE_LIMITS = {**settings.BEACON_RATE_LIMITS, "tip_submit": "1/3600"}
     client = Client()
-    assert client.post("/report/", FORM).status_code == 200
-    assert client.post("/report/", FORM).status_code == 429
+    assert client.post("/report/", {**FORM, "token": "a" * 43}).status_code == 302
+    refused = client.post("/report/", {**FORM, "token": "b" * 43})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many reports" in refused.content.decode() and "314 555 0177" in refused.content.decode()
     assert Tip.objects.count() == 1
 
 

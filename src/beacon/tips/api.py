@@ -34,6 +34,34 @@ from .views import photo_response
 
 
 # --- Public serializers ---------------------------------------------------------------------
+@extend_schema_field({"oneOf": [{"type": "boolean", "nullable": True}, {"type": "string", "enum": ["unknown"]}]})
+class AnswerField(serializers.Field):
+    """Yes / No / unknown: ``true``, ``false``, or ``null`` / ``"unknown"`` (also when left out).
+    Unknown is never read as No (see triage.compute).  Any other value or type is refused."""
+
+    default_error_messages = {"invalid": 'Must be true, false, null or "unknown".'}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("default", None)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> bool | None:
+        if data is True or data is False:
+            return bool(data)
+        if data == "unknown":
+            return None
+        self.fail("invalid")
+        return None  # unreachable (fail raises)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+# A multipart body carries every field as text: these spellings of the answers, nothing else.
+_MULTIPART_ANSWERS: dict[str, Any] = {"true": True, "false": False, "null": None, "": None, "unknown": "unknown"}
+
 class VehicleSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, max_length=300)
     plate = serializers.CharField(required=False, allow_blank=True, max_length=20)
@@ -67,8 +95,10 @@ class TipSubmitSerializer(serializers.Serializer):
     lat = StrictFloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lon = StrictFloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     situation = serializers.ChoiceField(choices=Situation.choices, default=Situation.UNSURE)
-    danger = serializers.BooleanField(default=False, help_text="Is anyone in immediate danger?")
-    minor = serializers.BooleanField(default=False, help_text="Does it involve someone under 18?")
+    danger = AnswerField(help_text='Is anyone in immediate danger? true, false, or null / "unknown" (the default): '
+                                   "unknown is never read as No.")
+    minor = AnswerField(help_text='Does it involve someone under 18? true, false, or null / "unknown" (the default): '
+                                  "unknown is never read as No.")
     indicators = serializers.ListField(child=serializers.ChoiceField(choices=list(triage.INDICATORS)), required=False)
     subjects = SubjectsSerializer(required=False)
     language = serializers.ChoiceField(choices=[("en", "English"), ("es", "Spanish")], default="en")
@@ -100,7 +130,8 @@ class RefusedPhotoSerializer(serializers.Serializer):
 
 class ReceiptSerializer(serializers.Serializer):
     receipt_code = serializers.CharField()
-    passphrase = serializers.CharField()
+    passphrase = serializers.CharField(
+        allow_null=True, help_text="Shown only in the first answer (201); null when an Idempotency-Key answers again (200)")
     status = serializers.CharField(help_text="received, under_review or closed")
     photos = serializers.IntegerField(help_text="Photos stored with the tip")
     photos_refused = RefusedPhotoSerializer(many=True)
@@ -141,6 +172,9 @@ def _submitted(request: Request) -> Any:
     data: dict[str, Any] = {k: form.get(k) for k in form if k not in ("photos", "indicators")}
     if "indicators" in form:
         data["indicators"] = form.getlist("indicators")
+    for name in ("danger", "minor"):
+        if name in data and isinstance(data[name], str) and data[name].strip().lower() in _MULTIPART_ANSWERS:
+            data[name] = _MULTIPART_ANSWERS[data[name].strip().lower()]
     if "photos" in form:
         data["photos"] = form.getlist("photos")
     if "subjects" in data:
@@ -161,22 +195,47 @@ class TipSubmit(APIView):
     authentication_classes: list[type] = []
     parser_classes = [JSONParser, MultiPartParser]  # multipart carries photos
 
-    @extend_schema(request={"application/json": TipSubmitSerializer, "multipart/form-data": TipSubmitSerializer},
-                   responses={201: ReceiptSerializer}, auth=[])
+    @extend_schema(
+        request={"application/json": TipSubmitSerializer, "multipart/form-data": TipSubmitSerializer},
+        parameters=[OpenApiParameter(
+            "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+            pattern=r"^[\x21-\x7e]{16,200}$",
+            description="Optional: a random value (16 to 200 visible ASCII characters, e.g. a UUID) made once per tip. "
+                        "Sending the same key again files nothing and answers 200 with the first receipt code "
+                        "(passphrase null). Only a keyed hash of it is stored.")],
+        responses={201: ReceiptSerializer, 200: ReceiptSerializer}, auth=[])
     def post(self, request: Request) -> Response:
-        if not ratelimit.hit(request, "tip_submit"):  # type: ignore[arg-type]
+        # Every POST counts toward the flood ceiling; only a stored tip counts toward tip_submit.
+        if not ratelimit.hit(request, "tip_submit_attempt"):  # type: ignore[arg-type]
+            raise _throttled("tip_submit_attempt")
+        key = request.headers.get("Idempotency-Key", "")
+        if key and not services.idempotency_key_ok(key):
+            raise serializers.ValidationError(
+                {"Idempotency-Key": [f"Must be {services.IDEMPOTENCY_KEY_MIN} to {services.IDEMPOTENCY_KEY_MAX} "
+                                     "visible ASCII characters (for example a UUID)."]})
+        before = services.submitted_before(key)
+        if before is not None:
+            return Response(ReceiptSerializer(_receipt(before)).data, status=status.HTTP_200_OK)
+        if ratelimit.blocked(request, "tip_submit"):  # type: ignore[arg-type]
             raise _throttled("tip_submit")
         serializer = TipSubmitSerializer(data=_submitted(request))
         serializer.is_valid(raise_exception=True)
         good, refused = photos.prepare(list(serializer.validated_data.get("photos") or []))
         try:
-            submitted = services.tip_submit(data=serializer.to_input(), photos=good)
+            submitted = services.tip_submit(data=serializer.to_input(), photos=good, idempotency_key=key)
         except DjangoValidationError as exc:
             raise api_validation_error(exc) from exc
-        body = {"receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase,
-                "status": submitted.tip.public_status, "photos": len(good),
-                "photos_refused": [{"name": r.name, "reason": r.reason} for r in refused]}
-        return Response(ReceiptSerializer(body).data, status=status.HTTP_201_CREATED)
+        if submitted.replayed:  # the same key raced another request and lost: that one's receipt
+            return Response(ReceiptSerializer(_receipt(submitted)).data, status=status.HTTP_200_OK)
+        ratelimit.hit(request, "tip_submit")  # type: ignore[arg-type]
+        return Response(ReceiptSerializer(_receipt(submitted, kept=len(good), refused=refused)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+def _receipt(submitted: services.Submitted, *, kept: int = 0, refused: list[Any] | None = None) -> dict[str, Any]:
+    return {"receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase or None,
+            "status": submitted.tip.public_status, "photos": kept,
+            "photos_refused": [{"name": r.name, "reason": r.reason} for r in refused or []]}
 
 
 def _followup_tip(request: Request, data: dict[str, Any]) -> Tip:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -11,9 +12,10 @@ from beacon.core.templatetags.beacon_format import person_name
 
 from . import triage
 from .models import Situation, Status
-from .services import NARRATIVE_MAX, NARRATIVE_MIN, TipInput
+from .services import NARRATIVE_MAX, NARRATIVE_MIN, TipInput, idempotency_key_ok
 
-YES_NO = [("no", _("No")), ("yes", _("Yes")), ("unsure", _("I don't know"))]
+YES_NO = [("yes", _("Yes")), ("no", _("No")), ("unsure", _("I don't know"))]
+ANSWER: dict[str, bool | None] = {"yes": True, "no": False}  # "unsure" and unanswered: None (unknown)
 
 
 def _text(**attrs: Any) -> forms.TextInput:
@@ -36,7 +38,16 @@ class PhotosField(forms.FileField):
         return [f for f in files if f]
 
 
-class PublicTipForm(forms.Form):
+class ErrorSummaryMixin:
+    """``fields_with_errors`` for the error summary at the top of a public form (tips/_error_summary.html)."""
+
+    @property
+    def fields_with_errors(self) -> list[Any]:
+        form: Any = self
+        return [form[name] for name in form.errors if name in form.fields]
+
+
+class PublicTipForm(ErrorSummaryMixin, forms.Form):
     narrative = forms.CharField(
         label=_("What happened?"), min_length=NARRATIVE_MIN, max_length=NARRATIVE_MAX,
         help_text=_("Describe what you saw or heard, in your own words. At least 10 characters."),
@@ -51,9 +62,10 @@ class PublicTipForm(forms.Form):
                            widget=forms.NumberInput(attrs={"class": "usa-input", "step": "any"}))
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
                            widget=forms.NumberInput(attrs={"class": "usa-input", "step": "any"}))
-    danger = forms.ChoiceField(label=_("Is anyone in immediate danger?"), choices=YES_NO, initial="no",
+    # Optional and never preselected: an unanswered question and "I don't know" are unknown, not No.
+    danger = forms.ChoiceField(label=_("Is anyone in immediate danger?"), choices=YES_NO, required=False,
                                widget=forms.RadioSelect)
-    minor = forms.ChoiceField(label=_("Does it involve someone under 18?"), choices=YES_NO, initial="no",
+    minor = forms.ChoiceField(label=_("Does it involve someone under 18?"), choices=YES_NO, required=False,
                               widget=forms.RadioSelect)
     situation = forms.ChoiceField(label=_("What kind of situation do you think it is?"), choices=Situation.choices,
                                   initial=Situation.UNSURE, widget=forms.RadioSelect)
@@ -89,11 +101,23 @@ class PublicTipForm(forms.Form):
                                  widget=forms.Select(attrs={"class": "usa-select"}))
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    # Random token made when the form is shown: the same submission sent twice files one tip.
+    token = forms.CharField(required=False, widget=forms.HiddenInput)  # any value: clean_token decides
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["token"] = secrets.token_urlsafe(32)
+        for name in ("danger", "minor"):  # no radio button starts checked, whatever the browser restores
+            self.fields[name].initial = None
         self.fields["county"].choices = [("", _("- Choose a county (optional) -")), *County.objects.order_by("name").values_list("fips", "name")]  # type: ignore[attr-defined]
         self.fields["language"].initial = "es" if (get_language() or "").startswith("es") else "en"
+
+    def clean_token(self) -> str:
+        """A token that is not one this form could have made is ignored (the tip is filed without
+        one), never an error: a reporter cannot see or fix a hidden field."""
+        token = self.cleaned_data.get("token") or ""
+        return token if idempotency_key_ok(token) else ""
 
     def to_input(self) -> TipInput:
         d = self.cleaned_data
@@ -111,18 +135,20 @@ class PublicTipForm(forms.Form):
             subjects["businesses"] = [{"name": d["business_name"].strip(), "address": d["business_address"].strip()}]
         return TipInput(
             narrative=d["narrative"], occurred=d["occurred"], place_text=d["place_text"], county_fips=d["county"] or "",
-            lat=d["lat"], lon=d["lon"], situation=d["situation"], danger=d["danger"] == "yes",
-            minor=d["minor"] == "yes", indicators=list(d["indicators"]), subjects=subjects, language=d["language"],
+            lat=d["lat"], lon=d["lon"], situation=d["situation"], danger=ANSWER.get(d["danger"]),
+            minor=ANSWER.get(d["minor"]), indicators=list(d["indicators"]), subjects=subjects, language=d["language"],
             contact=d["contact"], honeypot=d["website"],
         )
 
 
-class FollowupForm(forms.Form):
+class FollowupForm(ErrorSummaryMixin, forms.Form):
     receipt_code = forms.CharField(label=_("Receipt code"), max_length=20,
                                    widget=_text(autocomplete="off", autocapitalize="characters"))
-    passphrase = forms.CharField(label=_("Passphrase"), max_length=40,
-                                 widget=forms.PasswordInput(attrs={"class": "usa-input", "autocomplete": "off"},
-                                                            render_value=True))
+    passphrase = forms.CharField(
+        label=_("Passphrase"), max_length=40,
+        help_text=_("Groups of four letters and numbers, as on your receipt. Spaces instead of dashes, and lower case, are fine."),
+        widget=forms.PasswordInput(attrs={"class": "usa-input beacon-passphrase", "autocomplete": "off",
+                                          "autocapitalize": "characters", "spellcheck": "false"}, render_value=True))
 
 
 class ReporterInfoForm(forms.Form):

@@ -63,6 +63,9 @@ class Tip(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     receipt_code = models.CharField(max_length=10, unique=True)
     passphrase_hash = models.CharField(max_length=200)
+    # Keyed hash (HMAC) of the submission's idempotency key (web form token or API header), so the
+    # same submission stored twice returns this tip; nothing about the reporter (services.idempotency_hash).
+    idempotency_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     failed_followups = models.PositiveSmallIntegerField(default=0)
     followup_locked_until = models.DateTimeField(null=True, blank=True)
 
@@ -73,8 +76,9 @@ class Tip(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     situation = models.CharField(max_length=10, choices=Situation.choices, default=Situation.UNSURE)
-    danger = models.BooleanField(default=False, help_text="Someone is in immediate danger")
-    minor = models.BooleanField(default=False, help_text="Involves someone under 18")
+    # Yes / No / unknown (None: "I don't know" or not answered; never read as No, see triage.compute).
+    danger = models.BooleanField(null=True, blank=True, default=None, help_text="Someone is in immediate danger")
+    minor = models.BooleanField(null=True, blank=True, default=None, help_text="Involves someone under 18")
     indicators = models.JSONField(default=list, blank=True, help_text="Checklist codes (see triage.INDICATORS)")
     subjects = models.JSONField(default=dict, blank=True, help_text="Structured descriptions: people, vehicles, ...")
     language = models.CharField(max_length=5, default="en")

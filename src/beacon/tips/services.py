@@ -7,16 +7,18 @@ no address, user agent or request id of the reporter.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from beacon.core import audit, geo, ratelimit
@@ -60,8 +62,8 @@ class TipInput:
     lat: float | None = None
     lon: float | None = None
     situation: str = Situation.UNSURE
-    danger: bool = False
-    minor: bool = False
+    danger: bool | None = None  # None: "I don't know" or not answered (unknown, never No)
+    minor: bool | None = None
     indicators: list[str] = field(default_factory=list)
     subjects: dict[str, Any] = field(default_factory=dict)
     language: str = "en"
@@ -73,7 +75,8 @@ class TipInput:
 class Submitted:
     tip: Tip
     receipt_code: str
-    passphrase: str
+    passphrase: str  # "" when ``replayed``: only the first answer can show it (only its hash is stored)
+    replayed: bool = False  # the idempotency key had already filed this tip: nothing was stored now
 
 
 def _random_symbols(n: int) -> str:
@@ -94,6 +97,47 @@ def new_passphrase() -> str:
 def normalise_code(raw: str) -> str:
     """Upper case without spaces or dashes (the alphabet has no 0/O or 1/I to confuse)."""
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+def normalise_passphrase(raw: str) -> str:
+    """The passphrase as issued (groups of four symbols joined by dashes, ``ABCD-EFGH-...``) from
+    what a reporter typed: any case, groups separated by spaces, dashes, dots, underscores or
+    nothing.  Works for any number of groups.  The alphabet has no 0/O or 1/I, so there is no
+    look-alike to map back.  Anything that is not whole groups of four comes back upper-cased
+    without separators, so it simply fails to match (and counts as a wrong passphrase)."""
+    symbols = normalise_code(raw)
+    if not symbols or len(symbols) % 4:
+        return symbols
+    return "-".join(symbols[i : i + 4] for i in range(0, len(symbols), 4))
+
+
+IDEMPOTENCY_KEY_MIN = 16
+IDEMPOTENCY_KEY_MAX = 200
+_IDEMPOTENCY_KEY = re.compile(rf"[\x21-\x7e]{{{IDEMPOTENCY_KEY_MIN},{IDEMPOTENCY_KEY_MAX}}}")
+
+
+def idempotency_key_ok(key: str) -> bool:
+    """16 to 200 visible ASCII characters: long enough that two clients do not pick the same one
+    by chance (a UUID or the form's 43-character token), so one reporter never gets another's receipt."""
+    return bool(_IDEMPOTENCY_KEY.fullmatch(key or ""))
+
+
+def idempotency_hash(key: str) -> str:
+    """Keyed hash (HMAC-SHA256 under ``SECRET_KEY``) of a submission's idempotency key.
+
+    The key is a random value made by the form or the API client, never something about the
+    reporter; only this hash is stored with the tip, so the key cannot be read back from it."""
+    return salted_hmac("beacon.tips.idempotency", key.strip()[:IDEMPOTENCY_KEY_MAX], algorithm="sha256").hexdigest()
+
+
+def submitted_before(idempotency_key: str) -> Submitted | None:
+    """The tip this idempotency key already filed, as a receipt without the passphrase."""
+    if not idempotency_key.strip():
+        return None
+    tip = Tip.objects.filter(idempotency_hash=idempotency_hash(idempotency_key)).first()
+    if tip is None:
+        return None
+    return Submitted(tip=tip, receipt_code=tip.receipt_code, passphrase="", replayed=True)
 
 
 def _known_county(fips: str) -> bool:
@@ -174,22 +218,40 @@ def link_identifiers(tip: Tip, candidates: list[Candidate], *, skip: set[int] | 
     ])
 
 
-@transaction.atomic
-def tip_submit(*, data: TipInput, demo: bool = False, photos: list[tip_photos.CleanPhoto] | None = None) -> Submitted:
+def tip_submit(*, data: TipInput, demo: bool = False, photos: list[tip_photos.CleanPhoto] | None = None,
+               idempotency_key: str = "") -> Submitted:
     """Validate, place, route, triage and store a public tip; all before the response is sent.
 
     ``photos`` come already checked and re-encoded (``photos.prepare``, outside the transaction);
     they are stored encrypted with the tip.
 
+    With an ``idempotency_key`` (the web form's hidden token, the API's ``Idempotency-Key``
+    header), a key that already filed a tip returns that tip (``replayed=True``, no passphrase)
+    and stores nothing: also when two requests with the same key race (the unique hash decides).
     About eight queries for a picked county and two new identifiers (see docs/tips.md, "Load test").
     """
+    before = submitted_before(idempotency_key)
+    if before is not None:
+        return before
+    try:
+        return _tip_submit(data=data, demo=demo, photos=photos, idempotency_key=idempotency_key)
+    except IntegrityError:
+        before = submitted_before(idempotency_key)
+        if before is None:
+            raise
+        return before
+
+
+@transaction.atomic
+def _tip_submit(*, data: TipInput, demo: bool, photos: list[tip_photos.CleanPhoto] | None,
+                idempotency_key: str) -> Submitted:
     validate(data)
     fips, placement = place(county_fips=data.county_fips, lat=data.lat, lon=data.lon, place_text=data.place_text)
     forces = route(fips)
     candidates = identifiers_in_tip(narrative=data.narrative, place_text=data.place_text, subjects=data.subjects)
     spam = triage.spam_reason(honeypot=data.honeypot, url_count=sum(c.kind == "url" for c in candidates))
     result = triage.compute(danger=data.danger, minor=data.minor, indicators=data.indicators,
-                            identifier_count=len(candidates), spam_reason=spam)
+                            identifier_count=len(candidates), spam_reason=spam, narrative=data.narrative)
     # 32**10 codes: no look-up first.  The unique constraint refuses the (never yet seen)
     # collision, the transaction rolls back and the reporter gets an error, not a lost tip.
     code = new_receipt_code()
@@ -197,6 +259,7 @@ def tip_submit(*, data: TipInput, demo: bool = False, photos: list[tip_photos.Cl
     tip = Tip(
         receipt_code=code,
         passphrase_hash=passphrase_hash(passphrase),
+        idempotency_hash=idempotency_hash(idempotency_key) if idempotency_key.strip() else None,
         narrative=data.narrative.strip(),
         occurred=data.occurred.strip()[:200],
         place_text=data.place_text.strip()[:300],
@@ -275,7 +338,7 @@ def tip_for_followup(*, receipt_code: str, passphrase: str) -> Tip:
     now = timezone.now()
     if tip.followup_locked_until and tip.followup_locked_until > now:
         raise FollowupRefused("locked")
-    given = (passphrase or "").strip().upper()
+    given = normalise_passphrase(passphrase)
     if not passphrase_matches(given, tip.passphrase_hash):
         Tip.objects.filter(pk=tip.pk).update(failed_followups=F("failed_followups") + 1)
         tip.refresh_from_db(fields=["failed_followups"])

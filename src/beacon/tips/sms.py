@@ -180,6 +180,7 @@ SPANISH_WORDS = {"es", "espanol", "spanish"}
 SKIP_WORDS = {"skip", "saltar", "no se", "dont know", "unknown"}
 _YES = {"yes", "y", "yeah", "yep", "si", "s", "sí"}
 _NO = {"no", "n", "nope"}
+_ANSWER: dict[str, bool | None] = {"yes": True, "no": False}  # "unknown": None, never No
 _UNKNOWN = {"dont know", "do not know", "dk", "unsure", "not sure", "idk", "no se", "ns", "no lo se", "maybe", "nose"}
 _SPANISH_HINTS = {"hola", "ayuda", "vi", "hay", "una", "mujer", "nina", "nino", "trabajo", "casa", "donde", "que",
                   "estan", "esta", "muchachas", "menores", "senor"}
@@ -353,7 +354,7 @@ def _submit(conversation: SmsConversation) -> Inbound:
                  f"Anyone under 18: {labels[a['minor']]}.)")
     data = services.TipInput(
         narrative=narrative[: services.NARRATIVE_MAX], place_text=a.get("where", ""), county_fips=a.get("county", ""),
-        danger=a["danger"] == "yes", minor=a["minor"] == "yes", language=conversation.language,
+        danger=_ANSWER.get(a["danger"]), minor=_ANSWER.get(a["minor"]), language=conversation.language,
     )
     submitted = services.tip_submit(data=data)
     conversation.tip = submitted.tip

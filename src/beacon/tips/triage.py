@@ -1,13 +1,17 @@
 """The tip triage rule set: one place, applied in order, first match wins.
 
 P1 (immediate)
-    Someone is in immediate danger, or the tip involves someone under 18.
+    Someone is in immediate danger, or the tip involves someone under 18, or whether a minor
+    is involved is unknown and there is a sign of youth: the ``older_partner`` indicator, or
+    words in the narrative such as "16-year-old", "underage", "high school", "menor de edad"
+    (``youth_words``).
 P2 (high)
     A force, fraud or coercion indicator was ticked (cannot leave, threatened or hurt,
     documents taken, owes a debt to the boss), or three or more indicators of any kind.
 P3 (standard)
     At least one indicator, or at least one identifier to act on (a phone, account, plate,
-    address, web address) found in the tip.
+    address, web address) found in the tip, or the danger or minor question is unknown
+    ("I don't know" or left unanswered: ``None``).  Unknown is never read as No.
 P4 (information)
     Everything else, and every tip marked as spam.
 
@@ -21,6 +25,7 @@ Spam (``spam_reason``): the honeypot field was filled, or the text is mostly lin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -41,6 +46,16 @@ INDICATORS: dict[str, object] = {
     "scripted": _("Answers seem rehearsed or scripted"),
 }
 COERCION = frozenset({"cannot_leave", "threatened", "documents_taken", "debt"})
+YOUTH = frozenset({"older_partner"})  # with an unknown minor answer, the tip goes to P1
+# Signs of a minor in the narrative (English and Spanish).  Only read when the reporter did not
+# say whether someone is under 18; a false match can only raise a tip, never lower one.
+_AGE = r"(?:1[0-7]|[1-9])"
+YOUTH_WORDS = re.compile(
+    rf"\b(?:{_AGE}\s*-?\s*(?:years?|yrs?)\s*-?\s*old|(?:age|aged|edad(?:\s+de)?)\s+{_AGE}|{_AGE}\s+años"
+    r"|under\s*-?\s*age|under\s+18|minors?|teens?|teenagers?|high\s+school|middle\s+school|juveniles?"
+    r"|menor(?:es)?\s+de\s+edad|menores|adolescentes?|secundaria|preparatoria|niñ[oa]s?)\b",
+    re.IGNORECASE,
+)
 SPAM_URL_COUNT = 5
 
 
@@ -50,10 +65,22 @@ class Triage:
     reasons: tuple[str, ...]
 
 
+def youth_words(text: str) -> list[str]:
+    """The words of ``text`` that suggest someone under 18 (lower case, each once, in order)."""
+    found: list[str] = []
+    for match in YOUTH_WORDS.finditer(text or ""):
+        word = " ".join(match.group(0).lower().split())
+        if word not in found:
+            found.append(word)
+    return found
+
+
 def compute(
-    *, danger: bool, minor: bool, indicators: Iterable[str], identifier_count: int, spam_reason: str = ""
+    *, danger: bool | None, minor: bool | None, indicators: Iterable[str], identifier_count: int, spam_reason: str = "",
+    narrative: str = "",
 ) -> Triage:
-    """Priority (1 to 4) and the reasons, for any input."""
+    """Priority (1 to 4) and the reasons, for any input; ``None`` for danger or minor means unknown
+    ("I don't know" or not answered), which is never read as No."""
     ticked = sorted({i for i in indicators if i in INDICATORS})
     if spam_reason:
         return Triage(4, (f"Marked as spam: {spam_reason}",))
@@ -64,6 +91,14 @@ def compute(
         priority = 1
     if minor:
         reasons.append("Involves someone under 18")
+        priority = 1
+    youth = [i for i in ticked if i in YOUTH]
+    if minor is None and youth:
+        reasons.append("Unknown whether someone is under 18, with a youth indicator: " + ", ".join(youth))
+        priority = 1
+    words = youth_words(narrative) if minor is None else []
+    if words:
+        reasons.append("Unknown whether someone is under 18, the report mentions: " + ", ".join(words[:5]))
         priority = 1
     coercion = [i for i in ticked if i in COERCION]
     if coercion:
@@ -77,6 +112,10 @@ def compute(
         priority = min(priority, 3)
     if identifier_count:
         reasons.append(f"{identifier_count} identifier(s) to follow up")
+        priority = min(priority, 3)
+    unknown = [name for name, answer in (("immediate danger", danger), ("under 18", minor)) if answer is None]
+    if unknown and priority > 1:
+        reasons.append("Reporter did not know or did not answer: " + ", ".join(unknown))
         priority = min(priority, 3)
     if not reasons:
         reasons.append("No indicators, danger, minor or identifiers: general information")
@@ -126,10 +165,21 @@ def reason_label(reason: str) -> str:
     prefix_codes = {
         "Force, fraud or coercion indicator: ": gettext("Force, fraud or coercion indicator: %(labels)s"),
         "Indicator: ": gettext("Indicator: %(labels)s"),
+        "Unknown whether someone is under 18, with a youth indicator: ":
+            gettext("Unknown whether someone is under 18, with a youth indicator: %(labels)s"),
     }
     for prefix, template in prefix_codes.items():
         if reason.startswith(prefix):
             return template % {"labels": _codes(reason[len(prefix):])}
+    unknown_prefix = "Reporter did not know or did not answer: "
+    if reason.startswith(unknown_prefix):
+        names = {"immediate danger": gettext("immediate danger"), "under 18": gettext("under 18")}
+        answers = "; ".join(names.get(n.strip(), n.strip()) for n in reason[len(unknown_prefix):].split(","))
+        return gettext("Reporter did not know or did not answer: %(questions)s") % {"questions": answers}
+    mentions = "Unknown whether someone is under 18, the report mentions: "
+    if reason.startswith(mentions):
+        return gettext("Unknown whether someone is under 18, the report mentions: %(words)s") % {
+            "words": reason[len(mentions):]}
     if reason.startswith("Marked as spam: "):
         why = reason[len("Marked as spam: "):]
         if why in _FIXED_REASONS:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from beacon.core import audit, ratelimit
+from beacon.core import audit, crypto, ratelimit
 from beacon.core.access import require_perm
 from beacon.core.headers import allow_features
 from beacon.core.models import User
@@ -55,27 +56,94 @@ def _too_many(request: HttpRequest, scope: str) -> HttpResponse:
 # --- Public ---------------------------------------------------------------------------------
 # The public pages are never cached (Cache-Control: no-store): the receipt shows the passphrase
 # and the follow-up pages the report's status and messages.
+# Only accepted tips count toward ``tip_submit`` (10 an hour); every POST, valid or not, counts
+# toward the much higher ``tip_submit_attempt`` ceiling against floods of junk posts.  A refused
+# post re-renders the form with what the person wrote (never a page without it).
+RECEIPT_SESSION_KEY = "tips_receipt"
+RECEIPT_TTL = 15 * 60  # seconds a receipt waits in the session for its page (docs/tips.md)
+
+
+def _report_form_page(request: HttpRequest, form: PublicTipForm, *, status: int = 200,
+                      retry_scope: str = "") -> HttpResponse:
+    context = {"form": form, "public_page": True, "map": county_map(),
+               "photos_again": bool(request.FILES) and form.is_bound}
+    response = render(request, "tips/public_report.html", context, status=status)
+    if retry_scope:
+        response["Retry-After"] = str(ratelimit.retry_after(retry_scope))
+    return response
+
+
+def _keep_receipt(request: HttpRequest, submitted: services.Submitted, *, kept: int = 0,
+                  refused: list[Any] | None = None) -> None:
+    """Hand the receipt to the receipt page (POST/redirect/GET) through the session: the passphrase
+    encrypted with the field key, shown once and then deleted (see docs/tips.md, "Receipt")."""
+    held = request.session.get(RECEIPT_SESSION_KEY) or {}
+    if submitted.replayed and held.get("code") == submitted.receipt_code:
+        return  # the same submission sent twice: the first answer's receipt (and passphrase) is still waiting
+    request.session[RECEIPT_SESSION_KEY] = {
+        "code": submitted.receipt_code,
+        "passphrase": crypto.encrypt(submitted.passphrase) if submitted.passphrase else "",
+        "photos_kept": kept, "photos_refused": [{"name": r.name, "reason": str(r.reason)} for r in refused or []],
+        "at": int(time.time()),
+    }
+
+
 @never_cache
 @allow_features("geolocation")  # the "use my location" button (tips/report.js)
 @require_http_methods(["GET", "POST"])
 def public_report(request: HttpRequest) -> HttpResponse:
     form = PublicTipForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not ratelimit.hit(request, "tip_submit"):
-            return _too_many(request, "tip_submit")
-        if form.is_valid():
-            # Photos are checked and re-encoded first; a refused file is named on the receipt, the tip is kept.
-            good, refused = photos.prepare(form.cleaned_data.get("photos") or [])
-            try:
-                submitted = services.tip_submit(data=form.to_input(), photos=good)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                return render(request, "tips/public_receipt.html", {
-                    "public_page": True, "receipt_code": submitted.receipt_code, "passphrase": submitted.passphrase,
-                    "status": submitted.tip.public_status_label, "photos_kept": len(good), "photos_refused": refused,
-                })
-    return render(request, "tips/public_report.html", {"form": form, "public_page": True, "map": county_map()})
+    if request.method != "POST":
+        return _report_form_page(request, form)
+    if not ratelimit.hit(request, "tip_submit_attempt"):
+        form.is_valid()  # show the field errors too, with everything the person wrote
+        form.add_error(None, _("Too many attempts from this connection. Your report was not sent yet: "
+                               "keep this page open and send it again later."))
+        return _report_form_page(request, form, status=429, retry_scope="tip_submit_attempt")
+    if not form.is_valid():
+        return _report_form_page(request, form)
+    token = form.cleaned_data["token"]
+    before = services.submitted_before(token)  # the same form sent again: its receipt, no new tip
+    if before is not None:
+        _keep_receipt(request, before)
+        return redirect("tips_public:receipt")
+    if ratelimit.blocked(request, "tip_submit"):
+        form.add_error(None, _("Too many reports from this connection in the last hour. Your report was not sent "
+                               "yet: keep this page open and send it again later. If someone is in danger right "
+                               "now, call 911."))
+        return _report_form_page(request, form, status=429, retry_scope="tip_submit")
+    # Photos are checked and re-encoded first; a refused file is named on the receipt, the tip is kept.
+    good, refused = photos.prepare(form.cleaned_data.get("photos") or [])
+    try:
+        submitted = services.tip_submit(data=form.to_input(), photos=good, idempotency_key=token)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _report_form_page(request, form)
+    if not submitted.replayed:
+        ratelimit.hit(request, "tip_submit")  # only an accepted tip counts
+    _keep_receipt(request, submitted, kept=len(good), refused=refused)
+    return redirect("tips_public:receipt")
+
+
+@never_cache
+@require_GET
+def public_receipt(request: HttpRequest) -> HttpResponse:
+    """The receipt after POST/redirect/GET.  Reloading shows the code again, never files again; the
+    passphrase only the first time (it is deleted from the session once shown)."""
+    held = request.session.get(RECEIPT_SESSION_KEY)
+    if not held or held.get("at", 0) + RECEIPT_TTL < time.time():
+        request.session.pop(RECEIPT_SESSION_KEY, None)
+        return render(request, "tips/public_receipt.html", {"public_page": True, "expired": True})
+    tip = Tip.objects.filter(receipt_code=held["code"]).only("status").first()
+    passphrase = crypto.decrypt(held["passphrase"]) if held.get("passphrase") else ""
+    if passphrase:
+        request.session[RECEIPT_SESSION_KEY] = {**held, "passphrase": ""}  # shown once
+    return render(request, "tips/public_receipt.html", {
+        "public_page": True, "receipt_code": held["code"], "passphrase": passphrase,
+        "passphrase_groups": passphrase.split("-") if passphrase else [],
+        "status": tip.public_status_label if tip else "", "photos_kept": held.get("photos_kept", 0),
+        "photos_refused": held.get("photos_refused", []),
+    })
 
 
 @never_cache

@@ -1,5 +1,7 @@
 // Progressive enhancement only: the form works without JavaScript (type the county, place or coordinates).
 (function () {
+  var summary = document.getElementById("error-summary");  // after a refused submit (autofocus does it without JS)
+  if (summary && document.activeElement !== summary) { summary.focus(); }
   var lat = document.getElementById("id_lat");
   var lon = document.getElementById("id_lon");
   var button = document.getElementById("tip-locate");
