@@ -21,12 +21,14 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from django.db import connection
 from django.utils import timezone
 
 from beacon.adscan import build_operation, cluster_id_for
 
 from .analysis import PARAMS, Clustering, analysed_from_row, similarity
-from .models import Ad, AdBand, AdKey, Operation
+from . import storage
+from .models import Ad, AdKey, Operation
 
 BUCKET_CAP = 64  # candidates examined per LSH bucket (the most recent ads)
 _IN_CHUNK = 900  # ids per IN (...) query
@@ -35,6 +37,11 @@ T = TypeVar("T", bound=Hashable)
 SUMMARY_FIELDS = ("external_id", "site", "url", "posted_at", "title", "body", "city", "state", "phone", "age", "images",
                   "phones", "emails", "handles", "ages", "names", "prices", "indicators", "risk", "place_name",
                   "place_state", "lat", "lon", "text_group", "operation_id", "kind", "job")
+# the summary columns written by ``summarise`` and their PostgreSQL types
+SUMMARY_COLUMNS = ("ad_count", "updated_at", "risk", "reasons", "phones", "emails", "handles", "images", "cities",
+                   "movement", "template", "first_seen", "last_seen", "kinds", "industry")
+SUMMARY_TYPES = ("bigint", "integer", "timestamptz", "double precision", "jsonb", "jsonb", "jsonb", "jsonb", "jsonb",
+                 "jsonb", "jsonb", "text", "timestamptz", "timestamptz", "jsonb", "text")
 STATUS_STRENGTH: dict[str, int] = {
     Operation.Status.ESCALATED: 4, Operation.Status.WATCH: 3, Operation.Status.NEW: 2, Operation.Status.DISMISSED: 1,
     Operation.Status.MERGED: 0,
@@ -88,15 +95,8 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         return result
     rows = {row.pk: row for row, _ in chunk}
     # --- candidates: LSH buckets and shared keys --------------------------------------------
-    wanted = {pair for _, c in chunk for pair in c.bands}
-    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-    band_values = sorted({k for _, k in wanted})
-    for i in range(0, len(band_values), _IN_CHUNK):
-        for ad_id, band, bkey in (AdBand.objects.filter(key__in=band_values[i : i + _IN_CHUNK])
-                                 .order_by("-ad_id").values_list("ad_id", "band", "key")):
-            bucket = buckets[(band, bkey)]
-            if (band, bkey) in wanted and len(bucket) < BUCKET_CAP:
-                bucket.append(ad_id)
+    # (storage: one bounded query per 5,000 buckets, at most BUCKET_CAP rows each; see storage.py)
+    buckets = storage.bucket_members((pair for _, c in chunk for pair in c.bands), BUCKET_CAP)
     link_keys = sorted({k for _, c in chunk for k in c.keys if k not in PARAMS.stop_identifiers})
     holders: dict[str, set[int]] = defaultdict(set)
     if PARAMS.use_identifiers:
@@ -137,8 +137,8 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
     for old, new in new_group.items():
         if old != new:
             moved[new].append(old)
-    for new, olds in moved.items():
-        Ad.objects.filter(text_group__in=olds).update(text_group=new)
+    storage.update_from(Ad._meta.db_table, "text_group", ["text_group"],
+                        [(old, new) for new, olds in moved.items() for old in olds], ["bigint", "bigint"])
     for pk in group_of:
         group_of[pk] = new_group.get(group_of[pk], group_of[pk])
     for pk, row in rows.items():
@@ -162,17 +162,21 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         for other in rest:
             ops.union(node(head), node(other))
     chunk_nodes = {node(pk) for pk in rows}
+    plans: list[tuple[list[int], list[int]]] = []
     for members in ops.groups().values():
-        if not chunk_nodes.intersection(members):
-            continue
-        op_ids = sorted(m[1] for m in members if m[0] == "op")
-        new_ads = sorted(m[1] for m in members if m[0] == "ad")
-        if op_ids:
-            survivor = Operation.objects.select_for_update().get(pk=op_ids[0])
-        else:
-            oldest = rows[new_ads[0]]
-            survivor = Operation.objects.create(key=cluster_id_for(f"{oldest.site}:{oldest.external_id}"))
-            result.created.append(survivor.pk)
+        if chunk_nodes.intersection(members):
+            plans.append((sorted(m[1] for m in members if m[0] == "op"), sorted(m[1] for m in members if m[0] == "ad")))
+    # storage: the surviving operations locked in one query (id order), the new ones created in one
+    survivors: dict[int, Operation] = {}
+    for ids in _chunks(sorted({op_ids[0] for op_ids, _ in plans if op_ids})):
+        survivors.update((op.pk, op) for op in Operation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    fresh = [Operation(key=cluster_id_for(f"{rows[new_ads[0]].site}:{rows[new_ads[0]].external_id}"))
+             for op_ids, new_ads in plans if not op_ids]
+    Operation.objects.bulk_create(fresh)
+    result.created.extend(op.pk for op in fresh)
+    fresh_ops = iter(fresh)
+    for op_ids, new_ads in plans:
+        survivor = survivors[op_ids[0]] if op_ids else next(fresh_ops)
         absorbed = op_ids[1:]
         if absorbed:
             statuses = list(Operation.objects.filter(pk__in=absorbed).values_list("status", flat=True))
@@ -191,11 +195,9 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         for pk in new_ads:
             rows[pk].operation = survivor
         result.touched.add(survivor.pk)
-    by_target: dict[tuple[int | None, int | None], list[int]] = defaultdict(list)
-    for pk, row in rows.items():
-        by_target[(row.operation_id, row.text_group)].append(pk)
-    for (op_id, group), pks in by_target.items():  # few distinct targets: cheaper than bulk_update's CASE
-        Ad.objects.filter(pk__in=pks).update(operation_id=op_id, text_group=group)
+    storage.update_from(Ad._meta.db_table, "id", ["operation_id", "text_group"],
+                        [(pk, row.operation_id, row.text_group) for pk, row in rows.items()],
+                        ["bigint", "bigint", "bigint"])
     return result
 
 
@@ -209,16 +211,22 @@ def summarise(operation_ids: Iterable[int]) -> None:
         for row in Ad.objects.filter(operation_id__in=chunk).only(*SUMMARY_FIELDS).order_by("posted_at", "id"):
             by_op[row.operation_id].append(row)  # type: ignore[index]
     now = timezone.now()
+    empty: list[int] = []
+    summaries: list[tuple[Any, ...]] = []
+    when = connection.ops.adapt_datetimefield_value
+    js = storage.jsonb
     for op_id, key in Operation.objects.filter(pk__in=ids).values_list("pk", "key"):
         ads = by_op.get(op_id, [])
-        fields: dict[str, Any] = {"ad_count": len(ads), "updated_at": now}
-        if ads:
-            built = build_operation(key, [analysed_from_row(r) for r in ads], [r.text_group or r.pk for r in ads])
-            data = built.to_dict()
-            fields.update(
-                risk=built.risk, reasons=data["reasons"], phones=built.phones, emails=built.emails,
-                handles=built.handles, images=built.images, cities=data["cities"], movement=data["movement"],
-                template=built.template, first_seen=built.first_seen, last_seen=built.last_seen,
-                kinds=built.kinds, industry=built.industry,
-            )
-        Operation.objects.filter(pk=op_id).update(**fields)
+        if not ads:
+            empty.append(op_id)
+            continue
+        built = build_operation(key, [analysed_from_row(r) for r in ads], [r.text_group or r.pk for r in ads])
+        data = built.to_dict()
+        summaries.append((
+            op_id, len(ads), when(now), built.risk, js(data["reasons"]), js(built.phones), js(built.emails),
+            js(built.handles), js(built.images), js(data["cities"]), js(data["movement"]), built.template,
+            when(built.first_seen), when(built.last_seen), js(built.kinds), built.industry,
+        ))
+    # storage: one UPDATE per 5,000 operations (was one per operation)
+    Operation.objects.filter(pk__in=empty).update(ad_count=0, updated_at=now)
+    storage.update_from(Operation._meta.db_table, "id", SUMMARY_COLUMNS, summaries, SUMMARY_TYPES)

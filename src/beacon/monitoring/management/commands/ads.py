@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+CHUNK_SIZE = 2000  # = services.CHUNK_SIZE (kept here so that --help does not import the models)
 PROGRESS_FROM = 1000  # records: smaller inputs finish before a bar is worth drawing
 
 
@@ -32,10 +33,18 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None] | Non
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    # speed = rich's smoothed rate of the task (items per second over its recent updates)
+    rate = TextColumn("{task.fields[rate]}")
+    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), rate, TimeRemainingColumn(),
                   console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.update(task, completed=n)
+        task = bar.add_task(label, total=total, rate="")
+
+        def update(n: int) -> None:
+            bar.update(task, completed=n)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:,.0f} ads/s" if speed else "")
+
+        yield update
 
 
 class Command(BaseCommand):
@@ -79,7 +88,8 @@ class Command(BaseCommand):
                                          "Idempotent and resumable: run it again after an interruption.")
         parser.add_argument("input", type=Path)
         parser.add_argument("--user", help="username recorded as the submitter (default: the system)")
-        parser.add_argument("--chunk-size", type=int, default=200, help="ads per transaction")
+        parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE,
+                            help=f"records per transaction (default {CHUNK_SIZE})")
         parser.add_argument("--kind", default="escort", help="kind of the feed's ads: escort (default) or job "
                             "(job ads and recruitment posts); a record's own 'kind' column wins")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
