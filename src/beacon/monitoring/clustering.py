@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from beacon.adscan import build_operation, cluster_id_for
 
-from .analysis import PARAMS, Clustering, analysed_from_row, similarity
 from . import storage
+from .analysis import PARAMS, Clustering, analysed_from_row, similarity
 from .models import Ad, AdKey, Operation
 
 BUCKET_CAP = 64  # candidates examined per LSH bucket (the most recent ads)
@@ -211,14 +211,14 @@ def summarise(operation_ids: Iterable[int]) -> None:
         for row in Ad.objects.filter(operation_id__in=chunk).only(*SUMMARY_FIELDS).order_by("posted_at", "id"):
             by_op[row.operation_id].append(row)  # type: ignore[index]
     now = timezone.now()
-    empty: list[int] = []
     summaries: list[tuple[Any, ...]] = []
     when = connection.ops.adapt_datetimefield_value
     js = storage.jsonb
     for op_id, key in Operation.objects.filter(pk__in=ids).values_list("pk", "key"):
         ads = by_op.get(op_id, [])
-        if not ads:
-            empty.append(op_id)
+        if not ads:  # (merged into another, or its ads were deleted): an empty summary, whenever it was last made
+            summaries.append((op_id, 0, when(now), 0.0, "[]", "[]", "[]", "[]", "[]", "[]", "[]", "", None, None,
+                              "[]", ""))
             continue
         built = build_operation(key, [analysed_from_row(r) for r in ads], [r.text_group or r.pk for r in ads])
         data = built.to_dict()
@@ -227,6 +227,5 @@ def summarise(operation_ids: Iterable[int]) -> None:
             js(built.handles), js(built.images), js(data["cities"]), js(data["movement"]), built.template,
             when(built.first_seen), when(built.last_seen), js(built.kinds), built.industry,
         ))
-    # storage: one UPDATE per 5,000 operations (was one per operation)
-    Operation.objects.filter(pk__in=empty).update(ad_count=0, updated_at=now)
+    # storage: one UPDATE for all (was one per operation)
     storage.update_from(Operation._meta.db_table, "id", SUMMARY_COLUMNS, summaries, SUMMARY_TYPES)

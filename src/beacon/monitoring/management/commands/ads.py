@@ -17,7 +17,10 @@ PROGRESS_FROM = 1000  # records: smaller inputs finish before a bar is worth dra
 
 
 def count_records(path: Path) -> int:
-    """Lines of the input (a header line included for CSV): the progress bar's total."""
+    """Lines of the input (a header line included for CSV): the progress bar's total. For a scan
+    folder: the lines of its ``store.jsonl`` and ``rejected.jsonl``."""
+    if path.is_dir():
+        return sum(count_records(f) for f in (path / "store.jsonl", path / "rejected.jsonl") if f.is_file())
     with path.open("rb") as raw:
         gz = raw.read(2) == b"\x1f\x8b"
     with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
@@ -61,7 +64,9 @@ class Command(BaseCommand):
         if options["action"] == "scan":
             from beacon.adscan.cli import main
 
-            code = main(["scan", *options["rest"]])
+            rest = options["rest"]  # the platform's scan also writes store.jsonl, for 'beacon ads ingest DIR'
+            code = main(["scan", *rest, *([] if "--store" in rest or any(a in rest for a in ("-h", "--help"))
+                                          else ["--store"])])
             if code:
                 raise CommandError(f"scan exited with status {code}", returncode=code)
             return
@@ -84,7 +89,8 @@ class Command(BaseCommand):
                           f"{result['operations']} operations re-summarised")
 
     def ingest(self, argv: list[str]) -> None:
-        parser = argparse.ArgumentParser(prog="beacon ads ingest", description="Store ads (JSONL or CSV, gzip allowed). "
+        parser = argparse.ArgumentParser(prog="beacon ads ingest", description="Store ads (JSONL or CSV, gzip allowed, or "
+                                         "the folder 'beacon ads scan INPUT --out DIR' wrote: its analysis is kept). "
                                          "Idempotent and resumable: run it again after an interruption.")
         parser.add_argument("input", type=Path)
         parser.add_argument("--user", help="username recorded as the submitter (default: the system)")
