@@ -74,7 +74,10 @@ def ingest(db_url: str, source: Path, chunk_size: int) -> str:
 def kill_and_resume(db_url: str, source: Path, total: int, kills: int, chunk_size: int, seed: int,
                     max_delay: float = 0.5) -> list[dict[str, Any]]:
     """Ingest ``source`` killed at ``kills`` random points, rerun after each, finished by a last
-    run; returns what happened at each kill (ads stored when killed, or that the run had ended)."""
+    run; returns what happened at each kill (ads stored when killed, or that the run had ended).
+
+    A kill point is a number of stored ads drawn below ``total``: the run is killed a random
+    delay (at most ``max_delay`` seconds) after that many ads are stored."""
     rng = random.Random(seed)
     targets = sorted(rng.randrange(0, max(1, total)) for _ in range(kills))
     events: list[dict[str, Any]] = []
