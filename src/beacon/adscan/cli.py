@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
         default="escort",
         help="kind of the feed's ads (a record's own 'kind' column wins; default escort)",
     )
+    s.add_argument(
+        "--store",
+        action="store_true",
+        help="also write store.jsonl, what 'beacon ads ingest DIR' stores without analysing again",
+    )
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     return p
@@ -122,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.region,
                     workers=args.workers,
                     kind=args.kind,
+                    store=args.store,
                 )
         else:
             result = scan_to_dir(
@@ -133,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.region,
                 workers=args.workers,
                 kind=args.kind,
+                store=args.store,
             )
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -28,6 +28,7 @@ import os
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, islice
@@ -39,6 +40,7 @@ import numpy.typing as npt
 
 from .analyse import analyse_ad
 from .cluster import ClusterParams, IdentifierLinks, cluster_signed
+from .handoff import STORE_NAME, store_line
 from .images import canonicalise_identifier_indices
 from .indicators import AD_INDICATORS
 from .jsonio import dumps
@@ -211,14 +213,16 @@ def scan_to_dir(
     hash_images: bool = True,
     workers: int = 1,
     kind: str = "escort",
+    store: bool = False,
 ) -> StreamResult:
     """Scan a JSONL/CSV file (gzip allowed) and write ``ads.jsonl``,
     ``clusters.jsonl``, ``rejected.jsonl`` and ``summary.json`` into
-    ``out_dir`` with flat memory per ad (see the module docstring)."""
+    ``out_dir`` with flat memory per ad (see the module docstring); with
+    ``store``, also ``store.jsonl`` (:mod:`beacon.adscan.handoff`)."""
     with gc_paused():
         try:
             return _scan_to_dir(
-                path, out_dir, params, min_cluster_size, progress, region, hash_images, workers, kind
+                path, out_dir, params, min_cluster_size, progress, region, hash_images, workers, kind, store
             )
         except BaseException:
             for spill in _SPILLS:
@@ -236,6 +240,7 @@ def _scan_to_dir(
     hash_images: bool,
     workers: int,
     kind: str = "escort",
+    store: bool = False,
 ) -> StreamResult:
     params = params or ClusterParams()
     mh = params.minhash
@@ -277,6 +282,7 @@ def _scan_to_dir(
         paths["rejected"].open("w", encoding="utf-8") as frej,
         spill_lines.open("w", encoding="utf-8") as flines,
         spill_text.open("wb") as ftext,
+        (Path(out_dir) / STORE_NAME).open("w", encoding="utf-8") if store else nullcontext() as fstore,
     ):
         for item, dg in _digests(items, region, workers):
             count += 1
@@ -298,6 +304,8 @@ def _scan_to_dir(
             )  # fmt: skip
             flines.write(line)
             flines.write("\n")
+            if fstore is not None:
+                fstore.write(store_line(item, line, wh, idents, s[1], s[6]))
             tb = (item.body or item.title).encode("utf-8")
             ftext.write(tb)
             text_off.append(text_off[-1] + len(tb))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,8 +20,8 @@ import numpy as np
 from beacon.adscan import Ad as ScanAd
 from beacon.adscan import AnalysedAd, ClusterParams, Indicator, Place, PriceMatch, analyse_ad
 
-# Not (yet) re-exported by beacon.adscan: the single-document MinHash helpers of its minhash module.
-from beacon.adscan.minhash import WordHasher, band_keys, signature_one
+# Not (yet) re-exported by beacon.adscan: the batch MinHash helpers of its minhash module.
+from beacon.adscan.minhash import WordHasher, band_keys, signatures
 
 if TYPE_CHECKING:
     from .models import Ad
@@ -78,7 +80,27 @@ class Clustering:
 
 def analyse(row: Ad) -> Clustering:
     """Analyse a row's content with adscan, store the results on the row, return its clustering state."""
-    a = analyse_ad(to_scan_ad(row))
+    return analyse_many([row])[0]
+
+
+def analyse_many(rows: Sequence[Ad]) -> list[Clustering]:
+    """``analyse`` for a chunk: adscan's analysis per ad, the MinHash signatures in one batch."""
+    made = analyse_content(rows)
+    return clusterings(rows, [w for w, _ in made], [k for _, k in made])
+
+
+def analyse_content(rows: Sequence[Ad]) -> list[tuple[bytes, list[str]]]:
+    """adscan's analysis of each row (set on the row): its shingle word hashes and linking keys."""
+    out: list[tuple[bytes, list[str]]] = []
+    for row in rows:
+        a = analyse_ad(to_scan_ad(row))
+        apply_analysis(row, a)
+        out.append((array("I", _HASHER(a.shingle_text.split())).tobytes(), list(a.identifiers)))
+    return out
+
+
+def apply_analysis(row: Ad, a: AnalysedAd) -> None:
+    """Copy adscan's analysis of an ad onto its row (the scan's, or one just made)."""
     row.phones, row.emails, row.handles = a.phones, a.emails, a.handles
     row.ages, row.names = a.ages, a.names
     row.prices = [{"amount": p.amount, "unit": p.unit, "raw": p.raw} for p in a.prices]
@@ -89,13 +111,28 @@ def analyse(row: Ad) -> Clustering:
     row.place_state = a.place.state if a.place else ""
     row.lat = a.place.lat if a.place else None
     row.lon = a.place.lon if a.place else None
-    sig = signature_one(a.shingle_text.split(), PARAMS.minhash, _HASHER)
-    bands: list[tuple[int, int]] = []
-    if sig is not None:
-        keys = band_keys(sig[None, :], PARAMS.minhash)[0].view(np.int64)
-        bands = [(b, int(k)) for b, k in enumerate(keys.tolist())]
-    row.signature = sig.astype("<u4").tobytes() if sig is not None else None
-    return Clustering(row.signature, bands, list(a.identifiers))
+
+
+def clusterings(rows: Sequence[Ad], words: Sequence[bytes], keys: Sequence[list[str]]) -> list[Clustering]:
+    """Signatures and LSH band keys of a chunk from its shingle word hashes (uint32, as the scan
+    keeps them), in one batch; sets each row's ``signature``."""
+    if not rows:
+        return []
+    parts = [np.frombuffer(w, dtype=np.uint32) for w in words]
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in parts], out=offsets[1:])
+    flat = np.concatenate(parts).astype(np.uint64) if offsets[-1] else np.zeros(0, dtype=np.uint64)
+    sig, ok = signatures(flat, offsets, PARAMS.minhash)
+    bands = band_keys(sig, PARAMS.minhash).view(np.int64)
+    out: list[Clustering] = []
+    for i, row in enumerate(rows):
+        if ok[i]:
+            row.signature = sig[i].astype("<u4").tobytes()
+            row_bands = [(b, int(k)) for b, k in enumerate(bands[i].tolist())]
+        else:
+            row.signature, row_bands = None, []
+        out.append(Clustering(row.signature, row_bands, keys[i]))
+    return out
 
 
 def similarity(a: bytes, b: bytes) -> float:

@@ -31,13 +31,16 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+from django.db import connection
 from django.utils import timezone
 
 from beacon.adscan import build_operation, cluster_id_for
 from beacon.adscan.cluster import ClusterParams, LinkDecision, decide_all, spans_groups
 
-from .analysis import PARAMS, Clustering, analysed_from_row, similarity
-from .models import Ad, AdBand, AdKey, IdentifierLink, Operation
+from . import storage
+from .analysis import PARAMS, Clustering, analysed_from_row
+from .models import Ad, AdKey, IdentifierLink, Operation
 
 BUCKET_CAP = 64  # candidates examined per LSH bucket (the most recent ads)
 _IN_CHUNK = 900  # ids per IN (...) query
@@ -46,6 +49,11 @@ T = TypeVar("T", bound=Hashable)
 SUMMARY_FIELDS = ("external_id", "site", "url", "posted_at", "title", "body", "city", "state", "phone", "age", "images",
                   "phones", "emails", "handles", "ages", "names", "prices", "indicators", "risk", "place_name",
                   "place_state", "lat", "lon", "text_group", "operation_id", "kind", "job")
+# the summary columns written by ``summarise`` and their PostgreSQL types
+SUMMARY_COLUMNS = ("ad_count", "updated_at", "risk", "reasons", "phones", "emails", "handles", "images", "cities",
+                   "movement", "template", "first_seen", "last_seen", "kinds", "industry", "links")
+SUMMARY_TYPES = ("bigint", "integer", "timestamptz", "double precision", "jsonb", "jsonb", "jsonb", "jsonb", "jsonb",
+                 "jsonb", "jsonb", "text", "timestamptz", "timestamptz", "jsonb", "text", "jsonb")
 STATUS_STRENGTH: dict[str, int] = {
     Operation.Status.ESCALATED: 4, Operation.Status.WATCH: 3, Operation.Status.NEW: 2, Operation.Status.DISMISSED: 1,
     Operation.Status.MERGED: 0,
@@ -203,15 +211,8 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         return result
     rows = {row.pk: row for row, _ in chunk}
     # --- candidates: LSH buckets and shared keys --------------------------------------------
-    wanted = {pair for _, c in chunk for pair in c.bands}
-    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-    band_values = sorted({k for _, k in wanted})
-    for i in range(0, len(band_values), _IN_CHUNK):
-        for ad_id, band, bkey in (AdBand.objects.filter(key__in=band_values[i : i + _IN_CHUNK])
-                                 .order_by("-ad_id").values_list("ad_id", "band", "key")):
-            bucket = buckets[(band, bkey)]
-            if (band, bkey) in wanted and len(bucket) < BUCKET_CAP:
-                bucket.append(ad_id)
+    # (storage: one bounded query per 5,000 buckets, at most BUCKET_CAP rows each; see storage.py)
+    buckets = storage.bucket_members((pair for _, c in chunk for pair in c.bands), BUCKET_CAP)
     params = params_now()
     link_keys = sorted({k for _, c in chunk for k in c.keys
                         if k not in params.stop_identifiers and params.marks.get(k) is not False})
@@ -229,9 +230,13 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         for pk, op, tg, sig in Ad.objects.filter(pk__in=ids).values_list("pk", "operation_id", "text_group", "signature"):
             op_of[pk], group_of[pk], sig_of[pk] = op, tg or pk, bytes(sig) if sig is not None else None
     # --- near-duplicate text links ------------------------------------------------------------
-    edges: list[tuple[int, int]] = []
+    # (candidates verified in one numpy comparison: the same estimate as ``similarity`` per pair)
+    width = PARAMS.minhash.num_perm * 4
+    pairs: list[tuple[int, int]] = []
+    mine: list[bytes] = []
+    theirs: list[bytes] = []
     for row, c in chunk:
-        if c.signature is None:
+        if c.signature is None or len(c.signature) != width:
             continue
         seen: set[int] = {row.pk}
         for pair in c.bands:
@@ -240,8 +245,16 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
                     continue
                 seen.add(other)
                 sig = sig_of.get(other)
-                if sig is not None and similarity(c.signature, sig) >= PARAMS.minhash.threshold:
-                    edges.append((row.pk, other))
+                if sig is not None and len(sig) == width:
+                    pairs.append((row.pk, other))
+                    mine.append(c.signature)
+                    theirs.append(sig)
+    edges: list[tuple[int, int]] = []
+    if pairs:
+        left = np.frombuffer(b"".join(mine), dtype="<u4").reshape(len(pairs), -1)
+        right = np.frombuffer(b"".join(theirs), dtype="<u4").reshape(len(pairs), -1)
+        keep = (left == right).mean(axis=1) >= PARAMS.minhash.threshold
+        edges = [p for p, k in zip(pairs, keep.tolist(), strict=True) if k]
     text: _UnionFind[int] = _UnionFind()
     for a, b in edges:
         text.union(group_of[a], group_of[b])
@@ -254,8 +267,8 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
     for old, new in new_group.items():
         if old != new:
             moved[new].append(old)
-    for new, olds in moved.items():
-        Ad.objects.filter(text_group__in=olds).update(text_group=new)
+    storage.update_from(Ad._meta.db_table, "text_group", ["text_group"],
+                        [(old, new) for new, olds in moved.items() for old in olds], ["bigint", "bigint"])
     for pk in group_of:
         group_of[pk] = new_group.get(group_of[pk], group_of[pk])
     for pk, row in rows.items():
@@ -283,17 +296,21 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         for other in rest:
             ops.union(node(head), node(other))
     chunk_nodes = {node(pk) for pk in rows}
+    plans: list[tuple[list[int], list[int]]] = []
     for members in ops.groups().values():
-        if not chunk_nodes.intersection(members):
-            continue
-        op_ids = sorted(m[1] for m in members if m[0] == "op")
-        new_ads = sorted(m[1] for m in members if m[0] == "ad")
-        if op_ids:
-            survivor = Operation.objects.select_for_update().get(pk=op_ids[0])
-        else:
-            oldest = rows[new_ads[0]]
-            survivor = Operation.objects.create(key=cluster_id_for(f"{oldest.site}:{oldest.external_id}"))
-            result.created.append(survivor.pk)
+        if chunk_nodes.intersection(members):
+            plans.append((sorted(m[1] for m in members if m[0] == "op"), sorted(m[1] for m in members if m[0] == "ad")))
+    # storage: the surviving operations locked in one query (id order), the new ones created in one
+    survivors: dict[int, Operation] = {}
+    for ids in _chunks(sorted({op_ids[0] for op_ids, _ in plans if op_ids})):
+        survivors.update((op.pk, op) for op in Operation.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    fresh = [Operation(key=cluster_id_for(f"{rows[new_ads[0]].site}:{rows[new_ads[0]].external_id}"))
+             for op_ids, new_ads in plans if not op_ids]
+    Operation.objects.bulk_create(fresh)
+    result.created.extend(op.pk for op in fresh)
+    fresh_ops = iter(fresh)
+    for op_ids, new_ads in plans:
+        survivor = survivors[op_ids[0]] if op_ids else next(fresh_ops)
         absorbed = op_ids[1:]
         if absorbed:
             statuses = list(Operation.objects.filter(pk__in=absorbed).values_list("status", flat=True))
@@ -312,11 +329,9 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         for pk in new_ads:
             rows[pk].operation = survivor
         result.touched.add(survivor.pk)
-    by_target: dict[tuple[int | None, int | None], list[int]] = defaultdict(list)
-    for pk, row in rows.items():
-        by_target[(row.operation_id, row.text_group)].append(pk)
-    for (op_id, group), pks in by_target.items():  # few distinct targets: cheaper than bulk_update's CASE
-        Ad.objects.filter(pk__in=pks).update(operation_id=op_id, text_group=group)
+    storage.update_from(Ad._meta.db_table, "id", ["operation_id", "text_group"],
+                        [(pk, row.operation_id, row.text_group) for pk, row in rows.items()],
+                        ["bigint", "bigint", "bigint"])
     if withdrawn:
         held = {op for k in withdrawn for op in Ad.objects.filter(
             pk__in=store.carriers(k), operation__isnull=False).values_list("operation_id", flat=True)}
@@ -392,16 +407,21 @@ def summarise(operation_ids: Iterable[int]) -> None:
         for row in Ad.objects.filter(operation_id__in=chunk).only(*SUMMARY_FIELDS).order_by("posted_at", "id"):
             by_op[row.operation_id].append(row)  # type: ignore[index]
     now = timezone.now()
+    summaries: list[tuple[Any, ...]] = []
+    when = connection.ops.adapt_datetimefield_value
+    js = storage.jsonb
     for op_id, key in Operation.objects.filter(pk__in=ids).values_list("pk", "key"):
         ads = by_op.get(op_id, [])
-        fields: dict[str, Any] = {"ad_count": len(ads), "updated_at": now}
-        if ads:
-            built = build_operation(key, [analysed_from_row(r) for r in ads], [r.text_group or r.pk for r in ads])
-            data = built.to_dict()
-            fields.update(
-                risk=built.risk, reasons=data["reasons"], phones=built.phones, emails=built.emails,
-                handles=built.handles, images=built.images, cities=data["cities"], movement=data["movement"],
-                template=built.template, first_seen=built.first_seen, last_seen=built.last_seen,
-                kinds=built.kinds, industry=built.industry, links=links_of(ads),
-            )
-        Operation.objects.filter(pk=op_id).update(**fields)
+        if not ads:  # (merged into another, or its ads were deleted): an empty summary, whenever it was last made
+            summaries.append((op_id, 0, when(now), 0.0, "[]", "[]", "[]", "[]", "[]", "[]", "[]", "", None, None,
+                              "[]", "", "{}"))
+            continue
+        built = build_operation(key, [analysed_from_row(r) for r in ads], [r.text_group or r.pk for r in ads])
+        data = built.to_dict()
+        summaries.append((
+            op_id, len(ads), when(now), built.risk, js(data["reasons"]), js(built.phones), js(built.emails),
+            js(built.handles), js(built.images), js(data["cities"]), js(data["movement"]), built.template,
+            when(built.first_seen), when(built.last_seen), js(built.kinds), built.industry, js(links_of(ads)),
+        ))
+    # storage: one UPDATE for all (was one per operation)
+    storage.update_from(Operation._meta.db_table, "id", SUMMARY_COLUMNS, summaries, SUMMARY_TYPES)

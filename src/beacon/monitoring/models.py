@@ -199,7 +199,8 @@ class AdBand(models.Model):
 
     class Meta:
         constraints: ClassVar = [models.UniqueConstraint(fields=["ad", "band"], name="unique_ad_band")]
-        indexes: ClassVar = [models.Index(fields=["key", "band"], name="monitoring_band_key")]
+        # (key, band, ad_id): the bounded "most recent ads of a bucket" look-up reads the index only
+        indexes: ClassVar = [models.Index(fields=["key", "band", "ad"], name="monitoring_band_key_ad")]
 
     def __str__(self) -> str:
         return f"{self.ad_id} band {self.band}"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from beacon.adscan import Ad as ScanAd
 from beacon.adscan import InputError, Rejected, iter_file
+from beacon.adscan.handoff import STORE_NAME, Stored, iter_scan_dir
 
 # Not re-exported by beacon.adscan: image hashing of file paths and validation of in-memory records.
 from beacon.adscan.records import check_kind, iter_records
@@ -29,15 +30,24 @@ from beacon.adscan.scan import file_image_hasher
 from beacon.core import audit
 from beacon.core.identifiers import identifier_ids
 
-from . import clustering
-from .analysis import IDENTIFIER_KINDS, Clustering, analyse, content_hash, content_of, set_content
+from . import clustering, storage
+from .analysis import (
+    IDENTIFIER_KINDS,
+    Clustering,
+    analyse_content,
+    apply_analysis,
+    clusterings,
+    content_hash,
+    content_of,
+    set_content,
+)
 from .models import Ad, AdBand, AdKey, AdVersion, IngestRun, Operation, OperationDecision, RejectedRow
 
-CHUNK_SIZE = 200
+CHUNK_SIZE = 2000  # records per transaction (measured: docs/benchmarks.md, ingestion)
 SUMMARY_EVERY = 10  # chunks between summary refreshes (an operation growing over many chunks is summarised once)
 INLINE_LIMIT = 200  # API batches above this many records are stored by a background task
 UPLOAD_MAX_BYTES = 64 * 1024 * 1024  # an uploaded file, and its text once gunzipped
-Item = ScanAd | Rejected
+Item = ScanAd | Stored | Rejected  # Stored: an ad of a scan folder, analysed by the scan
 Progress = Callable[[int], None]
 
 
@@ -165,24 +175,85 @@ def _identifiers(keys: Iterable[str]) -> dict[str, int]:
     return {key: ids[pair] for pair, key in wanted.items() if pair in ids}
 
 
+def _column_writers() -> list[tuple[str, Callable[[Any], Any]]]:
+    """(column, value -> database value) for every stored column of ``Ad`` but its id."""
+    from django.db import connection, models
+
+    out: list[tuple[str, Callable[[Any], Any]]] = []
+    for f in Ad._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if isinstance(f, models.JSONField):
+            out.append((f.column, storage.jsonb))
+        elif isinstance(f, models.DateTimeField):
+            out.append((f.column, connection.ops.adapt_datetimefield_value))
+        else:
+            out.append((f.column, lambda v: v))
+    return out
+
+
+def _insert_ads(rows: list[Ad]) -> dict[tuple[str, str], int]:
+    """Insert new ads in one set-based statement; (site, id) -> pk of those inserted (an ad stored
+    meanwhile by a concurrent run is skipped)."""
+    now = timezone.now()
+    writers = _column_writers()
+    values = []
+    for row in rows:
+        row.created_at = row.updated_at = now
+        values.append(tuple(write(getattr(row, attname)) for (_col, write), attname in
+                            zip(writers, _AD_ATTNAMES, strict=True)))
+    got = storage.insert_new(Ad._meta.db_table, [c for c, _ in writers], values, conflict=["site", "external_id"],
+                             returning=["id", "site", "external_id"])
+    return {(site, ext): pk for pk, site, ext in got}
+
+
+_AD_ATTNAMES = [f.attname for f in Ad._meta.concrete_fields if not f.primary_key]
+
+
+def _clusterings(rows: list[Ad], sources: list[Stored | None]) -> list[Clustering]:
+    """Each row's analysis and clustering state, in order: the scan's analysis for ads of a scan
+    folder, adscan's analysis now for the others; the signatures of all in one batch."""
+    made = iter(analyse_content([r for r, src in zip(rows, sources, strict=True) if src is None]))
+    words: list[bytes] = []
+    keys: list[list[str]] = []
+    for row, src in zip(rows, sources, strict=True):
+        if src is None:
+            w, k = next(made)
+        else:
+            apply_analysis(row, src.analysed)
+            w, k = src.words, list(src.analysed.identifiers)
+        words.append(w)
+        keys.append(k)
+    return clusterings(rows, words, keys)
+
+
 @transaction.atomic
 def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> dict[str, int]:
-    """Store one chunk in one transaction; returns its counts."""
+    """Store one chunk in one transaction, set-based; returns its counts.
+
+    Statements per chunk do not depend on its size beyond the batching of ``storage`` (thousands
+    of rows each), nor on the number of ads already stored: a look-up of the chunk's keys on the
+    ``(site, external_id)`` unique index, one insert of the new ads, one COPY of their band keys
+    and one of their linking keys, ``clustering.assign`` (bounded look-ups) and one audit row.
+    """
     counts = {"received": len(items), "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     rejected = [i for i in items if isinstance(i, Rejected)]
-    ads = [i for i in items if isinstance(i, ScanAd)]
+    ads = [i.analysed.ad if isinstance(i, Stored) else i for i in items if not isinstance(i, Rejected)]
+    prepared = {id(i.analysed.ad): i for i in items if isinstance(i, Stored)}
     RejectedRow.objects.bulk_create([RejectedRow(run=run, line=r.line, reason=r.reason[:300], raw=r.raw[:2000])
                                      for r in rejected])
     counts["rejected"] = len(rejected)
-    existing: dict[tuple[str, str], Ad] = {}
+    stored: dict[tuple[str, str], tuple[int, str]] = {}
+    sites = sorted({a.site[:200] for a in ads})
     ids = sorted({a.id[:200] for a in ads})
-    for i in range(0, len(ids), 500):
-        for row in Ad.objects.filter(external_id__in=ids[i : i + 500]).defer("signature"):
-            existing[(row.site, row.external_id)] = row
-    fresh: list[tuple[Ad, Clustering]] = []
-    changed: list[tuple[Ad, Clustering]] = []
-    versions: list[AdVersion] = []
+    for i in range(0, len(ids), 900):  # site IN (..) AND external_id IN (..): answered by the unique index
+        for pk, site, ext, digest in Ad.objects.filter(site__in=sites, external_id__in=ids[i : i + 900]).values_list(
+                "pk", "site", "external_id", "content_hash"):
+            stored[(site, ext)] = (pk, digest)
+    new_rows: list[Ad] = []
+    to_change: dict[int, tuple[ScanAd, str]] = {}
     seen: set[tuple[str, str]] = set()
+    sources: list[Stored | None] = []
     for ad in ads:
         key = (ad.site[:200], ad.id[:200])
         if key in seen:
@@ -190,36 +261,39 @@ def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> d
             continue
         seen.add(key)
         digest = content_hash(ad)
-        found = existing.get(key)
-        if found is not None and found.content_hash == digest:
+        found = stored.get(key)
+        if found is not None and found[1] == digest:
             counts["unchanged"] += 1
-            continue
-        if found is None:
+        elif found is None:
             row = Ad(site=key[0], external_id=key[1], content_hash=digest, first_run=run, last_run=run)
             set_content(row, ad)
-            fresh.append((row, analyse(row)))
+            new_rows.append(row)
+            sources.append(prepared.get(id(ad)))
         else:
-            row = found
-            versions.append(AdVersion(ad=row, version=row.version, content_hash=row.content_hash,
-                                      content=content_of(row), replaced_by_run=run))
-            set_content(row, ad)
-            row.content_hash, row.version, row.last_run = digest, row.version + 1, run
-            changed.append((row, analyse(row)))
+            to_change[found[0]] = (ad, digest)
+    fresh = list(zip(new_rows, _clusterings(new_rows, sources), strict=True))
     if fresh:
-        Ad.objects.bulk_create([r for r, _ in fresh], ignore_conflicts=True)
-        stored = {(s, e): (pk, h, r) for pk, s, e, h, r in Ad.objects.filter(
-            external_id__in=[r.external_id for r, _ in fresh]).values_list(
-                "pk", "site", "external_id", "content_hash", "first_run_id")}
+        inserted = _insert_ads([r for r, _ in fresh])
         kept = []
         for row, c in fresh:
-            pk, digest, first_run = stored[(row.site, row.external_id)]
-            if first_run == run.pk and digest == row.content_hash:
-                row.pk, row._state.adding = pk, False
-                kept.append((row, c))
-            else:  # stored meanwhile by a concurrent run: that run links it
+            new_pk = inserted.get((row.site, row.external_id))
+            if new_pk is None:  # stored meanwhile by a concurrent run: that run links it
                 counts["unchanged"] += 1
+                continue
+            row.pk, row._state.adding = new_pk, False
+            kept.append((row, c))
         counts["created"] = len(kept)
         fresh = kept
+    versions: list[AdVersion] = []
+    changing = list(Ad.objects.filter(pk__in=list(to_change)).order_by("pk")) if to_change else []
+    for row in changing:
+        ad, digest = to_change[row.pk]
+        versions.append(AdVersion(ad=row, version=row.version, content_hash=row.content_hash,
+                                  content=content_of(row), replaced_by_run=run))
+        set_content(row, ad)
+        row.content_hash, row.version, row.last_run = digest, row.version + 1, run
+    changed = list(zip(changing, _clusterings(changing, [prepared.get(id(to_change[r.pk][0])) for r in changing]),
+                       strict=True))
     AdVersion.objects.bulk_create(versions)
     for row, _c in changed:
         row.save()
@@ -229,11 +303,13 @@ def store_chunk(run: IngestRun, items: Sequence[Item], *, acting_user: Any) -> d
         AdBand.objects.filter(ad__in=[r for r, _ in changed]).delete()
         AdKey.objects.filter(ad__in=[r for r, _ in changed]).delete()
     identifier_ids = _identifiers(k for _, c in work for k in c.keys)
-    AdBand.objects.bulk_create([AdBand(ad=row, band=b, key=k) for row, c in work for b, k in c.bands])
-    AdKey.objects.bulk_create([AdKey(ad=row, key=k[:320], identifier_id=identifier_ids.get(k))
-                               for row, c in work for k in dict.fromkeys(c.keys)])
+    storage.copy_rows(AdBand._meta.db_table, ["ad_id", "band", "key"],
+                      [(row.pk, b, k) for row, c in work for b, k in c.bands])
+    storage.copy_rows(AdKey._meta.db_table, ["ad_id", "key", "identifier_id"],
+                      [(row.pk, k[:320], identifier_ids.get(k)) for row, c in work for k in dict.fromkeys(c.keys)])
     assignment = clustering.assign(work)
     stale = assignment.touched | {r.operation_id for r, _ in changed if r.operation_id}
+    stale |= {op for _, absorbed in assignment.merges for op in absorbed}  # their summaries are emptied
     Operation.objects.filter(pk__in=stale).update(summary_stale=True)
     for survivor, absorbed in assignment.merges:
         audit.record(actor=acting_user, action=audit.Action.UPDATE, object_type="operation", object_id=survivor,
@@ -269,11 +345,30 @@ def ingest_file(path: str | Path, *, acting_user: Any, source: str = IngestRun.S
     kind = feed_kind(kind)
     if not p.exists():
         raise IngestError(f"input not found: {p}")
+    if p.is_dir():
+        return ingest_scan_dir(p, acting_user=acting_user, source=source, chunk_size=chunk_size, progress=progress)
     run = run_create(source=source, acting_user=acting_user, filename=p.name)
     try:
         items = iter_file(p, file_image_hasher(p, hash_images=True), kind)
         return ingest_items(run, items, acting_user=acting_user, chunk_size=chunk_size, progress=progress)
     except InputError as exc:
+        raise IngestError(str(exc)) from exc
+
+
+def ingest_scan_dir(folder: str | Path, *, acting_user: Any, source: str = IngestRun.Source.CLI,
+                    chunk_size: int = CHUNK_SIZE, progress: Progress | None = None) -> IngestRun:
+    """``beacon ads ingest DIR``: the folder ``beacon ads scan INPUT --out DIR`` wrote. Its ads are
+    stored with the scan's analysis (``store.jsonl``, see ``beacon.adscan.handoff``), not analysed
+    again; the operations are then formed incrementally, as for any other input."""
+    p = Path(folder)
+    if not (p / STORE_NAME).is_file():
+        raise IngestError(f"{p} has no {STORE_NAME}: scan with 'beacon ads scan INPUT --out {p}' first "
+                          "(or 'python -m beacon.adscan scan INPUT --out DIR --store')")
+    run = run_create(source=source, acting_user=acting_user, filename=f"{p.name}/{STORE_NAME}")
+    try:
+        return ingest_items(run, iter_scan_dir(p), acting_user=acting_user, chunk_size=chunk_size,
+                            progress=progress)
+    except (ValueError, OSError) as exc:
         raise IngestError(str(exc)) from exc
 
 

@@ -13,11 +13,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+CHUNK_SIZE = 2000  # = services.CHUNK_SIZE (kept here so that --help does not import the models)
 PROGRESS_FROM = 1000  # records: smaller inputs finish before a bar is worth drawing
 
 
 def count_records(path: Path) -> int:
-    """Lines of the input (a header line included for CSV): the progress bar's total."""
+    """Lines of the input (a header line included for CSV): the progress bar's total. For a scan
+    folder: the lines of its ``store.jsonl`` and ``rejected.jsonl``."""
+    if path.is_dir():
+        return sum(count_records(f) for f in (path / "store.jsonl", path / "rejected.jsonl") if f.is_file())
     with path.open("rb") as raw:
         gz = raw.read(2) == b"\x1f\x8b"
     with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
@@ -33,10 +37,18 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None] | Non
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    # speed = rich's smoothed rate of the task (items per second over its recent updates)
+    rate = TextColumn("{task.fields[rate]}")
+    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), rate, TimeRemainingColumn(),
                   console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.update(task, completed=n)
+        task = bar.add_task(label, total=total, rate="")
+
+        def update(n: int) -> None:
+            bar.update(task, completed=n)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:,.0f} ads/s" if speed else "")
+
+        yield update
 
 
 class Command(BaseCommand):
@@ -58,6 +70,9 @@ class Command(BaseCommand):
             with tempfile.TemporaryDirectory(prefix="beacon-marks-") as tmp:
                 if not {"--marks", "-h", "--help"}.intersection(rest):
                     rest += ["--marks", self.platform_marks(Path(tmp) / "marks.jsonl")]
+                # the platform's scan also writes store.jsonl, for 'beacon ads ingest DIR'
+                if not {"--store", "-h", "--help"}.intersection(rest):
+                    rest += ["--store"]
                 code = main(["scan", *rest])
             if code:
                 raise CommandError(f"scan exited with status {code}", returncode=code)
@@ -99,11 +114,13 @@ class Command(BaseCommand):
                           f"{result['operations']} operations re-summarised")
 
     def ingest(self, argv: list[str]) -> None:
-        parser = argparse.ArgumentParser(prog="beacon ads ingest", description="Store ads (JSONL or CSV, gzip allowed). "
+        parser = argparse.ArgumentParser(prog="beacon ads ingest", description="Store ads (JSONL or CSV, gzip allowed, or "
+                                         "the folder 'beacon ads scan INPUT --out DIR' wrote: its analysis is kept). "
                                          "Idempotent and resumable: run it again after an interruption.")
         parser.add_argument("input", type=Path)
         parser.add_argument("--user", help="username recorded as the submitter (default: the system)")
-        parser.add_argument("--chunk-size", type=int, default=200, help="ads per transaction")
+        parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE,
+                            help=f"records per transaction (default {CHUNK_SIZE})")
         parser.add_argument("--kind", default="escort", help="kind of the feed's ads: escort (default) or job "
                             "(job ads and recruitment posts); a record's own 'kind' column wins")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
