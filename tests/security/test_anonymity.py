@@ -56,7 +56,8 @@ def test_public_actions_store_no_address_or_agent(workshop: Any) -> None:
         "narrative": "A man keeps three women in an apartment, text 314 555 0177.", "danger": "no", "minor": "yes",
         "situation": "sex", "place_text": "St. Louis", "county": "", "lat": "", "lon": "", "language": "en",
         "website": ""})
-    assert tip.status_code == 200
+    assert tip.status_code == 302 and tip["Location"] == "/report/receipt/"  # stored, then POST/redirect/GET
+    assert client.get("/report/receipt/").status_code == 200
     assert client.post("/report/follow-up/", {"receipt_code": "NOPE", "passphrase": "wrong words"}).status_code < 500
     # Training: register for a workshop, cancel with the e-mailed link, verify a certificate code.
     page = client.post(f"/training/workshops/{workshop.pk}/", {"name": "Ana Learner", "email": "ana@example.org",
