@@ -43,6 +43,36 @@
     layout: { name: "cose", animate: false, padding: 40, nodeDimensionsIncludeLabels: true, nodeRepulsion: 20000,
               idealEdgeLength: 90, componentSpacing: 80, randomize: false }
   });
+  // The force layout can still leave two labels touching (long labels, Spanish, five-digit ids):
+  // push overlapping nodes apart along the shorter overlap until none is left, then fit again.
+  (function separate() {
+    var nodes = cy.nodes();
+    if (nodes.length > 400) { return; }
+    var opts = { includeLabels: true, includeEdges: false };
+    for (var pass = 0; pass < 60; pass++) {
+      var moved = false;
+      for (var i = 0; i < nodes.length; i++) {
+        for (var j = i + 1; j < nodes.length; j++) {
+          var a = nodes[i].boundingBox(opts), b = nodes[j].boundingBox(opts);
+          if (!(a.x1 < b.x2 + 2 && b.x1 < a.x2 + 2 && a.y1 < b.y2 + 2 && b.y1 < a.y2 + 2)) { continue; }
+          var pa = nodes[i].position(), pb = nodes[j].position();
+          var dx = Math.min(a.x2 - b.x1, b.x2 - a.x1) + 4, dy = Math.min(a.y2 - b.y1, b.y2 - a.y1) + 4;
+          if (dx < dy) {
+            var sx = (pa.x <= pb.x ? -1 : 1) * dx / 2;
+            nodes[i].position({ x: pa.x + sx, y: pa.y });
+            nodes[j].position({ x: pb.x - sx, y: pb.y });
+          } else {
+            var sy = (pa.y <= pb.y ? -1 : 1) * dy / 2;
+            nodes[i].position({ x: pa.x, y: pa.y + sy });
+            nodes[j].position({ x: pb.x, y: pb.y - sy });
+          }
+          moved = true;
+        }
+      }
+      if (!moved) { break; }
+    }
+    cy.fit(undefined, 40);
+  }());
   // Zoom buttons (hidden without JavaScript): in, out, and back to the whole graph.
   var controls = document.getElementById("graph-controls");
   if (controls) {
