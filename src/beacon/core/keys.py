@@ -104,7 +104,6 @@ def _rotate_files(result: RotationResult, *, batch: int, progress: Progress | No
     for model, names in encrypted_files():
         flagged = any(f.name == "encrypted" for f in model._meta.concrete_fields)
         label = f"{model._meta.label} files"
-        total, done = model._default_manager.count(), 0
         pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(pks), batch):
             for row in model._default_manager.filter(pk__in=pks[start:start + batch]).order_by("pk"):
@@ -134,9 +133,8 @@ def _rotate_files(result: RotationResult, *, batch: int, progress: Progress | No
                         continue
                     _rewrite(fieldfile.storage, fieldfile.name, fernet().rotate(data))
                     result.changed += 1
-            done = min(total, start + batch)
             if progress:
-                progress(label, done, total)
+                progress(label, min(len(pks), start + batch), len(pks))
         result.rows += len(pks)
         result.tables[label] = len(pks)
 
