@@ -203,7 +203,7 @@ def test_mail_relay_sign_in_and_tls_are_read_from_the_environment(tmp_path: Path
     """Most mail relays of a real deployment ask for a sign-in and TLS: the invitations and
     enrolment links cannot leave without these settings (docs/operations.md, first-day setup)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
-    env.update(BEACON_ENV="production", SECRET_KEY="s" * 60, BEACON_FIELD_KEY=Fernet.generate_key().decode(),
+    env.update(BEACON_ENV="production", SECRET_KEY=secrets.token_urlsafe(60), BEACON_FIELD_KEY=Fernet.generate_key().decode(),
                BEACON_INDEX_KEY="i" * 64, ALLOWED_HOSTS="beacon.example.org", BEACON_VAR_DIR=str(tmp_path / "var"),
                EMAIL_HOST="smtp.example.org", EMAIL_PORT="587", EMAIL_HOST_USER="beacon@example.org",
                EMAIL_HOST_PASSWORD="relay-secret", EMAIL_USE_TLS="1", PYTHONPATH=str(ROOT / "src"))
