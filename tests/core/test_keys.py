@@ -337,3 +337,22 @@ def test_a_missing_production_setting_is_one_line_not_a_traceback(tmp_path: Path
     assert result.returncode == 1
     assert "SECRET_KEY must be set when BEACON_ENV=production" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_open_sms_conversation_is_still_found_after_the_index_key_rotation(deployment: Deployment, db: Any) -> None:
+    """A reporter texting the tip line is threaded by their number's blind index: after
+    `keys rotate-index` and the old key dropped, their next text continues the same conversation."""
+    from beacon.tips import sms
+    from beacon.tips.models import SmsConversation
+
+    number = "+18165550123"
+    sms.handle_inbound(number=number, body="Hello")
+    first = SmsConversation.objects.get()
+    deployment.index.insert(0, "second-index-key-" + "y" * 40)
+    deployment.restart()
+    call_command("keys", "rotate-index", "--quiet")
+    deployment.index.pop()
+    deployment.restart()
+    assert sms.open_conversation(number) == first
+    sms.handle_inbound(number=number, body="Something happened at the truck stop")
+    assert SmsConversation.objects.count() == 1
