@@ -11,7 +11,8 @@
                                                     task forces, agencies, county coverage (tip routing)
     beacon check                                    run Django's system checks (add --deploy)
     beacon totp USERNAME                            current TOTP code of a demo user (development)
-    beacon keys generate|rotate                     field-encryption keys
+    beacon keys generate|generate-index             print a new field / index key (reads no settings)
+    beacon keys rotate|rotate-index                 re-encrypt fields / recompute blind indexes under the newest key
     beacon ads scan|ingest ...                      online ad monitoring
     beacon <any manage.py command> ...
 """
@@ -99,10 +100,28 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     command, rest = argv[0], argv[1:]
-    if command == "serve":
-        _serve(rest)
-    else:
-        _django([command, *rest])
+    if command == "keys" and rest[:1] in (["generate"], ["generate-index"]) and len(rest) == 1:
+        # New keys are made before the deployment has any (docs/operations.md, first-day step 1):
+        # no settings are read, so nothing is asked for and no key file is written.
+        print(_new_key(rest[0]))
+        return
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        if command == "serve":
+            _serve(rest)
+        else:
+            _django([command, *rest])
+    except ImproperlyConfigured as exc:  # a missing or bad setting: its message, not a traceback
+        sys.exit(f"beacon: {exc}")
+
+
+def _new_key(kind: str) -> str:
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode() if kind == "generate" else secrets.token_urlsafe(48)
 
 
 if __name__ == "__main__":

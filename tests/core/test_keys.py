@@ -311,3 +311,48 @@ def test_local_index_key_is_created_and_an_existing_install_keeps_its_old_indexe
     (old / "field_key").write_text(f"{Fernet.generate_key().decode()},{old_field}")
     new, legacy = _settings_in(old).stdout.strip().split(",")
     assert legacy == old_field and len(new) >= 64
+
+
+def _cli(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The ``beacon`` command of a production server that has no keys yet (first-day step 1)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"BEACON_FIELD_KEY", "BEACON_INDEX_KEY", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    env.update(BEACON_ENV="production", BEACON_VAR_DIR=str(tmp_path / "var"), PYTHONPATH=str(ROOT / "src"))
+    return subprocess.run([sys.executable, "-m", "beacon.cli", *argv], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+
+
+def test_keys_are_generated_on_a_production_server_that_has_none_yet(tmp_path: Path) -> None:
+    field = _cli(tmp_path, "keys", "generate")
+    assert field.returncode == 0, field.stderr
+    Fernet(field.stdout.strip().encode())
+    index = _cli(tmp_path, "keys", "generate-index")
+    assert index.returncode == 0, index.stderr
+    assert len(index.stdout.strip()) >= 64 and index.stdout.strip() != field.stdout.strip()
+    assert not (tmp_path / "var").exists()  # no key file written as a side effect
+
+
+def test_a_missing_production_setting_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    result = _cli(tmp_path, "check")
+    assert result.returncode == 1
+    assert "SECRET_KEY must be set when BEACON_ENV=production" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_open_sms_conversation_is_still_found_after_the_index_key_rotation(deployment: Deployment, db: Any) -> None:
+    """A reporter texting the tip line is threaded by their number's blind index: after
+    `keys rotate-index` and the old key dropped, their next text continues the same conversation."""
+    from beacon.tips import sms
+    from beacon.tips.models import SmsConversation
+
+    number = "+18165550123"
+    sms.handle_inbound(number=number, body="Hello")
+    first = SmsConversation.objects.get()
+    deployment.index.insert(0, "second-index-key-" + "y" * 40)
+    deployment.restart()
+    call_command("keys", "rotate-index", "--quiet")
+    deployment.index.pop()
+    deployment.restart()
+    assert sms.open_conversation(number) == first
+    sms.handle_inbound(number=number, body="Something happened at the truck stop")
+    assert SmsConversation.objects.count() == 1

@@ -38,6 +38,41 @@ def test_admin_invites_by_email(platform_admin: Any, agency_factory: Any, settin
     assert AuditEvent.objects.filter(actor=admin, action="create", object_type="user", object_id=str(user.pk)).exists()
 
 
+def test_links_in_queued_account_emails_are_not_readable_in_the_queue(
+        platform_admin: Any, agency_factory: Any, user_factory: Any, settings: Any, monkeypatch: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    """The task queue stores a task's arguments in the database (and its backups) and keeps them
+    after the task ran: the one-time link of an invitation, MFA reset or password reset must not
+    be readable there, only in the e-mail."""
+    from beacon.core import services_people, tasks
+
+    settings.BEACON_BASE_URL = "https://beacon.example.org"
+    _client, admin = platform_admin
+    queued: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    class Recorder:
+        @staticmethod
+        def enqueue(*args: Any, **kwargs: Any) -> None:
+            queued.append((args, kwargs))
+
+    monkeypatch.setattr(tasks, "send_account_email", Recorder)
+    member = user_factory("viewer")
+    with django_capture_on_commit_callbacks(execute=True):
+        services_people.user_invite(username="rosa", email="rosa@example.org", agency=agency_factory(),
+                                    roles=[Role.ANALYST], acting_user=admin)
+        services_people.user_reset_mfa(user=member, acting_user=admin)
+        services_people.user_send_password_reset(user=member, acting_user=admin)
+    assert len(queued) == 3
+    monkeypatch.undo()
+    for args, kwargs in queued:
+        stored = repr((args, kwargs))
+        assert "https://beacon.example.org/" not in stored and "accounts/" not in stored
+        tasks.send_account_email.call(*args, **kwargs)  # what the worker does with the stored arguments
+    assert len(mail.outbox) == 3
+    assert all("https://beacon.example.org/accounts/" in m.body for m in mail.outbox)
+    assert [m.to for m in mail.outbox] == [["rosa@example.org"], [member.email], [member.email]]
+
+
 def test_invite_refuses_bad_input_and_creates_nothing(platform_admin: Any, user_factory: Any) -> None:
     client, _ = platform_admin
     existing = user_factory("viewer")

@@ -197,3 +197,18 @@ def test_beacon_serve_in_development_serves_static_compressed_through_whitenoise
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_mail_relay_sign_in_and_tls_are_read_from_the_environment(tmp_path: Path) -> None:
+    """Most mail relays of a real deployment ask for a sign-in and TLS: the invitations and
+    enrolment links cannot leave without these settings (docs/operations.md, first-day setup)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
+    env.update(BEACON_ENV="production", SECRET_KEY=secrets.token_urlsafe(60), BEACON_FIELD_KEY=Fernet.generate_key().decode(),
+               BEACON_INDEX_KEY="i" * 64, ALLOWED_HOSTS="beacon.example.org", BEACON_VAR_DIR=str(tmp_path / "var"),
+               EMAIL_HOST="smtp.example.org", EMAIL_PORT="587", EMAIL_HOST_USER="beacon@example.org",
+               EMAIL_HOST_PASSWORD="relay-secret", EMAIL_USE_TLS="1", PYTHONPATH=str(ROOT / "src"))
+    code = ("import beacon.settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+            "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", "587",
+                                   "beacon@example.org", "relay-secret", "True", "False"]

@@ -255,6 +255,8 @@ def test_unreadable_packages_give_a_clear_message(mo: Any, tmp_path: Path, name:
 
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("broken.zip", b"PK\x03\x04 this is not really a zip", "not a readable zip"),
+    ("empty.zip", b"PK\x05\x06" + b"\x00" * 18, "no datapackage.json and no CSV"),
+    ("renamed.zip", b"hello, not a zip", "not a readable zip"),
     ("broken.json", b'{"id": ', "is not JSON"),
     ("scalar.json", b"42", "expected an object or a list"),
     ("table.csv", b"id,name\n", "single CSV file"),

@@ -31,7 +31,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from . import audit
+from . import audit, crypto
 from .models import Agency, EnrolmentToken, Role, User, UserRole
 
 RECOVERY_CODE_COUNT = 10
@@ -80,7 +80,8 @@ def _mail_after_commit(to: str, subject: str, body: str) -> None:
         return
     from .tasks import send_account_email
 
-    transaction.on_commit(lambda: send_account_email.enqueue(to, subject, body))
+    sealed = crypto.encrypt(body)  # the link in the body must not sit readable in the task queue
+    transaction.on_commit(lambda: send_account_email.enqueue(to, subject, sealed, sealed=True))
 
 
 def _enrolment_mail(user: User, url: str, purpose: str) -> None:

@@ -619,9 +619,12 @@ def read_json(path: Path, *, version: str | None = None) -> tuple[list[Row], Imp
 
 
 def _is_zip(path: Path) -> bool:
+    """A zip by its name or its first bytes (a member, or the end record that is all an empty zip holds)."""
+    if path.suffix.lower() == ".zip":
+        return True
     try:
         with path.open("rb") as fh:
-            return fh.read(4) == b"PK\x03\x04"
+            return fh.read(4) in {b"PK\x03\x04", b"PK\x05\x06"}
     except OSError:
         return False
 

@@ -7,8 +7,12 @@ class TipsConfig(AppConfig):
     verbose_name = "Community tips"
 
     def ready(self) -> None:
-        from beacon.core import links
+        from beacon.core import crypto, links
 
         from .links import TipLinkProvider
+        from .models import SmsConversation
+        from .sms import thread_reindex
 
         links.register(TipLinkProvider())
+        # An open SMS conversation is found by its number's blind index: recomputed on rotation.
+        crypto.register_blind_index(SmsConversation, "thread_key", thread_reindex)

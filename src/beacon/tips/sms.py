@@ -221,6 +221,12 @@ def inbound_allowed(number: str) -> bool:
     return ratelimit.hit(_Sender(blind_index(number, purpose="sms")), "sms_inbound")  # type: ignore[arg-type]
 
 
+def thread_reindex(conversation: SmsConversation) -> str:
+    """The thread key under the newest index key (``beacon keys rotate-index``).  A closed
+    conversation has no number left and is never looked up again: its key stays as it is."""
+    return blind_index(conversation.number, purpose="sms") if conversation.number else conversation.thread_key
+
+
 def open_conversation(number: str) -> SmsConversation | None:
     return (SmsConversation.objects.select_related("tip")
             .filter(thread_key__in=blind_indexes(number, purpose="sms"), closed_at__isnull=True).first())
