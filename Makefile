@@ -27,6 +27,7 @@ seed: migrate
 	$(BIN)/beacon seed
 
 run: seed
+	$(BIN)/beacon retention schedule
 	@echo "Beacon is serving on http://$(HOST):$(PORT)/  (staff sign-in: http://$(HOST):$(PORT)/accounts/login/)"
 	$(BIN)/beacon serve --host $(HOST) --port $(PORT)
 

@@ -400,3 +400,36 @@ def test_the_records_page_lists_what_the_role_may_do(world: Any, survivors: Any,
     assert "/staff/records/retention/provider/" in adv.get("/staff/records/").content.decode()
     detail = adv.get(f"/staff/survivors/records/{survivors.survivor.pk}/").content.decode()
     assert f"/staff/records/survivors/{survivors.survivor.pk}/delete/" in detail
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db
+def test_schedule_is_safe_to_run_on_every_start() -> None:
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS=DB_TASKS):
+        first, second = StringIO(), StringIO()
+        call_command("retention", "schedule", stdout=first)
+        call_command("retention", "schedule", stdout=second)  # exit 0: the waiting run is kept
+    assert "Next retention run:" in first.getvalue() and "already scheduled" not in first.getvalue()
+    assert "already scheduled" in second.getvalue()
+    assert first.getvalue().split(":", 1)[1].split("(")[0].strip() == \
+        second.getvalue().split(":", 1)[1].split("(")[0].strip()
+    assert DBTaskResult.objects.filter(task_path=tasks.NAME, status="READY").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_daily_run_still_queues_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "run_retention", broken)
+    with override_settings(TASKS=DB_TASKS), pytest.raises(RuntimeError):
+        tasks.retention_daily.call(reschedule=True)
+    assert DBTaskResult.objects.filter(task_path=tasks.NAME, status="READY").count() == 1

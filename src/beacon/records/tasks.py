@@ -21,9 +21,12 @@ NAME = "beacon.records.tasks.retention_daily"
 
 @task()
 def retention_daily(reschedule: bool = True) -> dict[str, Any]:
-    result = run_retention()
-    if reschedule:
-        schedule_next()
+    # The next day's run is queued even when this one fails: one bad day must not end the chain.
+    try:
+        result = run_retention()
+    finally:
+        if reschedule:
+            schedule_next()
     return {"counts": result.counts}
 
 
@@ -34,13 +37,19 @@ def next_run(now: dt.datetime | None = None, *, hour: int = 3) -> dt.datetime:
     return at if at > now else at + dt.timedelta(days=1)
 
 
-def pending() -> bool:
-    """A daily run is already waiting in the database queue."""
+def waiting() -> dt.datetime | None:
+    """When the daily run already waiting in the database queue is due (None: none waits)."""
     try:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # pragma: no cover - another backend
-        return False
-    return DBTaskResult.objects.filter(task_path=NAME, status="READY").exists()
+        return None
+    return (DBTaskResult.objects.filter(task_path=NAME, status="READY")
+            .order_by("run_after").values_list("run_after", flat=True).first())
+
+
+def pending() -> bool:
+    """A daily run is already waiting in the database queue."""
+    return waiting() is not None
 
 
 def schedule_next(now: dt.datetime | None = None) -> dt.datetime | None:

@@ -45,13 +45,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "schedule":
-            from beacon.records.tasks import schedule_next
+            from django.utils import timezone
 
-            at = schedule_next()
+            from beacon.records.tasks import schedule_next, waiting
+
+            # Safe to run on every start (a deploy script, `make run`): a waiting run is kept.
+            already = waiting()
+            at = already or schedule_next()
             if at is None:
-                raise CommandError("Not scheduled: a daily run is already waiting, or the task backend cannot "
-                                   "defer work (use a cron or systemd timer: docs/operations.md).")
-            self.stdout.write(f"Next retention run: {at:%Y-%m-%d %H:%M %Z}")
+                raise CommandError("Not scheduled: the task backend cannot defer work (use a cron or systemd "
+                                   "timer: docs/operations.md).")
+            note = " (already scheduled)" if already else ""
+            self.stdout.write(f"Next retention run: {timezone.localtime(at):%Y-%m-%d %H:%M %Z}{note}")
             return
         with _bar(not options["no_progress"] and not options["dry_run"]) as progress:
             result = run_retention(dry_run=options["dry_run"], kinds=options["kind"], progress=progress)
