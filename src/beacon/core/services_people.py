@@ -75,7 +75,7 @@ def _issue_enrolment_token(*, user: User, purpose: str, acting_user: Any) -> str
     return raw
 
 
-def _mail_after_commit(to: str, subject: str, body: str) -> None:
+def mail_after_commit(to: str, subject: str, body: str) -> None:
     if not to:
         return
     from .tasks import send_account_email
@@ -98,7 +98,7 @@ def _enrolment_mail(user: User, url: str, purpose: str) -> None:
         step = _("Open this link, confirm your password and set up your authenticator app again:")
     closing = _("The link works once and expires in %(hours)s hours. If you did not expect this e-mail, "
                 "tell your administrator.") % {"hours": hours}
-    _mail_after_commit(user.email, subject, f"{intro}\n\n{step}\n{url}\n\n{closing}\n")
+    mail_after_commit(user.email, subject, f"{intro}\n\n{step}\n{url}\n\n{closing}\n")
 
 
 # --- Invitation and first administrator -------------------------------------------------------
@@ -357,4 +357,4 @@ def user_send_password_reset(*, user: User, acting_user: Any, request: HttpReque
         password_reset_url(user),
         _("The link works once. If you did not expect this e-mail, tell your administrator."),
     ])
-    _mail_after_commit(user.email, _("Choose a new Beacon password"), body + "\n")
+    mail_after_commit(user.email, _("Choose a new Beacon password"), body + "\n")

@@ -12,11 +12,13 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -81,7 +83,18 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- Password reset by e-mail (Django's flow, Beacon's pages) ------------------------------------
+class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, but the e-mail waits in the task queue (sealed, like every account e-mail):
+    sending during the request made the answer slower for an address that has an account."""
+
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        services_people.mail_after_commit(to_email, subject, loader.render_to_string(email_template_name, context))
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
     template_name = "core/password_reset_form.html"
     email_template_name = "core/password_reset_email.txt"
     subject_template_name = "core/password_reset_subject.txt"
