@@ -30,9 +30,7 @@ RULES: dict[str, set[str]] = {
     "GET /api/v1/counties/resolve/": {"q"},  # give q, or both lat and lon
     "GET /api/hsds/service_at_locations/": {"proximity"},  # proximity needs a postcode
     "GET /api/v1/search/": {"q"},  # q must read as the chosen kind (a phone number, an e-mail, two names...)
-    # both latitude and longitude, or neither.  OPEN: "subjects" is listed only because a generated
-    # multipart body's `subjects` part is refused (400) for a reason not yet analysed (docs/security.md)
-    "POST /api/v1/tips/": {"lat", "lon", "subjects"},
+    "POST /api/v1/tips/": {"lat", "lon"},  # both latitude and longitude, or neither
     "POST /api/v1/outreach/campaigns/": {"end_date", "name"},  # end before start; a name already taken
     "POST /api/v1/cases/{case_id}/identifiers/": {"raw", "value"},  # the value must read as its kind
     # rules that depend on the data
