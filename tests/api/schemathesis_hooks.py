@@ -32,7 +32,8 @@ RULES: dict[str, set[str]] = {
     "GET /api/v1/search/": {"q"},  # q must read as the chosen kind (a phone number, an e-mail, two names...)
     "POST /api/v1/tips/": {"lat", "lon"},  # both latitude and longitude, or neither
     "POST /api/v1/outreach/campaigns/": {"end_date", "name"},  # end before start; a name already taken
-    "POST /api/v1/cases/{case_id}/identifiers/": {"raw", "value"},  # the value must read as its kind
+    "POST /api/v1/cases/{case_id}/identifiers/": {"raw", "value", "person"},  # the value must read as its kind;
+    # `person` must be a person of this case (data)
     # rules that depend on the data
     "POST /api/v1/cases/{case_id}/agencies/": {"agency"},  # an existing agency
     "POST /api/v1/survivors/{survivor_id}/consents/": {"recipient_agency"},  # an existing agency

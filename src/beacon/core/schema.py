@@ -130,9 +130,10 @@ class AutoSchema(openapi.AutoSchema):
         # A nested ``many=True`` serializer's bounds (DRF's ListSerializer ``max_length``,
         # ``min_length``, ``allow_empty``), which spectacular leaves out (it does map ListField's).
         if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
-            if field.max_length is not None:
-                schema.setdefault("maxItems", field.max_length)
-            low = field.min_length if field.min_length is not None else (0 if field.allow_empty else 1)
+            high, low = getattr(field, "max_length", None), getattr(field, "min_length", None)
+            if high is not None:
+                schema.setdefault("maxItems", high)
+            low = low if low is not None else (0 if field.allow_empty else 1)
             if low:
                 schema.setdefault("minItems", low)
         return schema

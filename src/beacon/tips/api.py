@@ -131,7 +131,7 @@ class TipSubmitMultipartSerializer(TipSubmitSerializer):
     """The multipart body's schema (the same fields and checks; ``TipSubmitSerializer`` reads both
     bodies): here ``photos`` are files."""
 
-    photos = serializers.ListField(
+    photos = serializers.ListField(  # type: ignore[assignment]  # the same field, documented as files
         child=serializers.FileField(allow_empty_file=True), required=False,
         help_text="Up to 5 images (JPEG, PNG, WebP), 10 MB each, checked by content and re-encoded without "
                   "metadata; refused files are listed in photos_refused, the tip is kept.",
