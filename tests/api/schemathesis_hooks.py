@@ -30,11 +30,10 @@ RULES: dict[str, set[str]] = {
     "GET /api/v1/counties/resolve/": {"q"},  # give q, or both lat and lon
     "GET /api/hsds/service_at_locations/": {"proximity"},  # proximity needs a postcode
     "GET /api/v1/search/": {"q"},  # q must read as the chosen kind (a phone number, an e-mail, two names...)
-    # both latitude and longitude, or neither.  OPEN: "subjects" is listed only because a generated
-    # multipart body's `subjects` part is refused (400) for a reason not yet analysed (docs/security.md)
-    "POST /api/v1/tips/": {"lat", "lon", "subjects"},
+    "POST /api/v1/tips/": {"lat", "lon"},  # both latitude and longitude, or neither
     "POST /api/v1/outreach/campaigns/": {"end_date", "name"},  # end before start; a name already taken
-    "POST /api/v1/cases/{case_id}/identifiers/": {"raw", "value"},  # the value must read as its kind
+    "POST /api/v1/cases/{case_id}/identifiers/": {"raw", "value", "person"},  # the value must read as its kind;
+    # `person` must be a person of this case (data)
     # rules that depend on the data
     "POST /api/v1/cases/{case_id}/agencies/": {"agency"},  # an existing agency
     "POST /api/v1/survivors/{survivor_id}/consents/": {"recipient_agency"},  # an existing agency

@@ -120,6 +120,23 @@ def test_hsds_page_size_is_checked_for_ndjson_too() -> None:
     assert APIClient().get("/api/hsds/organizations/", {"per_page": "5", "format": "ndjson"}).status_code == 200
 
 
+def test_hsds_full_is_checked_when_minimal_wins() -> None:
+    """CLI rerun (anonymous, --max-examples 20): ``minimal=true&full=188518655161`` was a 200."""
+    response = APIClient().get("/api/hsds/services/", {"minimal": "true", "full": "188518655161"})
+    assert response.status_code == 400 and set(response.json()["fields"]) == {"full"}
+    assert APIClient().get("/api/hsds/services/", {"minimal": "true", "full": "true"}).status_code == 200
+
+
+def test_county_resolve_states_the_coordinate_ranges_it_checks() -> None:
+    """CLI rerun: ``lat=-1.3e87`` was valid by the schema (a plain number) and refused (400)."""
+    schema = APIClient().get("/api/v1/schema/?format=json").json()
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/counties/resolve/"]["get"]["parameters"]}
+    assert (parameters["lat"]["minimum"], parameters["lat"]["maximum"]) == (-90, 90)
+    assert (parameters["lon"]["minimum"], parameters["lon"]["maximum"]) == (-180, 180)
+    response = APIClient().get("/api/v1/counties/resolve/", {"lat": "-1.3447672530966147e+87", "lon": "8.3e263"})
+    assert response.status_code == 400 and set(response.json()["fields"]) == {"lat"}
+
+
 def test_workshop_audience_must_be_one_of_the_listed() -> None:
     response = APIClient().get("/api/v1/training/workshops/", {"audience": "AAA"})
     assert response.status_code == 400 and set(response.json()["fields"]) == {"audience"}

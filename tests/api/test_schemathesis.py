@@ -42,6 +42,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("mo")]
 EXAMPLES = int(os.environ.get("BEACON_SCHEMATHESIS_EXAMPLES", "4"))
 MIN_CASES = 1_000
 MIN_COVERAGE_CASES = 3_000
+MIN_CASES_PER_IDENTITY = 1_000  # the issue's "at least 1,000 cases per run, anonymous and with two roles"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -101,7 +102,7 @@ def test_api_conforms_to_its_schema(user_factory: Any, agency_factory: Any) -> N
 
 
 def _coverage(schema: Any, operation: Any, roles: dict[str, dict[str, str]], failures: dict[str, str],
-              statuses: Counter[int]) -> int:
+              statuses: Counter[int]) -> tuple[str, int]:
     """Schemathesis's coverage phase (the CLI's default, not Hypothesis's): boundary values,
     empty values, wrong types, missing required parts, each parameter in turn, valid and
     invalid.  Its cases are a fixed function of the schema, so this part is deterministic too.
@@ -113,33 +114,41 @@ def _coverage(schema: Any, operation: Any, roles: dict[str, dict[str, str]], fai
     cases = list(schema.iter_coverage_cases(operation, generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
                                             generation_config=config))
     if not cases:
-        return 0
+        return "", 0
     public = "401" not in operation.definition.raw.get("responses", {})
-    headers = roles["anonymous"] if public else roles["tip supervisor"]
-    if not public and cases[0].call(headers=headers).status_code == 403:
-        headers = roles["caseworker"]
+    role = "anonymous" if public else "tip supervisor"
+    if not public and cases[0].call(headers=roles[role]).status_code == 403:
+        role = "caseworker"
     for case in cases:
-        _check(operation, case, f"coverage {case.meta.generation.mode.value}", headers, failures, statuses)
-    return len(cases)
+        _check(operation, case, f"coverage {case.meta.generation.mode.value}", roles[role], failures, statuses)
+    return role, len(cases)
 
 
 def _sweep(application: Any, roles: dict[str, dict[str, str]]) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     failures: dict[str, str] = {}
     statuses: Counter[int] = Counter()
-    cases = coverage = operations = 0
+    operations = 0
+    generated: Counter[str] = Counter()
+    covered: Counter[str] = Counter()
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
-        for headers in roles.values():
+        for role, headers in roles.items():
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                cases += _run(operation, mode, headers, failures, statuses)
-        coverage += _coverage(schema, operation, roles, failures, statuses)
+                generated[role] += _run(operation, mode, headers, failures, statuses)
+        role, count = _coverage(schema, operation, roles, failures, statuses)
+        covered[role] += count
+    cases, coverage = generated.total(), covered.total()
     report = "\n".join(f"- {k}\n    {v}" for k, v in sorted(failures.items()))
-    print(f"schemathesis: {operations} operations, {cases} generated + {coverage} coverage cases, "
-          f"statuses {dict(sorted(statuses.items()))}, {len(failures)} failures")
+    per_role = ", ".join(f"{role} {generated[role]} + {covered[role]}" for role in roles)
+    print(f"schemathesis: {operations} operations, {cases} generated + {coverage} coverage cases "
+          f"(per identity, generated + coverage: {per_role}), statuses {dict(sorted(statuses.items()))}, "
+          f"{len(failures)} failures")
     assert cases >= MIN_CASES, f"only {cases} cases were generated"
     assert coverage >= MIN_COVERAGE_CASES, f"only {coverage} coverage cases"
+    for role in roles:  # each identity on its own: at least MIN_CASES_PER_IDENTITY
+        assert generated[role] + covered[role] >= MIN_CASES_PER_IDENTITY, f"{role}: {per_role}"
     assert not failures, f"{len(failures)} schemathesis failures:\n{report}"
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from beacon.core.models import AuditEvent
-from beacon.outreach import services
+from beacon.outreach import selectors, services
 from beacon.outreach.exports import GAP_COLUMNS, PROGRESS_COLUMNS
 from beacon.outreach.models import Activity, Campaign
 
@@ -172,6 +172,20 @@ def test_before_after_uses_the_campaign_counties_and_equal_windows(monkeypatch: 
     assert (ba.tips_before, ba.tips_after) == (10, 30)
     assert ba.tips_change == 200.0
     assert ba.trained_before == 0  # fixture: no training in the target counties
+
+
+@pytest.mark.parametrize(("start", "end"), [(dt.date(1, 1, 3), dt.date(1, 1, 10)), (dt.date(9999, 12, 31), dt.date.max),
+                                             (dt.date.min, dt.date.max)])
+def test_campaigns_at_the_ends_of_the_calendar_are_read_not_a_500(api_client_for: Any, start: dt.date,
+                                                                    end: dt.date) -> None:
+    """The schemathesis CLI (supervisor) created a campaign of year 1; reading it was a 500 (OverflowError)."""
+    campaign = _campaign(start_date=start, end_date=end)
+    ba = selectors.campaign_before_after(campaign, today=dt.date(2025, 3, 10))
+    assert ba.before_start >= dt.date.min and ba.after_start == start
+    client, _ = api_client_for("supervisor")
+    response = client.get(f"/api/v1/outreach/campaigns/{campaign.pk}/")
+    assert response.status_code == 200, response.content
+    assert response.json()["before_after"]["after_start"] == start.isoformat()
 
 
 def test_campaign_list_query_count(staff_client: Any, django_assert_max_num_queries: Any) -> None:

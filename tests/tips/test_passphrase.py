@@ -4,6 +4,8 @@ tips and hashes under an older key still verify and are re-hashed on the next su
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import re
 from typing import Any
@@ -83,6 +85,24 @@ def test_a_rotated_index_key_keeps_old_hashes_verifying_and_upgrades_them(mo: An
     settings.BEACON_INDEX_KEYS = settings.BEACON_INDEX_KEYS[:1]
     assert not passphrases.matches(submitted.passphrase, before)
     assert passphrases.matches(submitted.passphrase, after)
+
+
+def test_the_stored_form_cannot_be_checked_without_the_key(mo: Any, settings: Any) -> None:
+    """Issue #11 asked for Django's current PBKDF2 iterations; the passphrase became a 120-bit
+    server-made secret stored under a key instead (docs/security.md, "Tip passphrases"): a copy of
+    the database alone reproduces no stored value and confirms no guess."""
+    submitted = _submit()
+    encoded = Tip.objects.get(pk=submitted.tip.pk).passphrase_hash
+    digest = encoded.rsplit("$", 1)[1]
+    phrase = submitted.passphrase.encode()
+    keyless = [hashlib.sha256(phrase).hexdigest(), hashlib.sha256(phrase.replace(b"-", b"")).hexdigest(),
+               hmac.new(b"", phrase, hashlib.sha256).hexdigest(),
+               hmac.new(settings.SECRET_KEY.encode(), phrase, hashlib.sha256).hexdigest(),
+               *(hmac.new(k.encode(), phrase, hashlib.sha256).hexdigest() for k in settings.BEACON_INDEX_KEYS)]
+    assert digest not in keyless  # the stored key is derived, not the configured text nor SECRET_KEY
+    assert passphrases.matches(submitted.passphrase, encoded)
+    settings.BEACON_INDEX_KEYS = ["another-deployment's-index-key"]  # same database, key not known
+    assert not passphrases.matches(submitted.passphrase, encoded)  # even the right passphrase: no check
 
 
 class _Legacy(PBKDF2PasswordHasher):

@@ -77,8 +77,8 @@ class CountyResolve(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="County, city or town name, ZIP code or FIPS"),
-            OpenApiParameter("lat", OpenApiTypes.DOUBLE),
-            OpenApiParameter("lon", OpenApiTypes.DOUBLE),
+            OpenApiParameter("lat", {"type": "number", "format": "double", "minimum": -90, "maximum": 90}),
+            OpenApiParameter("lon", {"type": "number", "format": "double", "minimum": -180, "maximum": 180}),
         ],
         responses=CountySerializer,
     )

@@ -19,6 +19,7 @@ from beacon.core.access import PermissionRequired
 from beacon.core.api import query_choice
 from beacon.core.parsers import JSONParser
 from beacon.core.permissions import Perm
+from beacon.core.schema import NOT_BLANK
 
 from . import selectors, services
 from .access import access_operation, access_run
@@ -119,7 +120,8 @@ class OperationDetail(APIView):
 
 
 class IdentifierMarkSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    identifier = serializers.RegexField(r"^(tel|email|handle|img):\S+$", max_length=320,
+    # NOT_BLANK, not \S: the same characters for Python (which counts "\x1c" as space) and the schema's readers
+    identifier = serializers.RegexField(rf"^(tel|email|handle|img):{NOT_BLANK}+$", max_length=320,
                                         help_text="a linking key: tel:+1..., email:..., handle:platform:name, img:...")
     decision = serializers.ChoiceField(choices=["link", "shared"])
     reason = serializers.CharField(max_length=2000)

@@ -200,10 +200,12 @@ def campaign_before_after(campaign: Campaign, *, today: dt.date | None = None) -
     today = today or timezone.localdate()
     after_end = min(campaign.end_date, max(today, campaign.start_date))
     days = (after_end - campaign.start_date).days + 1
-    before_start = campaign.start_date - dt.timedelta(days=days)
+    # Dates at the calendar's ends (a campaign of year 1 or 9999 is valid input) shorten a window
+    # rather than overflow (a 500 found by the schemathesis CLI).
+    before_start = campaign.start_date - dt.timedelta(days=min(days, (campaign.start_date - dt.date.min).days))
     fips = {c.fips for c in campaign.counties.all()}
     b0, b1 = day_start(before_start), day_start(campaign.start_date)
-    a1 = day_start(after_end + dt.timedelta(days=1))
+    a1 = day_start(after_end + dt.timedelta(days=1)) if after_end < dt.date.max else day_start(after_end)
 
     def total(data: dict[str, int]) -> int:
         return sum(v for f, v in data.items() if f in fips)

@@ -188,9 +188,9 @@ class ServiceList(HsdsView):
                    responses=PAGE_RESPONSES, summary="Paginated list of public services")
     def get(self, request: Request) -> Response | StreamingHttpResponse:
         qs = _filter_services(request, public_services()).select_related("organization").order_by("name", "id")
-        if _bool(request, "minimal"):
+        minimal, full = _bool(request, "minimal"), _bool(request, "full")  # both checked, whichever applies
+        if minimal:
             return paginate(request, qs, lambda s: {"id": str(s.id), "last_modified": hsds_io._s(s.last_modified)})
-        full = _bool(request, "full")
         if full:
             qs = qs.prefetch_related(*hsds_io.SERVICE_PREFETCH)
         return paginate(request, qs, lambda s: hsds_io.service_dict(s, public=True, full=full))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -81,6 +81,14 @@ class SubjectsSerializer(serializers.Serializer):
     businesses = BusinessSerializer(many=True, required=False, max_length=10)  # type: ignore[call-arg]
 
 
+@extend_schema_field({"type": "array", "items": {}, "maxItems": 0,
+                      "description": "Photos come only in a multipart/form-data body: in JSON, leave this out."})
+class JSONBodyPhotosField(serializers.ListField):
+    """``photos`` as the JSON body documents it: a JSON body cannot carry files (DRF's FileField
+    refuses any JSON value), so only an empty list is valid there.  The multipart body documents
+    the files (``TipSubmitMultipartSerializer``)."""
+
+
 class TipSubmitSerializer(serializers.Serializer):
     narrative = serializers.CharField(
         min_length=services.NARRATIVE_MIN, max_length=services.NARRATIVE_MAX, trim_whitespace=True,
@@ -106,11 +114,7 @@ class TipSubmitSerializer(serializers.Serializer):
                                     help_text="Optional; encrypted, readable only by the routed supervisors")
     website = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                     help_text="Leave empty (a filled value marks the tip as spam)")
-    photos = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=True), required=False,
-        help_text="multipart/form-data only: up to 5 images (JPEG, PNG, WebP), 10 MB each, checked by content "
-                  "and re-encoded without metadata; refused files are listed in photos_refused, the tip is kept.",
-    )
+    photos = JSONBodyPhotosField(child=serializers.FileField(allow_empty_file=True), required=False)
 
     def to_input(self) -> services.TipInput:
         d = self.validated_data
@@ -121,6 +125,22 @@ class TipSubmitSerializer(serializers.Serializer):
             subjects={k: v for k, v in dict(d.get("subjects") or {}).items() if v}, language=d["language"],
             contact=d.get("contact", ""), honeypot=d.get("website", ""),
         )
+
+
+class TipSubmitMultipartSerializer(TipSubmitSerializer):
+    """The multipart body's schema (the same fields and checks; ``TipSubmitSerializer`` reads both
+    bodies): here ``photos`` are files."""
+
+    photos = serializers.ListField(  # type: ignore[assignment]  # the same field, documented as files
+        child=serializers.FileField(allow_empty_file=True), required=False,
+        help_text="Up to 5 images (JPEG, PNG, WebP), 10 MB each, checked by content and re-encoded without "
+                  "metadata; refused files are listed in photos_refused, the tip is kept.",
+    )
+
+
+# How a multipart tip sends its structured field (OpenAPI's encoding object): ``subjects`` is one
+# part holding JSON (``_submitted`` parses it); ``indicators`` are repeated text parts (the default).
+MULTIPART_ENCODING = {"subjects": {"contentType": "application/json"}}
 
 
 class RefusedPhotoSerializer(serializers.Serializer):
@@ -164,8 +184,9 @@ def _throttled(scope: str) -> exceptions.Throttled:
 
 def _submitted(request: Request) -> Any:
     """The tip as the serializer reads it.  A multipart body carries photos beside the fields; its
-    structured fields (``subjects``) come as JSON text parts, parsed with the same depth limit as a
-    JSON body, and ``indicators`` as repeated parts."""
+    structured field ``subjects`` comes as a JSON part (``MULTIPART_ENCODING``: the OpenAPI default
+    for an object part, stated in the schema), parsed with the same depth limit as a JSON body;
+    ``indicators`` as repeated text parts; ``null`` or an empty part for no answer or no coordinate."""
     if not request.content_type.startswith("multipart/"):
         return request.data
     form: QueryDict = request.data  # type: ignore[assignment]  # multipart: the fields and files of the body
@@ -175,6 +196,9 @@ def _submitted(request: Request) -> Any:
     for name in ("danger", "minor"):
         if name in data and isinstance(data[name], str) and data[name].strip().lower() in _MULTIPART_ANSWERS:
             data[name] = _MULTIPART_ANSWERS[data[name].strip().lower()]
+    for name in ("lat", "lon"):  # no coordinate: JSON's spelling of null, or an empty field
+        if isinstance(data.get(name), str) and data[name].strip() in ("", "null"):
+            data[name] = None
     if "photos" in form:
         data["photos"] = form.getlist("photos")
     if "subjects" in data:
@@ -196,7 +220,8 @@ class TipSubmit(APIView):
     parser_classes = [JSONParser, MultiPartParser]  # multipart carries photos
 
     @extend_schema(
-        request={"application/json": TipSubmitSerializer, "multipart/form-data": TipSubmitSerializer},
+        request={"application/json": TipSubmitSerializer,
+                 "multipart/form-data": OpenApiRequest(TipSubmitMultipartSerializer, encoding=MULTIPART_ENCODING)},
         parameters=[OpenApiParameter(
             "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
             pattern=r"^[\x21-\x7e]{16,200}$",
@@ -208,17 +233,19 @@ class TipSubmit(APIView):
         # Every POST counts toward the flood ceiling; only a stored tip counts toward tip_submit.
         if not ratelimit.hit(request, "tip_submit_attempt"):  # type: ignore[arg-type]
             raise _throttled("tip_submit_attempt")
-        key = request.headers.get("Idempotency-Key", "")
-        if key and not services.idempotency_key_ok(key):
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not services.idempotency_key_ok(key):  # sent empty is not left out
             raise serializers.ValidationError(
                 {"Idempotency-Key": [f"Must be {services.IDEMPOTENCY_KEY_MIN} to {services.IDEMPOTENCY_KEY_MAX} "
                                      "visible ASCII characters (for example a UUID)."]})
+        key = key or ""
+        serializer = TipSubmitSerializer(data=_submitted(request))
         before = services.submitted_before(key)
         if before is not None:
+            serializer.is_valid(raise_exception=True)  # a resent tip is still a tip: an invalid body is a 400
             return Response(ReceiptSerializer(_receipt(before)).data, status=status.HTTP_200_OK)
         if ratelimit.blocked(request, "tip_submit"):  # type: ignore[arg-type]
             raise _throttled("tip_submit")
-        serializer = TipSubmitSerializer(data=_submitted(request))
         serializer.is_valid(raise_exception=True)
         good, refused = photos.prepare(list(serializer.validated_data.get("photos") or []))
         try:
