@@ -285,7 +285,7 @@ def test_other_requests_to_the_endpoint_take_the_full_path(mo: Any) -> None:
     assert response.status_code == 201 and not lean_answered(Tip.objects.get())
     response = Client().post(URL + "?format=json", json.dumps({"narrative": "A long enough description."}),
                              content_type="application/json")
-    assert response.status_code == 201 and not lean_answered(Tip.objects.order_by("-id").first())
+    assert response.status_code == 201 and not lean_answered(Tip.objects.order_by("-id")[0])
 
 
 def test_the_lean_path_stores_nothing_about_the_caller(mo: Any) -> None:

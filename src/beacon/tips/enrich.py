@@ -134,10 +134,9 @@ def _update(tips: list[Tip]) -> None:
     """One ``UPDATE`` per tip, sent together (``executemany``; a pipeline on PostgreSQL): Django's
     ``bulk_update`` builds a ``CASE`` per field and tip, about 15 ms of CPU per tip."""
     q = connection.ops.quote_name
-    fields = [Tip._meta.get_field(name) for name in ENRICHED_FIELDS]
-    sets = ", ".join(f"{q(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
-    rows = [[f.get_db_prep_save(getattr(tip, f.attname), connection) for f in fields] + [tip.pk]  # type: ignore[union-attr]
-            for tip in tips]
+    fields: list[Any] = [Tip._meta.get_field(name) for name in ENRICHED_FIELDS]
+    sets = ", ".join(f"{q(f.column)} = %s" for f in fields)
+    rows = [[f.get_db_prep_save(getattr(tip, f.attname), connection) for f in fields] + [tip.pk] for tip in tips]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {q(Tip._meta.db_table)} SET {sets} WHERE {q('id')} = %s", rows)  # noqa: S608
 
