@@ -328,3 +328,11 @@ def test_a_tip_that_fails_enrichment_does_not_hold_back_the_others(mo: Any, pend
     assert list(Tip.objects.filter(processing=True).values_list("place_text", flat=True)) == ["BOOM"]
     monkeypatch.setattr(enrich.services, "place", place)
     assert enrich.enrich_pending() == 1  # the next run takes it again
+
+
+def test_the_intake_writes_the_columns_it_says_it_writes(mo: Any) -> None:
+    from beacon.tips.services import TipInput
+
+    values = intake._values(TipInput(narrative="A long enough description."), None, "ABCD-EFGH")
+    assert set(values) == intake.INTAKE_COLUMNS
+    assert {f.attname for f in Tip._meta.concrete_fields if not f.primary_key} >= intake.INTAKE_COLUMNS

@@ -31,6 +31,7 @@ from .models import Tip, TipIdentifier, TipRoute
 log = logging.getLogger(__name__)
 
 BATCH = 200
+NOTIFY_PRIORITY = 50  # django-tasks priorities run from -100 to 100; 0 is the default
 ENRICHED_FIELDS = ["county", "placement", "routed_at", "priority", "computed_priority", "priority_reasons",
                    "is_spam", "spam_reason", "processing", "updated_at"]
 
@@ -48,12 +49,18 @@ def enrich_pending(*, batch: int = BATCH) -> int:
     tries it again)."""
     done = 0
     failed: set[int] = set()
+    # Only the tips waiting when the run starts: those that come during it queue the next run
+    # (none is waiting while this one runs), so a run stays short under a steady stream and the
+    # notification task it queues is not held behind it.
+    upto = Tip.objects.filter(processing=True).order_by("-id").values_list("id", flat=True).first()
+    if upto is None:
+        return 0
     while True:
         try:
-            n = _enrich_batch(batch, exclude=failed)
+            n = _enrich_batch(batch, exclude=failed, upto=upto)
         except Exception:  # a bad tip in the batch: one by one, so the others go through
             log.exception("tip enrichment: a batch failed; retrying its tips one by one")
-            ids = list(Tip.objects.filter(processing=True).exclude(pk__in=failed)
+            ids = list(Tip.objects.filter(processing=True, pk__lte=upto).exclude(pk__in=failed)
                        .order_by("id").values_list("pk", flat=True)[:batch])
             for tip_id in ids:
                 try:
@@ -68,8 +75,11 @@ def enrich_pending(*, batch: int = BATCH) -> int:
 
 
 @transaction.atomic
-def _enrich_batch(batch: int, *, exclude: set[int] | None = None, only: int | None = None) -> int:
+def _enrich_batch(batch: int, *, exclude: set[int] | None = None, only: int | None = None,
+                  upto: int | None = None) -> int:
     qs = Tip.objects.filter(processing=True).order_by("id")
+    if upto is not None:
+        qs = qs.filter(pk__lte=upto)
     if only is not None:
         qs = qs.filter(pk=only)
     if exclude:
@@ -127,7 +137,8 @@ def enrich(tips: list[Tip]) -> None:
     if p1:  # one task for the batch's P1 tips (the worker runs it next: within 2 s of their 201)
         from .tasks import notify_supervisors_batch
 
-        transaction.on_commit(lambda: notify_supervisors_batch.enqueue(p1))
+        # ahead of any waiting enrichment run (the worker takes the highest priority first)
+        transaction.on_commit(lambda: notify_supervisors_batch.using(priority=NOTIFY_PRIORITY).enqueue(p1))
 
 
 def _update(tips: list[Tip]) -> None:

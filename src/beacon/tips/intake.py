@@ -229,6 +229,9 @@ class _Sql:
         q = connection.ops.quote_name
         self.vendor = connection.vendor
         self.tip_fields: list[Any] = [f for f in Tip._meta.concrete_fields if not f.primary_key]
+        # The prepared defaults of the columns the intake leaves alone, once per process.
+        self.defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.tip_fields
+                         if f.attname not in INTAKE_COLUMNS}
         tip, counter, audit_t = q(Tip._meta.db_table), q(RateCounter._meta.db_table), q(AuditEvent._meta.db_table)
         tasks = q(DBTaskResult._meta.db_table)
         k, n, exp = q("key"), q("count"), q("expires_at")
@@ -272,6 +275,17 @@ class _Sql:
                 f"(SELECT {q('status')} FROM prev), (SELECT {q('id')} FROM t), EXISTS (SELECT 1 FROM w)")
 
 
+    def row(self, values: dict[str, Any]) -> list[Any]:
+        """The tip's INSERT parameters, in column order."""
+        return [f.get_db_prep_save(values[f.attname], connection) if f.attname in values else self.defaults[f.attname]
+                for f in self.tip_fields]
+
+
+# What the intake writes (``_values``); every other column takes its model default.
+INTAKE_COLUMNS = frozenset({
+    "created_at", "updated_at", "receipt_code", "passphrase_hash", "idempotency_hash", "narrative", "occurred",
+    "place_text", "lat", "lon", "situation", "danger", "minor", "indicators", "subjects", "language", "contact",
+    "county_id", "is_spam", "spam_reason", "processing"})
 _sql: _Sql | None = None
 
 
@@ -320,7 +334,7 @@ def _store(values: dict[str, Any], s_key: str, s_end: int) -> tuple[int, bool]:
     from .tasks import enrich_tips
 
     s = sql()
-    row = [f.get_db_prep_save(values.get(f.attname, f.get_default()), connection) for f in s.tip_fields]
+    row = s.row(values)
     summary, detail = AUDIT_SUMMARY, AUDIT_DETAIL
     backend = enrich_tips.backend
     now = values["created_at"]
@@ -492,7 +506,7 @@ def _one_statement(request: HttpRequest, now: int, key_hash: str | None,
     s_limit, s_end = _window(SUBMIT, now)
     a_key = ratelimit.client_key(request, ATTEMPT, a_end - ratelimit.parse(ATTEMPT)[1])
     s_key = ratelimit.client_key(request, SUBMIT, s_end - ratelimit.parse(SUBMIT)[1])
-    row = [f.get_db_prep_save(values.get(f.attname, f.get_default()), connection) for f in s.tip_fields]
+    row = s.row(values)
     with connection.cursor() as cursor:
         cursor.execute(s.one, [a_key, a_end, key_hash, s_key, a_limit, s_limit, *row,
                                values["created_at"], AUDIT_SUMMARY, AUDIT_DETAIL, s_key, s_end,
