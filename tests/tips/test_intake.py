@@ -336,3 +336,25 @@ def test_the_intake_writes_the_columns_it_says_it_writes(mo: Any) -> None:
     values = intake._values(TipInput(narrative="A long enough description."), None, "ABCD-EFGH")
     assert set(values) == intake.INTAKE_COLUMNS
     assert {f.attname for f in Tip._meta.concrete_fields if not f.primary_key} >= intake.INTAKE_COLUMNS
+
+
+def test_a_run_leaves_tips_that_came_after_it_started_to_a_run_it_queues(
+    mo: Any, pending: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tip committed while a run was under way (here: during its first batch) is not in that run;
+    the run queues the next one for it."""
+    post({"narrative": "First tip about the motel on the highway."})
+    queued = []
+    monkeypatch.setattr(intake, "_enqueue_enrichment", lambda: queued.append(1))
+    real = enrich.enrich
+
+    def enrich_and_a_tip_arrives(tips: list[Tip]) -> None:
+        real(tips)
+        if not queued and Tip.objects.count() == 1:
+            monkeypatch.setattr(intake, "_enqueue_enrichment", lambda: None)  # it saw a run waiting
+            post({"narrative": "Second tip, committed during the run."})
+            monkeypatch.setattr(intake, "_enqueue_enrichment", lambda: queued.append(1))
+
+    monkeypatch.setattr(enrich, "enrich", enrich_and_a_tip_arrives)
+    assert enrich.enrich_pending() == 1
+    assert enrich.pending_count() == 1 and queued == [1]

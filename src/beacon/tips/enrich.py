@@ -71,7 +71,14 @@ def enrich_pending(*, batch: int = BATCH) -> int:
             continue  # every id is now enriched or in ``failed``: the loop ends
         done += n
         if n < batch:
-            return done
+            break
+    # A tip that saw this run waiting but committed after it started is not in it; tips that
+    # came during the run normally queued the next one, but not that one: queue it if needed.
+    if Tip.objects.filter(processing=True, pk__gt=upto).exists():
+        from .intake import queue_run_unless_waiting
+
+        queue_run_unless_waiting()
+    return done
 
 
 @transaction.atomic

@@ -249,15 +249,14 @@ class _Sql:
         self.insert_audit = (f"INSERT INTO {audit_t} ({audit_cols}) "  # noqa: S608
                              "VALUES (%s, NULL, '', NULL, 'create', 'tip', %s, %s, NULL, '', %s)")
         ready = (f"SELECT 1 FROM {tasks} WHERE {q('status')} = 'READY' AND {q('task_path')} = %s "  # noqa: S608
-                 f"AND {q('backend_name')} = %s")
+                 f"AND {q('backend_name')} = %s LIMIT 1")
         self.ready = f"SELECT EXISTS ({ready})"
         if self.vendor == "postgresql":
             # One statement, one transaction: count the attempt (kept whatever follows), read the
             # client's tip_submit count and the tip an Idempotency-Key already filed, and only when
             # both limits allow and the key filed nothing: insert the tip, its audit row and the
-            # tip_submit count.  Last, whether an enrichment run waits; that run's row is locked
-            # (FOR SHARE) until this commits, so the worker, which claims with FOR UPDATE SKIP
-            # LOCKED, starts it only once this tip is visible to it.
+            # tip_submit count.  Last, whether an enrichment run waits (no lock on it: a run that
+            # starts before this commits leaves the tip to the next one, see enrich.enrich_pending).
             typed = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in self.tip_fields)
             self.one = (
                 f"WITH hit AS ({self.upsert} RETURNING {n}), "  # noqa: S608 - our names
@@ -270,7 +269,7 @@ class _Sql:
                 "t.id::text, %s, NULL, '', %s::jsonb FROM t), "
                 f"r AS (INSERT INTO {counter} ({k}, {n}, {exp}) SELECT %s, 1, %s::integer FROM t "
                 f"ON CONFLICT ({k}) DO UPDATE SET {n} = {counter}.{n} + 1), "
-                f"w AS ({ready} LIMIT 1 FOR SHARE) "
+                f"w AS ({ready}) "
                 f"SELECT (SELECT {n} FROM hit), (SELECT {n} FROM subm), (SELECT {q('receipt_code')} FROM prev), "
                 f"(SELECT {q('status')} FROM prev), (SELECT {q('id')} FROM t), EXISTS (SELECT 1 FROM w)")
 
@@ -329,8 +328,7 @@ def _counters(request: HttpRequest, now: int, key_hash: str | None) -> tuple[int
 
 def _store(values: dict[str, Any], s_key: str, s_end: int) -> tuple[int, bool]:
     """SQLite: tip, audit row and tip_submit count in one transaction; (tip id, whether an
-    enrichment run is already waiting: the write lock held until the commit keeps the worker
-    from claiming it before this tip is visible)."""
+    enrichment run is already waiting)."""
     from .tasks import enrich_tips
 
     s = sql()
@@ -539,6 +537,19 @@ class LeanIntakeMiddleware:
                 if answered is not None:
                     return answered
         return self.get_response(request)
+
+
+def queue_run_unless_waiting() -> bool:
+    """Queue an enrichment run unless one is already waiting; True when one was queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import enrich_tips
+
+    if (enrich_tips.get_backend().supports_defer and DBTaskResult.objects.filter(
+            status="READY", task_path=enrich_tips.module_path, backend_name=enrich_tips.backend).exists()):
+        return False
+    _enqueue_enrichment()
+    return True
 
 
 def sweep() -> bool:
