@@ -211,8 +211,9 @@ def postgres_cpu() -> dict[int, float]:
 
 
 def p1_delays(codes: list[str]) -> list[float]:
-    """Seconds from each acknowledged P1 tip's 201 to the end of its ``notify_supervisors`` task
-    (database task backend; with the immediate backend the task ran before the 201)."""
+    """Seconds from each acknowledged P1 tip's 201 to the end of the task that notified its
+    supervisors (database task backend; with the immediate backend the task ran before the 201)."""
+    from django.db.models import Q
     from django_tasks_db.models import DBTaskResult
 
     from beacon.tips.models import Tip
@@ -222,11 +223,16 @@ def p1_delays(codes: list[str]) -> list[float]:
         ids.update(Tip.objects.filter(receipt_code__in=codes[i:i + 500], priority=1, is_spam=False)
                    .values_list("pk", "receipt_code"))
     done = {}
-    for args, finished in DBTaskResult.objects.filter(task_path__endswith="notify_supervisors",
-                                                       finished_at__isnull=False).values_list("args_kwargs", "finished_at"):
-        tip_id = (args.get("args") or [None])[0]
-        if tip_id in ids:
-            done[tip_id] = finished.timestamp()
+    # notify_supervisors(tip_id) on the full path; notify_supervisors_batch([tip_id, ...]) after
+    # the lean intake's background enrichment
+    for args, finished in (DBTaskResult.objects.filter(finished_at__isnull=False)
+                           .filter(Q(task_path__endswith="notify_supervisors")
+                                   | Q(task_path__endswith="notify_supervisors_batch"))
+                           .values_list("args_kwargs", "finished_at")):
+        first = (args.get("args") or [None])[0]
+        for tip_id in first if isinstance(first, list) else [first]:
+            if tip_id in ids:
+                done[tip_id] = finished.timestamp()
     return [done[t] - ACKED[c] if t in done else float("inf") for t, c in ids.items() if c in ACKED]
 
 

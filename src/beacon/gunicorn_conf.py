@@ -14,5 +14,22 @@ def post_worker_init(worker: Any) -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports every view module once, before the freeze
+    _sweep_tips()
     gc.collect()
     gc.freeze()
+
+
+def _sweep_tips() -> None:
+    """A worker that starts (also the one gunicorn starts after a worker was killed) queues an
+    enrichment run for any tip the lean intake accepted but whose run was never queued: a worker
+    killed between a tip's commit and its queueing leaves no tip "being processed" for good."""
+    from django.db import DatabaseError, close_old_connections
+
+    from beacon.tips.intake import sweep
+
+    try:
+        sweep()
+    except DatabaseError:  # the database not reachable yet: the next tip queues the run anyway
+        pass
+    finally:
+        close_old_connections()

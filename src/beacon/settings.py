@@ -129,6 +129,13 @@ MIDDLEWARE = [
 # Static files are served by the app server itself (WhiteNoise), under gunicorn and under
 # Django's development server alike (whitenoise.runserver_nostatic).
 MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+# The lean intake of JSON tips (issue #14, beacon/tips/intake.py): after the request id and the
+# security headers, before the rest; BEACON_TIP_LEAN_INTAKE=0 sends every tip the full way.
+MIDDLEWARE.insert(MIDDLEWARE.index("beacon.core.headers.SecurityHeadersMiddleware") + 1,
+                  "beacon.tips.intake.LeanIntakeMiddleware")
+BEACON_TIP_LEAN_INTAKE = os.environ.get("BEACON_TIP_LEAN_INTAKE", "1") != "0"
+# Seconds an enrichment run waits for more tips before it starts (P1 notification stays within 2 s).
+BEACON_TIP_ENRICH_DELAY = float(os.environ.get("BEACON_TIP_ENRICH_DELAY", "0.5"))
 # Production and `beacon serve` (which sets BEACON_COLLECTED_STATIC=1 and runs collectstatic
 # first) serve the collected files: hashed names (when DEBUG is off) and gzip copies. Tests and
 # `beacon runserver` read them straight from the apps.

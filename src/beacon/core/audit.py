@@ -69,3 +69,15 @@ def record(
         request_id=getattr(request, "request_id", "") if request is not None else "",
         detail=detail or {},
     )
+
+
+def record_many(*, action: str, object_type: str, events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events of the system itself (no actor, no request: nothing about a
+    person), in one INSERT; each of ``events`` gives ``object_id``, ``summary`` and ``detail``.
+    For background batches (e.g. the tip enrichment); call it inside the batch's transaction."""
+    return AuditEvent.objects.bulk_create([
+        AuditEvent(actor=None, actor_name="", agency_id=None, action=str(action), object_type=object_type,
+                   object_id=str(e.get("object_id") or ""), summary=str(e.get("summary", ""))[:300], ip=None,
+                   request_id="", detail=e.get("detail") or {})
+        for e in events
+    ])

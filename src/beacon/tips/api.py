@@ -327,7 +327,9 @@ class TipListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tip
         fields = ["id", "created_at", "priority", "priority_reasons", "status", "county", "county_name", "placement",
-                  "task_forces", "assigned_to", "is_spam", "danger", "minor", "situation"]
+                  "task_forces", "assigned_to", "is_spam", "danger", "minor", "situation", "processing"]
+        extra_kwargs: ClassVar = {"processing": {"help_text": "Being processed: accepted by the lean intake, placement, "
+                                                              "routing and triage not done yet (a second or two)"}}
 
     def get_task_forces(self, tip: Tip) -> list[str]:
         return [tf.slug for tf in tip.task_forces.all()]

@@ -89,6 +89,9 @@ class Tip(models.Model):
     placement = models.CharField(max_length=10, choices=Placement.choices, default=Placement.NONE)
     task_forces = models.ManyToManyField("core.TaskForce", through="TipRoute", related_name="tips")  # type: ignore[var-annotated]
     routed_at = models.DateTimeField(null=True, blank=True)
+    # Accepted by the lean JSON intake (tips/intake.py) and not yet placed, routed, linked and
+    # triaged by the background enrichment (tips/enrich.py): "being processed" for a second or two.
+    processing = models.BooleanField(default=False)
 
     # Triage.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
@@ -109,6 +112,8 @@ class Tip(models.Model):
         constraints: ClassVar = [
             models.CheckConstraint(condition=models.Q(priority__gte=1, priority__lte=4), name="tip_priority_1_to_4"),
         ]
+        # The enrichment's work list: only the few tips still being processed are in it.
+        indexes: ClassVar = [models.Index(fields=["id"], condition=models.Q(processing=True), name="tip_processing")]
 
     def __str__(self) -> str:
         return f"Tip #{self.pk}"

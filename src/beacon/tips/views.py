@@ -197,7 +197,10 @@ def index(request: HttpRequest) -> HttpResponse:
                  detail={"filters": {k: str(v) for k, v in filters.items() if v}, "tips": [t.pk for t in page]})
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "tips/queue.html", {"form": form, "page": page, "query": query.urlencode()})
+    from .enrich import pending_count
+
+    return render(request, "tips/queue.html", {"form": form, "page": page, "query": query.urlencode(),
+                                               "processing": pending_count()})
 
 
 def _detail_context(request: HttpRequest, tip: Tip) -> dict[str, Any]:
