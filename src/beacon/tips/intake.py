@@ -432,9 +432,10 @@ def accept(request: HttpRequest) -> HttpResponse | None:
         return None
     if not 0 < length <= int(settings.BEACON_PUBLIC_BODY_LIMIT):
         return None  # no Content-Length, or too large: the full path answers (413 and all)
-    key = meta.get("HTTP_IDEMPOTENCY_KEY", "")
-    if key and not services.idempotency_key_ok(key):
-        return None
+    key = meta.get("HTTP_IDEMPOTENCY_KEY")
+    if key is not None and not services.idempotency_key_ok(key):
+        return None  # a sent but empty or malformed key: the full path refuses it (400)
+    key = key or ""
     try:
         data = clean(loads_limited(request.body))
     except ParseError:
