@@ -93,6 +93,9 @@ def test_a_number_given_only_as_a_whatsapp_contact_is_messaging_only():
     assert "JOB_MESSAGING_ONLY" in codes("Hotel housekeepers. Stone Creek Lodge. Send your name by WhatsApp: (573) 555-0102")
     assert "JOB_MESSAGING_ONLY" not in codes(
         "Hotel housekeepers. Stone Creek Lodge. WhatsApp (573) 555-0102 or call the front desk at (573) 555-0199")
+    assert "JOB_MESSAGING_ONLY" in codes("Hotel housekeepers. Stone Creek Lodge. WhatsApp al +1 573 555 0102")
+    # a number in the next sentence is not the app's
+    assert "JOB_MESSAGING_ONLY" not in codes("Hotel housekeepers. Stone Creek Lodge. O mande WhatsApp. Call 573-555-0101.")
 
 
 def test_a_website_and_a_numbered_highway_make_the_employer_verifiable():

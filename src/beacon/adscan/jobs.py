@@ -303,7 +303,11 @@ _PROVIDED = frozenset({"_HOUSING", "_TRANSPORT"})
 _PROVIDED_NEGATORS = _NEGATORS - {"free", "zero", "cero"}
 _OPEN_WORDS = frozenset({"open", "abierto", "abiertos", "abrimos"})
 # a phone number written right after a messaging app's name is that app's contact
-_APP_BEFORE_RE = re.compile(r"(?:whats\s?app|telegram|signal|viber|wechat)\W{0,6}(?:\w+\W{1,3}){0,3}$")
+# (in the same sentence: "... o mande WhatsApp. Call 573-..." gives a line that answers calls)
+_APP_BEFORE_RE = re.compile(
+    r"(?:whats\s?app|telegram|signal|viber|wechat)[\s:,(+-]{0,4}"
+    r"(?:(?:at|al|to|a|on|number|n[uú]mero|#|1)[\s:,(+-]{1,3}){0,2}$"
+)
 _WEBSITE_RE = re.compile(r"(?<![@\w.])(?:www\.|https?://)[\w-]+(?:\.[\w-]+)+")
 _FEE_KINDS = (
     ("visa", ("visa",)),
