@@ -167,3 +167,24 @@ def test_board_records_parse():
     for o in board_ads(SETTINGS[0])[:5]:
         for a in o.ads:
             assert parse_record(a.record).kind == "job"
+
+
+def test_the_command_line_writes_job_ads_of_an_operation_as_valid_json(tmp_path):
+    """The streaming scan (``python -m beacon.adscan scan``, ``beacon ads scan``) fills each ad's
+    ``cluster_id`` in at the end of its line: a job ad's ``job`` details used to come after it, and
+    every job ad in an operation was written as broken JSON."""
+    import json
+
+    from beacon.adscan.cli import main
+
+    feed = tmp_path / "feed.jsonl"
+    offer = ("Se necesitan empacadores. Pagamos $260 diarios, no se necesita experiencia. La agencia se queda con "
+             "su pasaporte. Mensaje al WhatsApp 573 555 0177, no contestamos llamadas. Empresa: {c}.")
+    rows = [{"id": f"r{i}", "city": t, "state": "MO", "body": offer.format(c=c)}
+            for i, (t, c) in enumerate([("Malden", "Bluegrass Logistics"), ("Kennett", "Delta Freight")])]
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert main(["scan", str(feed), "--kind", "job", "--out", str(tmp_path / "out")]) == 0
+    ads = [json.loads(line) for line in (tmp_path / "out" / "ads.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [a["kind"] for a in ads] == ["job", "job"]
+    assert ads[0]["cluster_id"] and ads[0]["cluster_id"] == ads[1]["cluster_id"]
+    assert ads[0]["job"]["worksite"] == "Malden, MO" and ads[1]["job"]["employer"] == "Delta Freight"
