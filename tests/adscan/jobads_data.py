@@ -107,6 +107,7 @@ MENTIONS_HOUSING_OR_TRANSPORT = {
     "Nothing is deducted from your pay for housing.", "Le adelantamos el pasaje y se descuenta de su sueldo.",
     "La vivienda se le descuenta cada semana.", "No se descuenta nada de su pago por la vivienda.",
     "El pasaje se reembolsa la primera semana.",
+    "Town is ten minutes away by the free shuttle.",  # a shuttle provided (left out until the issue #17 review)
 }
 # what makes one employer's offer its own (a near-duplicate of its other posts, not of other employers')
 DETAILS = {
@@ -255,4 +256,55 @@ HELD_OUT: dict[str, list[str]] = {
                       "No pedimos papeles."],
     "JOB_MESSAGING_ONLY": ["Message us on WhatsApp, no calls please.", "Reach us only through Telegram.",
                            "Escríbanos al WhatsApp, no contestamos llamadas.", "Mándenos mensaje por WhatsApp nada más."],
+}
+
+# A second batch of paraphrases, written AFTER the sentence rules of beacon.adscan.jobs were frozen
+# (2026-11-29, issue #17 review) and measured once, without changing the rules afterwards: two per
+# indicator and language that should flag, and one lawful sentence per indicator and language, using
+# the same topic words, that should not.
+HELD_OUT_2: dict[str, list[str]] = {
+    "JOB_WORKER_PAYS_FEES": ["New hires cover a $275 onboarding charge before the first shift.",
+                             "Placement with our farms costs applicants $400, payable upfront.",
+                             "El reclutador pide $450 para meterlo en la lista de contratación.",
+                             "Cada trabajador aporta $300 para los gastos de la visa."],
+    "JOB_DEBT_DEDUCTIONS": ["We pay your bus fare here and recoup it from your first paychecks.",
+                            "Room and board is taken weekly from what you earn.",
+                            "El pasaje lo ponemos nosotros y usted lo devuelve con su trabajo.",
+                            "Cobramos el cuarto cada semana de su sueldo."],
+    "JOB_DOCUMENTS_HELD": ["Management secures all travel documents for the length of the contract.",
+                           "Give your passport to the foreman when you arrive; it is returned at the end.",
+                           "El contratista guarda los pasaportes mientras dure el contrato.",
+                           "Al llegar se recogen los documentos de cada trabajador."],
+    "JOB_WITHHELD_WAGES": ["Earnings are paid out in one lump sum once the season closes.",
+                           "Nobody is paid until the last field is picked.",
+                           "Se paga todo junto cuando se acaba la temporada.",
+                           "No se entrega el dinero hasta el fin del contrato."],
+    "JOB_RESTRICTED_MOVEMENT": ["Crew members are not permitted off the ranch on their own.",
+                                "Trips to town are not allowed during the contract.",
+                                "No se permite ir al pueblo sin el mayordomo.",
+                                "Los trabajadores no salen del campo hasta el fin de la temporada."],
+    "JOB_EXCESSIVE_HOURS": ["Shifts run 5am-7pm daily.", "Expect 90 hours per week during peak.",
+                            "Trabajamos de domingo a domingo.",
+                            "Jornada de 6 de la mañana a 8 de la noche, toda la semana."],
+    "JOB_NO_PAPERS": ["No work authorization? We can still place you.", "Papers not a problem.",
+                      "No importa si no tiene papeles.", "Trabajo para personas sin estatus legal."],
+    "JOB_MESSAGING_ONLY": ["WhatsApp us; calls are not answered.", "Contact is by Telegram message only.",
+                           "Solo atendemos por WhatsApp.", "Comuníquese por Telegram, no por teléfono."],
+}
+HELD_OUT_2_LAWFUL: dict[str, list[str]] = {
+    "JOB_WORKER_PAYS_FEES": ["This employer does not charge any fee for hiring or visas.",
+                             "El patrón cubre todos los gastos de la visa."],
+    "JOB_DEBT_DEDUCTIONS": ["Bus fare is reimbursed in your first paycheck.",
+                            "El cuarto es gratis, no se descuenta del sueldo."],
+    "JOB_DOCUMENTS_HELD": ["Keep your passport with you; we only copy it for the I-9.",
+                           "Los trabajadores guardan sus propios documentos."],
+    "JOB_WITHHELD_WAGES": ["Wages paid every Friday; season-end bonus of $500.",
+                           "Se paga cada semana; bono al final de la temporada."],
+    "JOB_RESTRICTED_MOVEMENT": ["Workers may leave the housing whenever they like.",
+                                "Los trabajadores salen al pueblo cuando quieran."],
+    "JOB_EXCESSIVE_HOURS": ["Shifts run 7am-3pm, Monday to Friday.", "Trabajamos de lunes a viernes, 8 horas diarias."],
+    "JOB_NO_PAPERS": ["All hires complete E-Verify; valid work authorization required.",
+                      "Se requiere permiso de trabajo vigente."],
+    "JOB_MESSAGING_ONLY": ["Call the office or message us on WhatsApp: either is fine.",
+                           "Llame a la oficina o mande WhatsApp."],
 }

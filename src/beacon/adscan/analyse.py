@@ -130,7 +130,7 @@ def analyse_ad(ad: Ad, region: str = "US") -> AnalysedAd:
     if ad.kind == JOB_KIND:
         found, details = job_signals(
             text, tokens, lows, lowset, has_email=bool(emails), has_url=bool(urls), has_phone=bool(e164s),
-            handle_platforms=tuple(h.platform for h in handles),
+            handle_platforms=tuple(h.platform for h in handles), phone_spans=tuple(p.span for p in phones),
         )
         for code, span, evidence in found:
             if span is None:

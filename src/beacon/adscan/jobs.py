@@ -19,8 +19,10 @@ its sources and the weights are explained in ``docs/indicators.md``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from .lexicon import Lexicon, Token
@@ -197,7 +199,7 @@ PHRASES: dict[str, str] = {
         hospedaje; casa incluida; cuarto incluido; donde vivir
     """,
     "_TRANSPORT": """
-        transportation provided; transportation; transport provided; transport; rides provided; ride to work;
+        transportation provided; transportation; transport provided; transport; rides provided; ride to work; shuttle;
         bus ticket; plane ticket; airfare; travel paid; transporte; transporte incluido; raite; ride;
         boleto de autobús; boleto de autobus; boleto de avión; boleto de avion; pasaje
     """,
@@ -296,6 +298,17 @@ _NEGATED_CODES = frozenset(
     {"JOB_WORKER_PAYS_FEES", "JOB_DEBT_DEDUCTIONS", "JOB_DOCUMENTS_HELD", "JOB_WITHHELD_WAGES",
      "JOB_RESTRICTED_MOVEMENT", "_HOUSING", "_TRANSPORT"}
 )
+# housing or transport provided: "free" or "zero" before them does not negate ("free employer-provided housing")
+_PROVIDED = frozenset({"_HOUSING", "_TRANSPORT"})
+_PROVIDED_NEGATORS = _NEGATORS - {"free", "zero", "cero"}
+_OPEN_WORDS = frozenset({"open", "abierto", "abiertos", "abrimos"})
+# a phone number written right after a messaging app's name is that app's contact
+# (in the same sentence: "... o mande WhatsApp. Call 573-..." gives a line that answers calls)
+_APP_BEFORE_RE = re.compile(
+    r"(?:whats\s?app|telegram|signal|viber|wechat)[\s:,(+-]{0,4}"
+    r"(?:(?:at|al|to|a|on|number|n[uú]mero|#|1)[\s:,(+-]{1,3}){0,2}$"
+)
+_WEBSITE_RE = re.compile(r"(?<![@\w.])(?:www\.|https?://)[\w-]+(?:\.[\w-]+)+")
 _FEE_KINDS = (
     ("visa", ("visa",)),
     ("transport", ("transport", "travel", "bus", "plane", "airfare", "pasaje", "boleto", "raite")),
@@ -310,6 +323,7 @@ _UNIT_WORDS: dict[str, str] = {
     "week": "week", "weekly": "week", "wk": "week", "semana": "week", "semanal": "week",
     "month": "month", "monthly": "month", "mo": "month", "mes": "month", "mensual": "month",
     "year": "year", "yr": "year", "yearly": "year", "annual": "year", "año": "year", "anual": "year",
+    "diarios": "day", "diaria": "day", "diarias": "day", "semanales": "week", "mensuales": "month",
     "piece": "piece", "bucket": "piece", "bin": "piece", "box": "piece", "unit": "piece", "row": "piece",
     "tree": "piece", "pound": "piece", "lb": "piece", "sack": "piece", "pieza": "piece", "cubeta": "piece",
     "bote": "piece", "caja": "piece", "surco": "piece", "libra": "piece", "saco": "piece", "árbol": "piece",
@@ -343,7 +357,8 @@ def extract_pay(text: str) -> list[PayMatch]:
 
 # --- Employer ---------------------------------------------------------------------------------
 _SUFFIX = r"(?:LLC|L\.L\.C\.|Inc\.?|Corp\.?|Co\.|Company|Farms?|Ranch|Orchards?|Nursery|Construction|Roofing|" \
-          r"Landscaping|Services|Restaurant|Grill|Cafe|Dairy|Produce|Builders|Contractors|Group|Enterprises|Hotel)"
+          r"Landscaping|Services|Restaurant|Grill|Cafe|Dairy|Produce|Builders|Contractors|Group|Enterprises|Hotel|" \
+          r"Lodge|Inn|Suites|Landscape|Foods|Packing|Partners|Promotions)"
 _EMPLOYER_RE = re.compile(
     rf"\b((?:[A-Z][\w&'-]*,?[ \t]+){{0,4}}{_SUFFIX}(?:,?[ \t]+(?:LLC|Inc\.?|Corp\.?))?)(?![\w])"
 )
@@ -354,7 +369,15 @@ _EMPLOYER_LABEL_RE = re.compile(
 )
 _ADDRESS_RE = re.compile(
     r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w.'-]*\s+){1,4}"
-    r"(?:St|Street|Ave|Avenue|Rd|Road|Hwy|Highway|Blvd|Dr|Drive|Ln|Lane|Way|Pkwy|Route|Rt|County Road|CR)\b\.?",
+    r"(?:St|Street|Ave|Avenue|Rd|Road|Hwy|Highway|Blvd|Dr|Drive|Ln|Lane|Way|Pkwy|Route|Rt|County Road|CR)\b\.?"
+    # numbered roads: "6008 Highway 84", "7325 Route 60", "1200 County Road 412"
+    r"|\b\d{1,6}\s+(?:State\s+)?(?:Highway|Hwy|Route|Rt|County Road|CR|Farm Road)\s+[A-Z0-9]{1,4}\b",
+)
+_ROLE_AFTER_RE = re.compile(
+    r"[ \t]+(?:workers?|hands?|attendants?|crews?|associates?|technicians?|helpers?|laborers?|staff|team|"
+    r"positions?|jobs?|managers?|supervisors?|cooks?|drivers?|operators?|housekeepers?|servers?|"
+    r"trabajador(?:es)?|ayudantes?|personal|puestos?|empleos?)\b",
+    re.IGNORECASE,
 )
 _EMPLOYER_STOP = frozenset({"The", "Our", "We", "A", "An", "Your", "Call", "Text", "Great", "Good", "Local", "Busy"})
 
@@ -365,6 +388,8 @@ def _employer(text: str) -> str:
         return m.group(1).strip()
     names: list[str] = []
     for m in _EMPLOYER_RE.finditer(text):
+        if _ROLE_AFTER_RE.match(text, m.end()):
+            continue  # "Seasonal Nursery Worker", "Hotel Housekeeper": a job title, not a business
         words = m.group(1).split()
         while words and words[0] in _EMPLOYER_STOP:
             words = words[1:]
@@ -375,17 +400,286 @@ def _employer(text: str) -> str:
     return (legal or names or [""])[0]
 
 
+# --- Sentence rules: the indicators as concepts, not phrases ---------------------------------------
+# The phrase lists above find the wordings they list. An ad says the same thing in many other ways
+# ("rent comes out of each check", "the supervisor collects passports", "de lunes a domingo"), so each
+# text indicator is also a rule over the *concepts* its definition names, found in one sentence:
+# e.g. retention of identity documents = an identity document AND a verb of keeping or collecting,
+# not negated and not said of the worker's "own" documents. Concepts are word stems (a token matches
+# a stem when it starts with it; accents folded), in English and Spanish, taken from the indicator
+# definitions (ILO 2012, Polaris), not from any evaluation set. Rules run only where the phrase lists
+# found nothing for that indicator, so every phrase-list result is kept as it was.
+def _fold(word: str) -> str:
+    return word.translate(_FOLD)
+
+
+_FOLD = str.maketrans("áéíóúüñ", "aeiouun")
+
+
+def _stems(block: str) -> tuple[tuple[str, ...], ...]:
+    """``"pay back; deduct"`` -> ``(("pay", "back"), ("deduct",))``; a stem ending in ``$`` must match whole."""
+    return tuple(tuple(_fold(w) for w in p.split()) for p in _phrases(block))
+
+
+def _concept_re(stems: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """One regex for a concept over words joined by single spaces: a stem matches a word's start
+    (``"deduct"`` matches "deducted"), a stem ending in ``$`` the whole word."""
+    alts = [" ".join(re.escape(w[:-1]) if w.endswith("$") else re.escape(w) + "[^ ]*" for w in stem) for stem in stems]
+    return re.compile(r"(?<![^ ])(?:" + "|".join(alts) + r")(?![^ ])")
+
+
+def _find(line: str, starts: list[int], concept: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Word ranges ``[i, j)`` where ``concept`` matches ``line`` (the sentence's words joined by spaces)."""
+    return [(bisect_right(starts, m.start()) - 1, bisect_right(starts, m.end() - 1)) for m in concept.finditer(line)]
+
+
+_C_STEMS = {
+    # a charge to the worker: a charge named, or a payment asked for with an amount
+    "charge": _stems("""fee; fees$; charged; charges$; charge$; cost; costo; cuota; cobr; a deposit; deposit of;
+        deposito de; responsibility; por cuenta del trabajador; corre por cuenta"""),
+    "pay_verb": _stems("""send; envi; must pay; you pay; to pay; worker pays; workers pay; debe pagar; deben pagar;
+        hay que pagar; tiene que pagar; tienen que pagar; usted paga; pagar por"""),
+    # what the charge is for: getting the job or the visa
+    "fee_for": _stems("""recruit; visa; placement; paperwork; processing fee; processing charge; application; apply; position; spot$;
+        contract; reserv; secure$; to secure; hiring; hire$; reclut; papeleo; tramit; lugar$; contrato; apartar; aparta$;
+        colocacion; inscripcion; consegu; asegur; solicitud"""),
+    # the employer pays (a lawful statement with the same words)
+    "employer_pays": _stems("""employer pay; employer cover; employer reimburs; company pay; company cover;
+        paid by the employer; covered by the employer; employer is responsible; employer takes; at no cost; no cost; free of charge; reimburs;
+        empleador paga; empleador cubre; patron paga; patron cubre; compania paga; sin costo; reembols;
+        gratis; no se cobra; no hay costo"""),
+    # something advanced to the worker (travel, lodging, tools, a loan)
+    "advanced": _stems("""ticket; airfare; plane; flight; bus$; trip$; travel; transport; rent$; lodging;
+        housing; room$; advance; loan; front$; tools; equipment; boleto; pasaje; viaje; vuelo; transporte;
+        renta$; hospedaje; vivienda; cuarto; adelant; prest; herramient"""),
+    # taken back from pay
+    "recovered": _stems("""deduct; repa; pay back; paid back; pay it back; paid off; work off; work it off;
+        owe; debt; descuent; descont; rebaj; deud; adeud; quit; recuper; payroll deduction"""),
+    "taken_out": _stems("""comes out; come out; taken out; taken from; withheld; withhold; recover; sale de;
+        se cobra; cobra despues; se cobra despues"""),
+    "pay_noun": _stems("""check$; checks$; paycheck; pay$; wages; earnings; payroll; salary; cheque; sueldo;
+        pago$; nomina; salario; gane$; gana$; ganar$; ganancia"""),
+    # identity documents and keeping them
+    "id_doc": _stems("""passport; id$; ids$; identification; identity; documents; papers$; green card;
+        pasaporte; identificacion; documento; papeles$; credencial; mica$"""),
+    "keep": _stems("""keep; kept; hold; held; collect; retain; retention; safekeep; surrender; hand over;
+        hand in; turn in; turned in; stays with; stay with; confiscat; guard; recog; reten; retien;
+        se queda; se quedan; queda con; quedan con; quedan en; entreg"""),
+    "own": _stems("""own$; their own; su propio; sus propios; propio; propios; conserva; copy; copia; bring;
+        traiga; i$ 9$; orientation; orientacion"""),
+    # pay held back to the end
+    "wage": _stems("""pay$; paid; wages; earnings; money; paycheck; salary; sueldo; pago$; pagos$; paga$;
+        dinero; salario; se le paga; se les paga"""),
+    "until_end": _stems("""until; end of; season s end; at the end; after you complete; after completing;
+        when the; only after; finished; is done; al final; al terminar; cuando termine; hasta que termine;
+        hasta terminar; despues de completar; hasta el final; held; withheld; kept for you; se le guarda;
+        retiene; retenido; se libera"""),
+    "term": _stems("""season; harvest; contract; job is done; job ends; work is done; in full; everything;
+        temporada; cosecha; contrato; trabajo$; todo$"""),
+    "periodic": _stems("""every; each; weekly; week$; biweekly; friday; cada; semanal; semana$; quincena;
+        viernes; bonus; bono"""),
+    # movement restricted
+    "move": _stems("""leave; leaving; go out; goes out; outside; visitor; visits; town$; salir; sale$; salen;
+        salga; visita; pueblo; stay at; stays at"""),
+    "restrict": _stems("""without permission; only with; not allowed; cannot; can t$; may not; must stay;
+        at all times; nobody; no one; prohibit; losing your job; lose your job; sin permiso; solo con;
+        solo salen con; solamente con; no se permite; nadie; en todo momento; pierde el trabajo;
+        no se sale; no pueden; no puede"""),
+    "phone": _stems("""phone; phones$; cell; cellphone; celular; telefono"""),
+    "phone_kept": _stems("""turned in; turn in; kept; collected; taken; se entregan; se entrega; se guardan;
+        se quedan; recogen; guard"""),
+    "free_to": _stems("""free to; may leave; can leave; pueden salir; puede salir; libremente; libres de"""),
+    # documents or status not asked for
+    "status": _stems("""papers$; documents; status; immigration; ssn$; social security; work permit;
+        authorization; undocumented; indocumentad; papeles$; documentos; migratori; seguro social;
+        permiso de trabajo; situacion migratoria"""),
+    "not_asked": _stems("""does not matter; doesn t$ matter; don t$ check; do not check; not required;
+        not needed; not necessary; without; we hire without; no problem; no importa; sin$; no pedimos;
+        no se piden; no se pide; no necesita; no hay problema; contratamos sin"""),
+    "undocumented": _stems("undocumented; indocumentad; illegal$; ilegal$; ilegales$"),
+    "welcome": _stems("welcome; accepted; we accept; we hire; aceptamos; se aceptan; contratamos; bienvenid"),
+    "sponsorship": _stems("sponsorship; patrocinio; e verify"),
+    # no experience asked for
+    "experience": _stems("experience; experiencia"),
+    "beginner": _stems("""we train; we will train; training provided; full training; paid training;
+        beginners; no prior; never worked; capacitamos; le capacitamos; le ensenamos; nosotros le ensenamos;
+        entrenamos; principiantes; nunca ha trabajado"""),
+    "not_required": _stems("""no$; not required; not necessary; not needed; no se requiere; no se necesita;
+        no requiere; no necesita; sin$; none$"""),
+    # contact only through a messaging app
+    "app": _stems("whatsapp; whats app; telegram; signal$; wechat; viber"),
+    "no_calls": _stems("""no calls; do not answer calls; don t$ answer calls; we do not take calls;
+        don t$ take calls; messages only; message only; text only; only by message; only through; only on;
+        only via; nada mas; no contestamos llamadas; no se contestan llamadas; no llamadas; solo mensajes;
+        solo por; unicamente; solamente"""),
+    # working time
+    "open": _stems("open$; abierto; abiertos"),
+}
+_C = {name: _concept_re(stems) for name, stems in _C_STEMS.items()}
+_RULE_NEGATORS = frozenset("no not never nothing without none sin nunca nada ni ningun ninguna ningunos".split())
+_SENTENCE_RE = re.compile(r"[.!?](?=\s|$)|\n")
+_SEVEN_DAYS_RE = re.compile(
+    r"\b(?:mon(?:day)?\.?\s*(?:-|–|to|through|thru)\s*sun(?:day)?|lunes\s+a\s+domingo|every\s+day|"
+    r"todos\s+los\s+d[ií]as|(?:7|seven)\s+days|(?:7|siete)\s+d[ií]as|including\s+sundays|incluso\s+(?:los\s+)?domingos)",
+    re.IGNORECASE,
+)
+_WORK_TIME_RE = re.compile(r"\b(?:work|shifts?|schedule|hours|trabaj\w*|turnos?|jornadas?|horario|horas)\b",
+                           re.IGNORECASE)
+_SHIFT_RE = re.compile(
+    r"\b(\d{1,2})\s*[- ]?\s*(?:hour|hr|horas?)\b(?:\s*(?:shifts?|days?|a\s+day|per\s+day|diarias|al\s+d[ií]a))?"
+    r"|\b(?:turnos?|jornadas?)\s+de\s+(\d{1,2})\s+horas",
+    re.IGNORECASE,
+)
+_WEEKLY_RE = re.compile(
+    r"\b(\d{2,3})\s*\+?\s*(?:hours|hrs|horas)\s*(?:weekly|a\s+week|per\s+week|/\s*week|por\s+semana|semanales|a\s+la\s+semana)",
+    re.IGNORECASE,
+)
+_RANGE_RE = re.compile(
+    r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?\s*(?:-|–|to|a|hasta)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?",
+    re.IGNORECASE,
+)
+
+
+def _daily_hours(m: re.Match[str]) -> float:
+    h1, m1, p1, h2, m2, p2 = m.groups()
+    start = int(h1) % 12 + (12 if p1 and p1.lower().startswith("p") else 0) + int(m1 or 0) / 60
+    end = int(h2) % 12 + (12 if p2 and p2.lower().startswith("p") else 0) + int(m2 or 0) / 60
+    if end <= start:
+        end += 12
+    return end - start
+
+
+def _excessive_hours(sentence: str) -> tuple[int, int] | None:
+    """A schedule of seven days, 12 or more hours a day, or 60 or more hours a week (span in the sentence)."""
+    m = _SEVEN_DAYS_RE.search(sentence)
+    if m and not re.search(r"\b(?:open|abierto)s?\b[^.]{0,20}$", sentence[: m.start()], re.IGNORECASE) and (
+        # "every day" / "todos los días" is a schedule only beside work ("transport every day" is not)
+        not m.group(0).lower().startswith(("every", "todos")) or _WORK_TIME_RE.search(sentence)
+    ):
+        return m.span()
+    for m in _SHIFT_RE.finditer(sentence):
+        hours = int(m.group(1) or m.group(2))
+        if 12 <= hours <= 24 and not re.match(r"\s*(?:week|semana)", sentence[m.end():], re.IGNORECASE):
+            return m.span()
+    for m in _WEEKLY_RE.finditer(sentence):
+        if int(m.group(1)) >= 60:
+            return m.span()
+    if re.search(r"\b(?:am|pm|a\.m\.|p\.m\.)", sentence, re.IGNORECASE) or re.search(r"\bde\s+\d", sentence):
+        for m in _RANGE_RE.finditer(sentence):
+            if (m.group(3) or m.group(6)) and _daily_hours(m) >= 12:
+                return m.span()
+    return None
+
+
+def _sentences(text: str, tokens: list[Token]) -> list[tuple[int, int, list[int]]]:
+    """Sentences ``(start, end, token indices)`` of ``text``."""
+    bounds = [m.end() for m in _SENTENCE_RE.finditer(text)]
+    out: list[tuple[int, int, list[int]]] = []
+    start = 0
+    k = 0
+    for end in [*bounds, len(text)]:
+        idx: list[int] = []
+        while k < len(tokens) and tokens[k][1] < end:
+            idx.append(k)
+            k += 1
+        if idx:
+            out.append((start, end, idx))
+        start = end
+    return out
+
+
+def _rule_hits(text: str, tokens: list[Token], lows: list[str]) -> tuple[dict[str, Span], list[Span]]:
+    """Indicator code -> evidence span found by the sentence rules, and the sentences that say the
+    employer pays (a fee phrase inside one is a lawful statement, not a charge to the worker)."""
+    found: dict[str, Span] = {}
+    employer_pays: list[Span] = []
+    for s_start, s_end, idx in _sentences(text, tokens):
+        words = [_fold(lows[k]) for k in idx]
+        line = " ".join(words)
+        wstarts = list(accumulate((len(w) + 1 for w in words[:-1]), initial=0))
+        hits = {name: _find(line, wstarts, concept) for name, concept in _C.items()}
+        if hits["employer_pays"]:
+            employer_pays.append((s_start, s_end))
+
+        def negated(rng: tuple[int, int], words: list[str] = words) -> bool:
+            return any(w in _RULE_NEGATORS for w in words[max(0, rng[0] - 3) : rng[0]])
+
+        def span(*ranges: tuple[int, int], idx: list[int] = idx) -> Span:
+            lo = min(r[0] for r in ranges)
+            hi = max(r[1] for r in ranges)
+            return (tokens[idx[lo]][1], tokens[idx[hi - 1]][2])
+
+        def add(code: str, *ranges: tuple[int, int]) -> None:
+            if code not in found:
+                found[code] = span(*ranges)
+
+        def live(name: str, hits: dict[str, list[tuple[int, int]]] = hits) -> list[tuple[int, int]]:
+            return [r for r in hits[name] if not negated(r)]
+
+        # the worker pays for the job or the visa
+        charge, fee_for = live("charge"), live("fee_for")
+        amount = re.search(r"\$\s*\d|\d\s*(?:d[oó]lares|dollars|usd)", text[s_start:s_end], re.IGNORECASE)
+        if not charge and amount:
+            charge = live("pay_verb")
+        if charge and fee_for and not hits["employer_pays"] and not any(
+            negated(r) for r in hits["charge"] + hits["pay_verb"]
+        ):
+            add("JOB_WORKER_PAYS_FEES", charge[0], fee_for[0])
+        # something advanced and taken back from pay
+        adv = hits["advanced"]
+        rec = live("recovered")
+        out = live("taken_out")
+        paid = hits["pay_noun"]
+        if adv and (rec or (out and paid)) and not any(negated(r) for r in hits["recovered"] + hits["taken_out"]):
+            add("JOB_DEBT_DEDUCTIONS", adv[0], (rec or out)[0])
+        # identity documents kept by the employer
+        doc, keep = hits["id_doc"], live("keep")
+        if doc and keep and not hits["own"] and not any(negated(r) for r in hits["keep"]):
+            add("JOB_DOCUMENTS_HELD", doc[0], keep[0])
+        # wages held to the end of the season or contract
+        wage, until, term = hits["wage"], live("until_end"), hits["term"]
+        if wage and until and term and not hits["periodic"] and not adv and not hits["employer_pays"]:
+            add("JOB_WITHHELD_WAGES", wage[0], until[0], term[0])
+        # movement restricted, phones taken
+        move, restrict = hits["move"], hits["restrict"]
+        if move and restrict and not hits["free_to"]:
+            add("JOB_RESTRICTED_MOVEMENT", move[0], restrict[0])
+        elif hits["phone"] and hits["phone_kept"] and not any(negated(r) for r in hits["phone_kept"]):
+            add("JOB_RESTRICTED_MOVEMENT", hits["phone"][0], hits["phone_kept"][0])
+        # papers not asked for
+        status, not_asked = hits["status"], hits["not_asked"]
+        if status and not_asked and not hits["sponsorship"]:
+            add("JOB_NO_PAPERS", status[0], not_asked[0])
+        elif hits["undocumented"] and hits["welcome"]:
+            add("JOB_NO_PAPERS", hits["undocumented"][0], hits["welcome"][0])
+        # no experience asked for (paired with high pay in job_signals)
+        exp, notreq = hits["experience"], hits["not_required"]
+        if hits["beginner"]:
+            add("_NO_EXPERIENCE", hits["beginner"][0])
+        elif exp and notreq and any(abs(r[0] - exp[0][0]) <= 4 for r in notreq):
+            add("_NO_EXPERIENCE", exp[0], next(r for r in notreq if abs(r[0] - exp[0][0]) <= 4))
+        # a messaging app and no calls
+        if hits["app"] and hits["no_calls"]:
+            add("_MESSAGING_ONLY", hits["app"][0], hits["no_calls"][0])
+        # working time
+        hours = _excessive_hours(text[s_start:s_end])
+        if hours is not None and "JOB_EXCESSIVE_HOURS" not in found:
+            found["JOB_EXCESSIVE_HOURS"] = (s_start + hours[0], s_start + hours[1])
+    return found, employer_pays
+
+
 # --- Signals --------------------------------------------------------------------------------
 _CLAUSE_END = re.compile(r"[.!?;:\n]")
 
 
-def _negated(text: str, tokens: list[Token], lows: list[str], index: int, window: int = 3) -> bool:
+def _negated(text: str, tokens: list[Token], lows: list[str], index: int, window: int = 3,
+             negators: frozenset[str] = _NEGATORS) -> bool:
     """A negating word among the ``window`` words before token ``index``, in the same sentence."""
     start = tokens[index][1]
     ends = [m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 80), start)]
     boundary = ends[-1] if ends else -1
     return any(
-        lows[k] in _NEGATORS and tokens[k][1] >= boundary for k in range(max(0, index - window), index)
+        lows[k] in negators and tokens[k][1] >= boundary for k in range(max(0, index - window), index)
     )
 
 
@@ -399,25 +693,55 @@ def job_signals(
     has_url: bool = False,
     has_phone: bool = False,
     handle_platforms: tuple[str, ...] = (),
+    phone_spans: tuple[Span, ...] = (),
 ) -> tuple[list[tuple[str, Span | None, str]], JobDetails]:
-    """The indicators ``(code, span or None, evidence)`` and details of one job ad's text."""
+    """The indicators ``(code, span or None, evidence)`` and details of one job ad's text.
+
+    ``phone_spans``: where the phone numbers are in ``text`` (a number written right after
+    "WhatsApp" or "Telegram" is that app's contact, not a line that answers calls)."""
     details = JobDetails()
     hits: list[JobSignal] = []
     starts = {t[1]: k for k, t in enumerate(tokens)}
+    rules, employer_pays = _rule_hits(text, tokens, lows)
     for payload, s, e in _LEX.scan_spans(tokens, lows, lowset):
         k = starts.get(s, 0)
-        neg = payload in _NEGATED_CODES and _negated(text, tokens, lows, k)
+        neg = payload in _NEGATED_CODES and _negated(
+            text, tokens, lows, k, negators=_PROVIDED_NEGATORS if payload in _PROVIDED else _NEGATORS)
+        if payload == "JOB_WORKER_PAYS_FEES" and any(a <= s < b for a, b in employer_pays):
+            neg = True  # "the employer covers the visa fee"
+        if payload == "JOB_EXCESSIVE_HOURS" and _negated(text, tokens, lows, k, negators=_OPEN_WORDS):
+            neg = True  # "open 7 days a week" is the business's hours, not a worker's
         hits.append(JobSignal(payload, (s, e), text[s:e], neg))
     by: dict[str, list[JobSignal]] = {}
     for h in hits:
         by.setdefault(h.what, []).append(h)
+    for code, (s, e) in rules.items():  # what the sentence rules found where the phrase lists found nothing
+        if not any(not h.negated for h in by.get(code, [])):
+            by.setdefault(code, []).append(JobSignal(code, (s, e), text[s:e]))
     found: list[tuple[str, Span | None, str]] = []
 
     def first(code: str) -> JobSignal | None:
         return next((h for h in by.get(code, []) if not h.negated), None)
 
-    details.no_fee_statement = bool(by.get("_NO_FEE"))
-    # fees charged to the worker: not when the ad says the worker pays nothing
+    # fees charged to the worker: not when the ad says the worker pays nothing. A no-cost statement
+    # about housing or transport ("housing at no cost to workers") says nothing of recruitment fees:
+    # it cancels a fee only in its own sentence.
+    sentence_spans = [(a, b) for a, b, _ in _sentences(text, tokens)]
+
+    def sentence_of(pos: int) -> Span:
+        return next(((a, b) for a, b in sentence_spans if a <= pos < b), (pos, pos + 1))
+
+    provided_sentences = {sentence_of(h.span[0]) for h in hits if h.what in _PROVIDED}
+    no_fee_general = False
+    for h in by.get("_NO_FEE", []):
+        where = sentence_of(h.span[0])
+        if where not in provided_sentences:
+            no_fee_general = True
+        by["JOB_WORKER_PAYS_FEES"] = [
+            JobSignal(f.what, f.span, f.raw, True) if sentence_of(f.span[0]) == where else f
+            for f in by.get("JOB_WORKER_PAYS_FEES", [])
+        ]
+    details.no_fee_statement = no_fee_general
     fee = first("JOB_WORKER_PAYS_FEES")
     if fee is not None and not details.no_fee_statement:
         found.append(("JOB_WORKER_PAYS_FEES", fee.span, fee.raw))
@@ -448,6 +772,11 @@ def job_signals(
     # contact channel
     apps = {h.raw.lower().replace(" ", "") for h in by.get("_MESSAGING_APP", [])}
     apps.update(p for p in handle_platforms if p in {"whatsapp", "telegram"})
+    low_text = text.lower()
+    app_phones = [sp for sp in phone_spans if _APP_BEFORE_RE.search(low_text[max(0, sp[0] - 40) : sp[0]])]
+    if phone_spans and len(app_phones) == len(phone_spans):
+        has_phone = False  # every number is a WhatsApp/Telegram contact
+
     for h in by.get("_MESSAGING_ONLY", []):
         apps.update(app for app in ("whatsapp", "telegram") if app in h.raw.lower())
     contact = sorted({"whatsapp" if a in {"whatsapp", "wa"} else a for a in apps})
@@ -486,7 +815,7 @@ def job_signals(
         details.verifiable_by.append("address")
     if by.get("_REGISTRATION"):
         details.verifiable_by.append("registration")
-    if has_url:
+    if has_url or _WEBSITE_RE.search(text):
         details.verifiable_by.append("website")
     details.employer_verifiable = bool(
         {"address", "registration", "website"}.intersection(details.verifiable_by)

@@ -181,11 +181,12 @@ class AnalysedAd:
             "ages": self.ages,
             "indicators": [i.to_dict() for i in self.indicators],
             "risk": self.risk,
-            "cluster_id": self.cluster_id,
         }
         if a.kind != "escort":
             d["kind"] = a.kind
             d["job"] = self.job
+        # last: the streaming scan writes each line before clustering and fills this in at the end
+        d["cluster_id"] = self.cluster_id
         return d
 
 
