@@ -83,6 +83,32 @@ def test_draw_settings_cover_the_ranges() -> None:
         assert max(vals) - min(vals) > 0.8 * (hi - lo), key  # spread over the range
 
 
+def test_every_run_of_settings_reaches_operations_near_1000_ads() -> None:
+    """op_max is stratified over its log scale: 20 settings always include one above 2 * 500**0.95
+    (about 730 ads) and one below 3; the corpus is large enough to hold it beside its one-offs."""
+    for name in GENERATORS:
+        for seed in (1, 2, 3):
+            ss = draw_settings(name, 20, seed, 2000, 10000)
+            tops = sorted(s["op_max"] for s in ss)
+            assert tops[-1] >= 730 and tops[0] <= 3, (name, seed, tops)
+            for s in ss:
+                assert s["n"] - int(s["n"] * s["one_off"]) >= s["op_max"], s
+                assert 2000 <= s["n"] <= 10000
+
+
+@pytest.mark.parametrize("name", list(GENERATORS))
+def test_the_largest_operation_is_written(name: str) -> None:
+    p = _params(name, n=2500, op_max=900)
+    p.update(one_off=0.5)
+    g = GENERATORS[name](4, p)
+    sizes = Counter(g.labels.values())
+    largest, size = sizes.most_common(1)[0]
+    assert size == 900 and g.kinds[largest] in {"op", "agent"}
+    # it posts from its phones across many ads, with its own text and photos spread over them
+    ads = [r for r in g.records if g.labels[r["id"]] == largest]
+    assert len({r["body"] for r in ads}) > 300  # spun: not one text repeated
+
+
 # ---------------------------------------------------------------- metrics
 def test_pairwise_hand_examples() -> None:
     # truth {a,b,c} {d} {e}; predicted {a,b} {c,d} {e}
