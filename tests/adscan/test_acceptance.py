@@ -12,7 +12,10 @@ import random
 import string
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from beacon.adscan import scan_records
 from beacon.adscan.cli import main
@@ -147,3 +150,41 @@ def test_no_test_asserts_something_that_cannot_fail() -> None:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert len(files) > 100
     assert offenders == []
+
+
+# ---------------------------------------------------------------- batch = incremental on the evaluation generators
+def _generated(name: str, seed: int) -> list[dict[str, object]]:
+    from bench.adscan_eval import GENERATORS, draw_settings
+
+    p = draw_settings(name, 1, seed, 400, 400)[0]
+    p.update(op_max=120, boilerplate=0.4, aggregator=0.25, agent_share=0.3, spin=0.25, phones_max=4, one_off=0.4)
+    return GENERATORS[name](seed, p).records
+
+
+def _partition(pairs: list[tuple[str, object]]) -> set[frozenset[str]]:
+    groups: dict[object, set[str]] = {}
+    for ad_id, label in pairs:
+        groups.setdefault(label if label is not None else "solo:" + ad_id, set()).add(ad_id)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.mark.parametrize("name", ["A grammar", "B behaviour", "C mutate"])
+def test_incremental_gives_the_batch_operations_on_generated_corpora(name: str) -> None:
+    """Spun operations, booking agents, aggregator reposts, shared stock lines and footers:
+    ads added one at a time, in another order, give the operations of the batch scan."""
+    from beacon.adscan import OperationIndex, analyse_ad
+    from beacon.adscan.records import parse_record
+
+    recs = _generated(name, 5)
+    batch = scan_records(recs)
+    expected = _partition([(a.ad.id, a.cluster_id) for a in batch.ads])
+    assert any(len(g) >= 20 for g in expected)  # there is something to get wrong
+    order = list(recs)
+    random.Random(9).shuffle(order)
+    idx = OperationIndex(bucket_sample=10_000)  # compare with every ad of a bucket, as the batch does
+    for rec in order:
+        a = analyse_ad(parse_record(rec))
+        idx.add(a.ad.id, a.shingle_text.split(), a.identifiers)
+    sizes = Counter(idx.labels())
+    got = _partition([(i, lab if sizes[lab] > 1 else None) for i, lab in zip(idx.ad_ids, idx.labels(), strict=True)])
+    assert got == expected
