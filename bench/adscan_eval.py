@@ -302,6 +302,27 @@ def markdown(summary: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def old_line(old: Sequence[float], n: int) -> str:
+    line = (f"old corpus (bench/gen/synth_v1.py, {n:,} ads, seed 7): beacon pairwise "
+            f"precision {old[0]:.4f} recall {old[1]:.4f} F1 {old[2]:.4f}")  # fmt: skip
+    if len(old) >= 7:
+        line += (f"; ads of operations left in no operation {old[3]:,} of {old[4]:,}; hubs {old[5]}; "
+                 f"{n / max(old[6], 1e-9):,.0f} ads per CPU s")  # fmt: skip
+    return line
+
+
+def merge(paths: Sequence[Path]) -> int:
+    """One table from the ``--json`` files of several runs."""
+    rows: list[Row] = []
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        rows.extend(Row(**r) for r in data["rows"])
+        if data.get("old"):
+            print(old_line(data["old"], int(data.get("old_n") or 10000)) + "\n")  # runs before old_n was written: the default
+    print(markdown(summarise(rows)))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--settings", type=int, default=20, help="drawn settings per generator (default 20)")
@@ -314,7 +335,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--old-n", type=int, default=10000, help="ads of the old (synth_v1) corpus; 0 skips it")
     ap.add_argument("--keep", type=Path, help="keep corpora (ads.jsonl + truth.json) in this directory")
     ap.add_argument("--json", type=Path, help="write every row and the summary here")
+    ap.add_argument("--merge", type=Path, nargs="+", metavar="JSON",
+                    help="print the tables of runs already made (their --json files, e.g. one per generator "
+                         "run side by side) as one, and exit")  # fmt: skip
     args = ap.parse_args(argv)
+    if args.merge:
+        return merge(args.merge)
     if args.quick:
         args.settings, args.n_min, args.n_max, args.old_n = 2, 300, 800, min(args.old_n, 1000)
     names = [g.strip() for g in args.generators.split(",") if g.strip()]
@@ -361,15 +387,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = summarise(rows)
     print(markdown(summary))
     if old:
-        print(f"\nold corpus (bench/gen/synth_v1.py, {args.old_n:,} ads, seed 7): beacon pairwise "
-              f"precision {old[0]:.4f} recall {old[1]:.4f} F1 {old[2]:.4f}; ads of operations left in no "
-              f"operation {old[3]:,} of {old[4]:,}; hubs {old[5]}; {args.old_n / max(old[6], 1e-9):,.0f} ads per CPU s")  # fmt: skip
+        print("\n" + old_line(old, args.old_n))
     el = time.perf_counter() - t0
     print(f"\n{len(jobs)} corpora in {el / 60:.1f} min; load average {load0[0]:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after, {os.cpu_count()} cores")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps({"rows": [asdict(r) for r in rows], "summary": summary,
-                                         "old": old, "settings": [s for _, _, s in jobs]}, indent=1))  # fmt: skip
+                                         "old": old, "old_n": args.old_n, "settings": [s for _, _, s in jobs]}, indent=1))  # fmt: skip
     return 0 if all(math.isfinite(r.f1) for r in rows) else 1
 
 

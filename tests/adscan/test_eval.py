@@ -160,3 +160,19 @@ def test_eval_driver_smoke(tmp_path, capsys) -> None:
 def test_eval_driver_rejects_bad_arguments(capsys) -> None:
     assert main(["--generators", "nope"]) == 2
     assert "unknown generator" in capsys.readouterr().err
+
+
+def test_eval_runs_side_by_side_merge_into_one_table(tmp_path, capsys) -> None:
+    a, c = tmp_path / "a.json", tmp_path / "c.json"
+    common = ["--settings", "2", "--n-min", "150", "--n-max", "150", "--no-baseline"]
+    assert main([*common, "--generators", "A grammar", "--old-n", "300", "--json", str(a)]) == 0
+    assert main([*common, "--generators", "C mutate", "--old-n", "0", "--json", str(c)]) == 0
+    capsys.readouterr()
+    assert main(["--merge", str(a), str(c)]) == 0
+    text = capsys.readouterr().out
+    assert "| A grammar | beacon | 2 |" in text and "| C mutate | beacon | 2 |" in text
+    assert "old corpus (bench/gen/synth_v1.py, 300 ads, seed 7)" in text
+    row = next(x for x in text.splitlines() if x.startswith("| C mutate | beacon"))
+    cells = [x.strip() for x in row.strip("|").split("|")]
+    recall_min, recall_med = (float(x) for x in cells[8].split(" / "))  # phone recall
+    assert 0.9 <= recall_min <= recall_med <= 1.0
