@@ -311,6 +311,33 @@ def old_line(old: Sequence[float], n: int) -> str:
     return line
 
 
+def score_kept(base: Path) -> list[Row]:
+    """Beacon rows from the corpora a ``--keep`` run has finished (its scan outputs)."""
+    names = {k.split()[1]: k for k in GENERATORS}
+    rows = []
+    for work in sorted(base.glob("*/[0-9][0-9]")):
+        if work.parent.name not in names or not (work / "out" / "summary.json").exists():
+            continue
+        truth = json.loads((work / "truth.json").read_text(encoding="utf-8"))
+        with (work / "ads.jsonl").open(encoding="utf-8") as f:
+            records = [json.loads(x) for x in f]
+        with (work / "out" / "ads.jsonl").open(encoding="utf-8") as f:
+            scanned = [json.loads(x) for x in f]
+        ids = [str(a["id"]) for a in scanned]
+        if ids != [str(r["id"]) for r in records]:
+            continue  # the scan of this corpus did not finish
+        clusters = [a.get("cluster_id") for a in scanned]
+        labels = [truth["labels"][i] for i in ids]
+        in_op = [truth["kinds"].get(t) in {"op", "agent"} for t in labels]
+        p, r, f = pairwise_prf(singletons_as_own(ids, clusters), labels)
+        lost = sum(1 for c, o in zip(clusters, in_op, strict=True) if o and c is None)
+        hubs = int(json.loads((work / "out" / "summary.json").read_text(encoding="utf-8"))["hub_identifiers"])
+        phones = phone_scores(records, truth.get("fields", {}), work / "out" / "ads.jsonl")
+        rows.append(Row(names[work.parent.name], int(work.name), "beacon", len(ids), p, r, f, lost, sum(in_op),
+                        hubs, 0.0, 0.0, *phones))  # fmt: skip
+    return rows
+
+
 def merge(paths: Sequence[Path]) -> int:
     """One table from the ``--json`` files of several runs."""
     rows: list[Row] = []
@@ -338,9 +365,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--merge", type=Path, nargs="+", metavar="JSON",
                     help="print the tables of runs already made (their --json files, e.g. one per generator "
                          "run side by side) as one, and exit")  # fmt: skip
+    ap.add_argument("--score", type=Path, metavar="DIR",
+                    help="score the scan's outputs kept by a run with --keep DIR (finished or not; beacon only, "
+                         "no speed) and exit")  # fmt: skip
     args = ap.parse_args(argv)
     if args.merge:
         return merge(args.merge)
+    if args.score:
+        rows = score_kept(args.score)
+        print(markdown(summarise(rows)))
+        print(f"\n{len(rows)} corpora scored; {sum(r.n for r in rows):,} ads")
+        return 0 if rows else 1
     if args.quick:
         args.settings, args.n_min, args.n_max, args.old_n = 2, 300, 800, min(args.old_n, 1000)
     names = [g.strip() for g in args.generators.split(",") if g.strip()]

@@ -176,3 +176,19 @@ def test_eval_runs_side_by_side_merge_into_one_table(tmp_path, capsys) -> None:
     cells = [x.strip() for x in row.strip("|").split("|")]
     recall_min, recall_med = (float(x) for x in cells[8].split(" / "))  # phone recall
     assert 0.9 <= recall_min <= recall_med <= 1.0
+
+
+def test_score_reads_the_kept_outputs_of_a_run(tmp_path, capsys) -> None:
+    kept = tmp_path / "kept"
+    common = ["--settings", "2", "--n-min", "150", "--n-max", "150", "--no-baseline", "--old-n", "0"]
+    assert main([*common, "--generators", "B behaviour", "--keep", str(kept), "--json", str(tmp_path / "r.json")]) == 0
+    table = capsys.readouterr().out.splitlines()
+    (kept / "behaviour" / "01" / "out" / "summary.json").unlink()  # as if the run stopped during its second corpus
+    assert main(["--score", str(kept)]) == 0
+    text = capsys.readouterr().out
+    assert "| B behaviour | beacon | 1 |" in text and "1 corpora scored; 150 ads" in text
+    first = json.loads((tmp_path / "r.json").read_text())["rows"][0]
+    row = next(x for x in text.splitlines() if x.startswith("| B behaviour | beacon"))
+    assert f"{first['f1']:.3f} / {first['f1']:.3f}" in row
+    assert any(x.startswith("| B behaviour | beacon | 2 |") for x in table)
+    assert main(["--score", str(tmp_path / "nothing")]) == 1
