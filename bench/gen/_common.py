@@ -304,18 +304,24 @@ class Builder:
 
 def operations(rng: random.Random, n: int, params: dict[str, float]) -> Iterator[tuple[str, str, int, bool]]:
     """The planted groups of a corpus of ``n`` ads, drawn in one order for every generator:
-    (label, kind, size, is a booking agent).  The ``one_off`` share of ``n`` is left to one-off posters."""
-    sizes = op_sizes(rng, n - int(n * params["one_off"]), 2, int(params["op_max"]))
+    (label, kind, size, is a booking agent).  The ``one_off`` share of ``n`` is left to one-off posters.
+    The first group has the setting's largest size ``op_max`` (as far as the corpus holds it), so that
+    a setting's ``op_max`` is the size of an operation really written, not only a bound."""
+    sizes = op_sizes(rng, n - int(n * params["one_off"]), 2, int(params["op_max"]), largest_first=True)
     for k, size in enumerate(sizes):
         agent = rng.random() < params["agent_share"]
         yield (f"agent-{k}", "agent", size, True) if agent else (f"op-{k}", "op", size, False)
 
 
-def op_sizes(rng: random.Random, n_op_ads: int, lo: int, hi: int) -> list[int]:
+def op_sizes(rng: random.Random, n_op_ads: int, lo: int, hi: int, largest_first: bool = False) -> list[int]:
     """Operation sizes, log-uniform in [lo, hi], summing to about ``n_op_ads``
-    (every size stays within [lo, hi])."""
+    (every size stays within [lo, hi]).  ``largest_first``: the first size is ``hi``
+    itself (or ``n_op_ads`` when that is smaller)."""
     sizes: list[int] = []
     left = n_op_ads
+    if largest_first and min(hi, left) >= lo:
+        sizes.append(min(hi, left))
+        left -= sizes[0]
     while left >= lo:
         s = int(round(lo * (hi / lo) ** rng.random())) if hi > lo else lo
         s = min(s, left)

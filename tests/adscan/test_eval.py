@@ -83,6 +83,32 @@ def test_draw_settings_cover_the_ranges() -> None:
         assert max(vals) - min(vals) > 0.8 * (hi - lo), key  # spread over the range
 
 
+def test_every_run_of_settings_reaches_operations_near_1000_ads() -> None:
+    """op_max is stratified over its log scale: 20 settings always include one above 2 * 500**0.95
+    (about 730 ads) and one below 3; the corpus is large enough to hold it beside its one-offs."""
+    for name in GENERATORS:
+        for seed in (1, 2, 3):
+            ss = draw_settings(name, 20, seed, 2000, 10000)
+            tops = sorted(s["op_max"] for s in ss)
+            assert tops[-1] >= 730 and tops[0] <= 3, (name, seed, tops)
+            for s in ss:
+                assert s["n"] - int(s["n"] * s["one_off"]) >= s["op_max"], s
+                assert 2000 <= s["n"] <= 10000
+
+
+@pytest.mark.parametrize("name", list(GENERATORS))
+def test_the_largest_operation_is_written(name: str) -> None:
+    p = _params(name, n=2500, op_max=900)
+    p.update(one_off=0.5)
+    g = GENERATORS[name](4, p)
+    sizes = Counter(g.labels.values())
+    largest, size = sizes.most_common(1)[0]
+    assert size == 900 and g.kinds[largest] in {"op", "agent"}
+    # it posts from its phones across many ads, with its own text and photos spread over them
+    ads = [r for r in g.records if g.labels[r["id"]] == largest]
+    assert len({r["body"] for r in ads}) > 300  # spun: not one text repeated
+
+
 # ---------------------------------------------------------------- metrics
 def test_pairwise_hand_examples() -> None:
     # truth {a,b,c} {d} {e}; predicted {a,b} {c,d} {e}
@@ -134,3 +160,35 @@ def test_eval_driver_smoke(tmp_path, capsys) -> None:
 def test_eval_driver_rejects_bad_arguments(capsys) -> None:
     assert main(["--generators", "nope"]) == 2
     assert "unknown generator" in capsys.readouterr().err
+
+
+def test_eval_runs_side_by_side_merge_into_one_table(tmp_path, capsys) -> None:
+    a, c = tmp_path / "a.json", tmp_path / "c.json"
+    common = ["--settings", "2", "--n-min", "150", "--n-max", "150", "--no-baseline"]
+    assert main([*common, "--generators", "A grammar", "--old-n", "300", "--json", str(a)]) == 0
+    assert main([*common, "--generators", "C mutate", "--old-n", "0", "--json", str(c)]) == 0
+    capsys.readouterr()
+    assert main(["--merge", str(a), str(c)]) == 0
+    text = capsys.readouterr().out
+    assert "| A grammar | beacon | 2 |" in text and "| C mutate | beacon | 2 |" in text
+    assert "old corpus (bench/gen/synth_v1.py, 300 ads, seed 7)" in text
+    row = next(x for x in text.splitlines() if x.startswith("| C mutate | beacon"))
+    cells = [x.strip() for x in row.strip("|").split("|")]
+    recall_min, recall_med = (float(x) for x in cells[8].split(" / "))  # phone recall
+    assert 0.9 <= recall_min <= recall_med <= 1.0
+
+
+def test_score_reads_the_kept_outputs_of_a_run(tmp_path, capsys) -> None:
+    kept = tmp_path / "kept"
+    common = ["--settings", "2", "--n-min", "150", "--n-max", "150", "--no-baseline", "--old-n", "0"]
+    assert main([*common, "--generators", "B behaviour", "--keep", str(kept), "--json", str(tmp_path / "r.json")]) == 0
+    table = capsys.readouterr().out.splitlines()
+    (kept / "behaviour" / "01" / "out" / "summary.json").unlink()  # as if the run stopped during its second corpus
+    assert main(["--score", str(kept)]) == 0
+    text = capsys.readouterr().out
+    assert "| B behaviour | beacon | 1 |" in text and "1 corpora scored; 150 ads" in text
+    first = json.loads((tmp_path / "r.json").read_text())["rows"][0]
+    row = next(x for x in text.splitlines() if x.startswith("| B behaviour | beacon"))
+    assert f"{first['f1']:.3f} / {first['f1']:.3f}" in row
+    assert any(x.startswith("| B behaviour | beacon | 2 |") for x in table)
+    assert main(["--score", str(tmp_path / "nothing")]) == 1

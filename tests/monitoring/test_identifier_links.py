@@ -138,3 +138,22 @@ def test_operation_page_shows_links_and_mark_buttons(staff_client: Any) -> None:
     page = web.get(f"/staff/ads/operations/{op.pk}/").content.decode()
     assert 'id="identifier-links"' in page and "tel:+18162340001" in page
     assert f'action="/staff/ads/operations/{op.pk}/mark/"' in page and 'value="shared"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["B behaviour", "C mutate"])
+def test_ingestion_gives_the_batch_operations_on_a_generated_corpus(name: str) -> None:
+    """An evaluation generator's corpus (spun operations, booking agents, aggregator reposts,
+    shared stock lines and footers), ingested in chunks in another order: the stored operations
+    are the batch scan's."""
+    from bench.adscan_eval import GENERATORS, draw_settings
+
+    p = draw_settings(name, 1, 4, 250, 250)[0]
+    p.update(op_max=80, boilerplate=0.4, aggregator=0.25, agent_share=0.3, spin=0.25, phones_max=4, one_off=0.4)
+    recs = GENERATORS[name](4, p).records
+    expected = batch_partition(recs)
+    assert any(len(g) >= 20 for g in expected)
+    order = list(recs)
+    random.Random(3).shuffle(order)
+    services.ingest_records(order, acting_user=None, chunk_size=60)
+    assert partition(list(Ad.objects.values_list("external_id", "operation_id"))) == expected

@@ -164,4 +164,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for o in s["top"]:
             print(f"  {o['cluster_id']}  risk {o['risk']:6.2f}  {o['ads']:5d} ads  {', '.join(o['phones'])}")
         print(f"wrote {paths['ads']}, {paths['clusters']}, {paths['rejected']}")
-    return 0 if result.ads else 1
+    if not result.ads:
+        rejected = int(s["rejected"])
+        why = (
+            f"all {rejected:,} record(s) were rejected; each line and its reason is in {paths['rejected']}"
+            if rejected
+            else "it holds no records"
+        )
+        print(f"error: no ad could be scanned from {args.input}: {why}", file=sys.stderr)
+        return 1
+    return 0
