@@ -29,7 +29,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from adscan_stages import make_corpus  # noqa: E402
-
 from beacon.adscan.cli import main as cli_main  # noqa: E402
 
 CORPORA = [("synth_v1", 20_000), ("behaviour", 10_000), ("grammar", 10_000), ("mutate", 10_000)]
