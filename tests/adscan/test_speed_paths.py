@@ -1,19 +1,26 @@
 """The scan's fast paths change nothing: orjson I/O gives json's exact values,
-messages and text, and ``--workers 1`` and ``--workers 2`` write the same bytes."""
+messages and text, ``--workers 1`` and ``--workers 2`` write the same bytes, and the
+faster data structures of the analysis and the linking rule decide as before."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from pathlib import Path
 
 import pytest
 from bench.gen.behaviour import generate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from beacon.adscan import scan_file, scan_to_dir
+from beacon.adscan.cluster import ClusterParams, MemoryStore, decide_identifier, is_contact
 from beacon.adscan.jsonio import dumps, loads, try_loads
 from beacon.adscan.records import iter_file, parse_record
 
+# the module (the package's ``extract`` is the function of that name)
+extract_mod = importlib.import_module("beacon.adscan.extract")
 STD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 TRICKY_VALUES = [
@@ -110,3 +117,103 @@ def test_output_lines_are_the_standard_encoders(tmp_path: Path) -> None:
     ops = (tmp_path / "out" / "clusters.jsonl").read_text(encoding="utf-8").splitlines()
     assert ops == [STD(o.to_dict()) for o in ref.operations]
     assert all(math.isfinite(a.risk) for a in ref.ads)
+
+
+# --------------------------------------------------------------------------
+# Faster data structures, same decisions (issue 13, item 5)
+# --------------------------------------------------------------------------
+
+
+def _identities_as_written(identifier: str, store: MemoryStore, params: ClusterParams) -> int | None:
+    """The identity count of the linking rule as first written (tuple-keyed union-find
+    over contacts, text groups and photos), or None when the rule stops before counting."""
+    carriers = store.carriers(identifier)
+    together: dict[str, int] = {}
+    for ad in carriers:
+        for other in store.identifiers_of(ad):
+            if other != identifier:
+                together[other] = together.get(other, 0) + 1
+    half = max(2, (len(carriers) + 1) // 2)
+    contacts = {c for c, k in together.items() if is_contact(c) and k < half}
+    if len(contacts) < params.min_identities:
+        return None
+    parent: dict[object, object] = {}
+
+    def find(x: object) -> object:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for c in contacts:
+        for ad in store.carriers(c):
+            parent[find(("g", store.text_group(ad)))] = find(("c", c))
+            for other in store.identifiers_of(ad):
+                if other in contacts:
+                    ra, rb = find(("c", c)), find(("c", other))
+                    if ra != rb:
+                        parent[rb] = ra
+                elif other != identifier and not is_contact(other):
+                    ra, rb = find(("c", c)), find(("i", other))
+                    if ra != rb:
+                        parent[rb] = ra
+    return len({find(("c", c)) for c in contacts})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from([f"tel:+181623400{k:02d}" for k in range(12)]), max_size=3),
+            st.lists(st.sampled_from([f"img:{k:016x}" for k in range(4)]), max_size=2),
+            st.integers(0, 6),
+        ),
+        min_size=2,
+        max_size=60,
+    ),
+    st.integers(2, 4),
+)
+def test_linking_rule_counts_the_identities_it_counted_before(
+    ads: list[tuple[list[str], list[str], int]], min_identities: int
+) -> None:
+    """The rule's union-find now runs over integer nodes: same identities, same decisions."""
+    store = MemoryStore()
+    for phones, images, group in ads:
+        store.add([*phones, *images], group)
+    params = ClusterParams(min_identities=min_identities)
+    for ident in sorted(store.ident_ads):
+        d = decide_identifier(ident, store, params)
+        want = _identities_as_written(ident, store, params)
+        if want is not None:
+            assert d.identities == want
+            assert d.link == (want < min_identities)
+
+
+def test_names_resolve_only_the_places_that_cover_a_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A place match is resolved (costly: context regexes) only when a found name lies in it;
+    "Louis" of "St. Louis" is still no name, and "Yesenia" beside a place still is."""
+    calls: list[str] = []
+    real = extract_mod.resolve_place
+
+    def spy(text: str, place: object, start: int, end: int) -> object:
+        calls.append(text[start:end])
+        return real(text, place, start, end)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(extract_mod, "resolve_place", spy)
+    # "Louis" is a word of a place name, so places are looked for; none covers it
+    assert extract_mod.extract_names("Ask for Louis, in Columbia and Kansas City") == ["Louis"]
+    assert calls == []  # (each match was resolved before)
+    assert extract_mod.extract_names("Visiting St. Louis tonight, yesenia") == ["Yesenia"]
+    assert calls == ["St. Louis"]
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        ("call 314 dot 555 dot 0101 now", ["+13145550101"]),
+        ("text 314 dash 555 punto 0101", ["+13145550101"]),
+        ("816 and then some words dot dot dot and more 555 0101", []),  # a long gap cuts the run
+    ],
+)
+def test_phone_runs_read_spelled_separators_and_cut_long_gaps(text: str, e164: list[str]) -> None:
+    assert [p.e164 for p in extract_mod.extract_phones(text)] == e164

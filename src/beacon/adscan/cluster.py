@@ -180,29 +180,44 @@ def decide_identifier(
     if len(contacts) < params.min_identities:
         return LinkDecision(identifier, True, n, len(contacts),
                             f"its {n} ads give {len(contacts)} other contact(s): one poster")  # fmt: skip
-    parent: dict[Hashable, Hashable] = {}
+    # union-find over integer nodes: the contacts (0..k-1), then text groups and
+    # photos as they are met (one partition whatever the order, so the same count)
+    cnode = {c: k for k, c in enumerate(contacts)}
+    gnode: dict[Hashable, int] = {}
+    inode: dict[str, int] = {}
+    parent = list(range(len(cnode)))
 
-    def find(x: Hashable) -> Hashable:
-        parent.setdefault(x, x)
+    def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def union(a: Hashable, b: Hashable) -> None:
+    def union(a: int, b: int) -> None:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[rb] = ra
 
-    for c in contacts:
+    for c, ci in cnode.items():
         for ad in store.carriers(c):
-            union(("c", c), ("g", store.text_group(ad)))
+            g = store.text_group(ad)
+            gi = gnode.get(g)
+            if gi is None:
+                gi = gnode[g] = len(parent)
+                parent.append(gi)
+            union(ci, gi)
             for other in store.identifiers_of(ad):
-                if other in contacts:
-                    union(("c", c), ("c", other))
+                oi = cnode.get(other)
+                if oi is not None:
+                    if oi != ci:
+                        union(ci, oi)
                 elif other not in ignored and not is_contact(other) and other not in params.stop_identifiers:
-                    union(("c", c), ("i", other))  # a shared photo connects
-    identities = len({find(("c", c)) for c in contacts})
+                    ii = inode.get(other)  # a shared photo connects
+                    if ii is None:
+                        ii = inode[other] = len(parent)
+                        parent.append(ii)
+                    union(ci, ii)
+    identities = len({find(k) for k in range(len(cnode))})
     if identities >= params.min_identities:
         return LinkDecision(identifier, False, n, identities,
                             f"shared: its {n} ads belong to {identities} posters with their own contacts "

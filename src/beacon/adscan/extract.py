@@ -30,7 +30,7 @@ from typing import NamedTuple, cast
 import phonenumbers
 
 from .models import AgeMatch, Extraction, HandleMatch, PhoneMatch, PriceMatch, Span, TextMatch
-from .places import _POP, PLACES, find_places
+from .places import _POP, PLACES, find_places, place_lexicon, resolve_place
 
 __all__ = [
     "extract",
@@ -269,8 +269,13 @@ def _runs(
         gap_fancy = False
         if cur:
             gap = text[pend:gs]
-            spelled = idx != prev + 1 and all(tokens[j][0].lower() in _SEP_WORDS for j in range(prev + 1, idx))
-            if spelled and len(gap) <= 3 * _MAX_GAP:
+            # (a gap longer than 3 * _MAX_GAP cuts the run whatever its words: not looked at)
+            spelled = (
+                idx != prev + 1
+                and len(gap) <= 3 * _MAX_GAP
+                and all(tokens[j][0].lower() in _SEP_WORDS for j in range(prev + 1, idx))
+            )
+            if spelled:
                 gap = "."  # "dot" stands for a dot
                 gap_fancy = True
             if (idx != prev + 1 and not spelled) or len(gap) > _MAX_GAP or not _BREAKERS.isdisjoint(gap):
@@ -830,9 +835,12 @@ def names_from_tokens(
                 found[k] = lows[k].capitalize()
     if found and not _PLACE_WORDS.isdisjoint(lows[j] for j in found):
         # "Louis" in "St. Louis", "Fallon" in "O'Fallon", "Weston": part of a place name
-        for pm in find_places(text, tokens, lows):
-            for j in [j for j in found if pm.span[0] <= tokens[j][1] < pm.span[1]]:
-                del found[j]
+        # (what find_places finds; a match is resolved only when it covers a name)
+        for payload, ps, pe in place_lexicon().scan_spans(tokens, lows, lowset):
+            inside = [j for j in found if ps <= tokens[j][1] < pe]
+            if inside and resolve_place(text, payload, ps, pe) is not None:
+                for j in inside:
+                    del found[j]
     out: list[str] = []
     for j in sorted(found):
         if found[j] not in out:
