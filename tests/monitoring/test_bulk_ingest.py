@@ -89,9 +89,6 @@ def test_platform_scan_command_writes_the_store_file(tmp_path: Path) -> None:
     assert sum(1 for _ in (tmp_path / "out" / STORE_NAME).open()) == 30
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 19): the evidence-based linking rule (issue 13) reads the "
-                   "carriers of each identifier near a new ad one query at a time, so a 200-ad chunk costs ~260 "
-                   "statements and a few more as the store grows; set-based carrier look-ups are the next step")
 @pytest.mark.django_db
 def test_statements_per_chunk_do_not_grow_with_the_store(tmp_path: Path) -> None:
     """The same 200-ad chunk costs no more statements with 1,000 ads stored before it than with 200."""
