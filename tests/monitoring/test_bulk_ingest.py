@@ -127,6 +127,7 @@ def test_linking_rule_reads_the_database_in_a_few_statements_and_decides_as_in_m
     assert any(not d.link for d in expected.values())  # the corpus has shared keys: the rule reads 2 hops
     store = clustering.DbStore(stop=params.stop_identifiers)
     with CaptureQueriesContext(connection) as ctx:
+        store.prefetch_around(keys)  # as ``assign`` does for a chunk's keys
         got = decide_all(keys, store, params)
     assert got == expected
     assert len(ctx.captured_queries) <= 6, [q["sql"][:80] for q in ctx.captured_queries]

@@ -106,11 +106,12 @@ class DbStore:
     """``beacon.adscan.cluster.LinkStore`` over ``AdKey`` rows and ``Ad.text_group``, read set-based.
 
     :meth:`prefetch` reads, in one statement (``storage.carrier_rows``), every ad carrying one of the
-    identifiers with all its keys and its text group, then in a second one the same for the contacts
-    (phones, e-mails, handles) of those ads: the two hops the rule reads when it decides an
-    identifier (``decide_identifier``).  The rule calls it for all the identifiers it is about to
-    decide, so a chunk costs a few statements whatever the number of stored ads; a look-up of
-    something not prefetched still works (read then, in one go for the identifier).  The public
+    identifiers with all its keys and its text group; :meth:`prefetch_around` then does the same for
+    the contacts (phones, e-mails, handles) of those ads: the two hops the rule reads when it
+    decides an identifier (``decide_identifier``).  ``assign`` reads both hops for all the keys of
+    a chunk, and the rule calls ``prefetch`` before it reads many identifiers, so a chunk costs a few
+    statements whatever the number of stored ads; a look-up of something not read still works
+    (read then, in one go for the identifier).  The public
     hotlines (``stop``) are left out of each ad's identifiers: the rule ignores them anyway (the
     protocol allows both), and their carriers, thousands of unrelated ads, are never read."""
 
@@ -141,7 +142,12 @@ class DbStore:
         self._idents.update(fresh)
 
     def prefetch(self, keys: Iterable[str]) -> None:
-        """Carriers of ``keys`` and of the contacts on those carriers, with their keys and text groups."""
+        """Carriers of ``keys``, with their keys and text groups (the protocol's hint: one statement)."""
+        self._read(keys)
+
+    def prefetch_around(self, keys: Iterable[str]) -> None:
+        """:meth:`prefetch` of ``keys`` and of the contacts on their carriers: the two hops the rule
+        reads to decide ``keys`` (two statements)."""
         keys = [k for k in keys if k not in self._expanded]
         if not keys:
             return
@@ -334,7 +340,7 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
     for a, b in edges:
         ops.union(node(a), node(b))
     store = DbStore(group_of, params.stop_identifiers)
-    store.prefetch(holders)
+    store.prefetch_around(holders)
     decisions = decide_all([k for k in holders if spans_groups(k, store)], store, params)
     withdrawn = _record(decisions)
     for link, carriers in holders.items():
