@@ -36,7 +36,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("monitoring_adband", "monitoring_adkey", "monitoring_adversion", "monitoring_rejectedrow",
-          "monitoring_operationdecision", "monitoring_ad", "monitoring_operation", "monitoring_ingestrun")
+          "monitoring_operationdecision", "monitoring_identifierlink", "monitoring_ad", "monitoring_operation",
+          "monitoring_ingestrun")
 
 
 def make_corpus(n: int, seed: int, work: Path) -> Path:
@@ -148,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=20_000)
     ap.add_argument("--stored", default="10000,100000", help="store sizes before the batch (comma separated)")
     ap.add_argument("--ways", default="folder,file")
+    ap.add_argument("--prefill-seed", type=int, default=2, help="seed of the pre-fill corpora (the batch's is 1)")
+    ap.add_argument("--measure-prefill", action="store_true",
+                    help="measure the pre-fill too (the rate, CPU and memory of ingesting S ads into an empty store)")
     ap.add_argument("--work", type=Path, default=ROOT / "var" / "bench")
     args = ap.parse_args(argv)
     work: Path = args.work
@@ -163,11 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stored in [int(s) for s in args.stored.split(",") if s]:
         prefill_dir = None
         if stored:
-            prefill_dir, _ = scan(make_corpus(stored, 2, work), work)
+            prefill_dir, _ = scan(make_corpus(stored, args.prefill_seed, work), work)
         for way in args.ways.split(","):
             empty(args.db, template)
             t = time.perf_counter()
-            if prefill_dir is not None:
+            if prefill_dir is not None and args.measure_prefill:
+                print(json.dumps({"prefill": stored, **measure(args.db, prefill_dir, stored),
+                                  "load_average": [round(x, 2) for x in os.getloadavg()]}), flush=True)
+            elif prefill_dir is not None:
                 beacon(args.db, "ads", "ingest", str(prefill_dir), "--quiet")
             fill_s = time.perf_counter() - t
             row = measure(args.db, batch_dir if way == "folder" else batch, args.batch)

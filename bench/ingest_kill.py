@@ -71,27 +71,83 @@ def ingest(db_url: str, source: Path, chunk_size: int) -> str:
     return out.stdout.strip()
 
 
-def kill_and_resume(db_url: str, source: Path, total: int, kills: int, chunk_size: int, seed: int,
-                    max_delay: float = 0.5) -> list[dict[str, Any]]:
-    """Ingest ``source`` killed at ``kills`` random points, rerun after each, finished by a last
-    run; returns what happened at each kill (ads stored when killed, or that the run had ended).
+STAGES = ("copy", "update", "between", "random")
+"""Where a kill lands (PostgreSQL): during a ``COPY``, during an ``UPDATE`` (the operation update of
+a chunk, or the summaries), between chunks (the connection idle, no transaction open), or at a
+random moment.  On SQLite every kill is ``random``."""
+APP = "beacon_ingest_kill"  # application_name of the killed run's connection (PostgreSQL)
 
-    A kill point is a number of stored ads drawn below ``total``: the run is killed a random
-    delay (at most ``max_delay`` seconds) after that many ads are stored."""
+
+def _stage_of(state: str | None, query: str) -> str:
+    q = query.lstrip().upper()
+    if state == "active" and q.startswith("COPY"):
+        return "copy"
+    if state == "active" and q.startswith("UPDATE"):
+        return "update"
+    if state == "idle":
+        return "between"
+    return ""
+
+
+def _wait_for_stage(con: Any, proc: subprocess.Popen[bytes], stage: str, timeout: float) -> str:
+    """Poll ``pg_stat_activity`` until the killed run's backend is in ``stage``; returns the stage seen
+    (``ended`` if the run finished first, ``timeout:...`` if the stage was not seen in time)."""
+    end = time.monotonic() + timeout
+    seen = ""
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            return "ended"
+        row = con.execute("SELECT state, left(query, 60) FROM pg_stat_activity WHERE application_name = %s",
+                          [APP]).fetchone()
+        if row is not None:
+            seen = _stage_of(row[0], row[1] or "")
+            if seen == stage:
+                return stage
+        time.sleep(0.001)
+    return f"timeout:{seen}"
+
+
+def kill_and_resume(db_url: str, source: Path, total: int, kills: int, chunk_size: int, seed: int,
+                    max_delay: float = 0.5, stages: Sequence[str] = ("random",),
+                    stage_timeout: float = 60.0) -> list[dict[str, Any]]:
+    """Ingest ``source`` killed at ``kills`` random points, rerun after each, finished by a last
+    run; returns what happened at each kill (ads stored when killed, the stage it landed in, or
+    that the run had ended).
+
+    A kill point is a number of stored ads drawn below ``total``: once that many ads are stored,
+    the run is killed at the next moment of its stage (``stages``, taken in turn; PostgreSQL only,
+    see :data:`STAGES`), or for ``random`` (and on SQLite) a random delay of at most ``max_delay``
+    seconds later."""
     rng = random.Random(seed)
     targets = sorted(rng.randrange(0, max(1, total)) for _ in range(kills))
+    pg = db_url.startswith("postgres")
+    child_url = db_url + ("&" if "?" in db_url else "?") + f"application_name={APP}" if pg else db_url
     events: list[dict[str, Any]] = []
-    for target in targets:
-        proc = subprocess.Popen(ingest_cmd(source, chunk_size), env=_env(db_url), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        while proc.poll() is None and stored_ads(db_url) < target:
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0, max_delay))
-        alive = proc.poll() is None
-        if alive:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        events.append({"target": target, "killed": alive, "stored_after": stored_ads(db_url)})
+    con: Any = None
+    if pg:
+        import psycopg
+
+        con = psycopg.connect(db_url, autocommit=True)
+    try:
+        for n, target in enumerate(targets):
+            stage = stages[n % len(stages)] if pg else "random"
+            proc = subprocess.Popen(ingest_cmd(source, chunk_size), env=_env(child_url), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            while proc.poll() is None and stored_ads(db_url) < target:
+                time.sleep(0.02)
+            if stage == "random":
+                time.sleep(rng.uniform(0, max_delay))
+                seen = stage
+            else:
+                seen = _wait_for_stage(con, proc, stage, stage_timeout)
+            alive = proc.poll() is None
+            if alive:
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            events.append({"target": target, "stage": seen, "killed": alive, "stored_after": stored_ads(db_url)})
+    finally:
+        if con is not None:
+            con.close()
     events.append({"final": ingest(db_url, source, chunk_size), "stored_after": stored_ads(db_url)})
     return events
 
@@ -117,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("uninterrupted:", ingest(args.clean, source, args.chunk_size), flush=True)
     print(f"  {time.perf_counter() - t:.0f} s", flush=True)
     t = time.perf_counter()
-    for e in kill_and_resume(args.killed, source, total, args.kills, args.chunk_size, args.seed):
+    for e in kill_and_resume(args.killed, source, total, args.kills, args.chunk_size, args.seed, stages=STAGES):
         print(" ", e, flush=True)
     print(f"  {time.perf_counter() - t:.0f} s", flush=True)
     a, b = state(args.clean), state(args.killed)

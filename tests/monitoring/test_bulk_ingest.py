@@ -15,9 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from beacon.adscan import scan_to_dir
+from beacon.adscan.cluster import MemoryStore, decide_all
 from beacon.adscan.handoff import STORE_NAME
 from beacon.core.models import AuditEvent
-from beacon.monitoring import services, storage
+from beacon.monitoring import clustering, services, storage
 from beacon.monitoring.models import Ad, AdBand, AdKey, IngestRun, Operation
 
 
@@ -89,9 +90,6 @@ def test_platform_scan_command_writes_the_store_file(tmp_path: Path) -> None:
     assert sum(1 for _ in (tmp_path / "out" / STORE_NAME).open()) == 30
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 19): the evidence-based linking rule (issue 13) reads the "
-                   "carriers of each identifier near a new ad one query at a time, so a 200-ad chunk costs ~260 "
-                   "statements and a few more as the store grows; set-based carrier look-ups are the next step")
 @pytest.mark.django_db
 def test_statements_per_chunk_do_not_grow_with_the_store(tmp_path: Path) -> None:
     """The same 200-ad chunk costs no more statements with 1,000 ads stored before it than with 200."""
@@ -107,6 +105,32 @@ def test_statements_per_chunk_do_not_grow_with_the_store(tmp_path: Path) -> None
     # (equal but for the insert of identifiers first seen: with the larger store, all were known)
     assert counts[1] <= counts[0]
     assert counts[0] < 60  # a handful per chunk, not one per ad
+
+
+@pytest.mark.django_db
+def test_linking_rule_reads_the_database_in_a_few_statements_and_decides_as_in_memory(tmp_path: Path) -> None:
+    """``DbStore`` (the rule over the database) gives the decisions of adscan's ``MemoryStore`` on the
+    same ads, keys and text groups, and reads all of them in a handful of statements (it read the
+    carriers of each identifier one query at a time)."""
+    services.ingest_file(corpus(tmp_path / "feed.jsonl", 400, seed=4), acting_user=None)
+    params = clustering.params_now()
+    index: dict[int, int] = {}
+    memory = MemoryStore()
+    keys_of: dict[int, list[str]] = {}
+    for ad_id, key in AdKey.objects.order_by("ad_id", "id").values_list("ad_id", "key"):
+        keys_of.setdefault(ad_id, []).append(key)
+    for pk, tg in Ad.objects.order_by("pk").values_list("pk", "text_group"):
+        index[pk] = memory.add([k for k in keys_of.get(pk, []) if k not in params.stop_identifiers], tg or pk)
+    keys = sorted(k for k, ads in memory.ident_ads.items() if len(ads) >= 2)
+    assert len(keys) > 50
+    expected = decide_all(keys, memory, params)
+    assert any(not d.link for d in expected.values())  # the corpus has shared keys: the rule reads 2 hops
+    store = clustering.DbStore(stop=params.stop_identifiers)
+    with CaptureQueriesContext(connection) as ctx:
+        store.prefetch_around(keys)  # as ``assign`` does for a chunk's keys
+        got = decide_all(keys, store, params)
+    assert got == expected
+    assert len(ctx.captured_queries) <= 6, [q["sql"][:80] for q in ctx.captured_queries]
 
 
 @pytest.mark.django_db

@@ -122,6 +122,12 @@ class LinkStore(Protocol):
         """The ad's near-duplicate text group (connected component of the text graph)."""
         ...
 
+    def prefetch(self, identifiers: Iterable[str]) -> None:
+        """A hint, given before the rule reads the carriers of many identifiers: a store over a
+        database reads them (with the identifiers and text groups of those ads) in one go instead of
+        one query per identifier; an in-memory store ignores it.  Never changes what is read."""
+        ...
+
 
 def is_contact(identifier: str) -> bool:
     return identifier.startswith(CONTACT_PREFIXES)
@@ -180,6 +186,7 @@ def decide_identifier(
     if len(contacts) < params.min_identities:
         return LinkDecision(identifier, True, n, len(contacts),
                             f"its {n} ads give {len(contacts)} other contact(s): one poster")  # fmt: skip
+    store.prefetch(contacts)
     # union-find over integer nodes: the contacts (0..k-1), then text groups and
     # photos as they are met (one partition whatever the order, so the same count)
     cnode = {c: k for k, c in enumerate(contacts)}
@@ -234,7 +241,9 @@ def decide_all(identifiers: Iterable[str], store: LinkStore, params: ClusterPara
     identities of others (a placeholder photo does not make one poster of a
     footer's posters).  Each round decides every identifier with the shared
     set of the previous round, so the result does not depend on their order."""
-    idents = sorted({i for i in identifiers if len(store.carriers(i)) >= 2})
+    given = set(identifiers)
+    store.prefetch(given)
+    idents = sorted({i for i in given if len(store.carriers(i)) >= 2})
     wanted = set(idents)
     shared: frozenset[str] = frozenset()
     out: dict[str, LinkDecision] = {}
@@ -254,6 +263,8 @@ def decide_all(identifiers: Iterable[str], store: LinkStore, params: ClusterPara
 def around(store: LinkStore, ads: Iterable[Hashable]) -> set[str]:
     """Identifiers of the ads, and of every ad sharing one of their identifiers: all whose
     decision can change when these ads change (or an identifier on them changes)."""
+    ads = list(ads)
+    store.prefetch({x for a in ads for x in store.identifiers_of(a)})  # (a superset of what is read below)
     out: set[str] = set()
     for a in ads:
         for x in store.identifiers_of(a):
@@ -318,6 +329,9 @@ class MemoryStore:
 
     def text_group(self, ad: Hashable) -> int:
         return self.groups[cast(int, ad)]
+
+    def prefetch(self, identifiers: Iterable[str]) -> None:
+        """Nothing to do: everything is in memory."""
 
 
 def cluster_id_for(first_ad_id: str) -> str:

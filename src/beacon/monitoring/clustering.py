@@ -27,7 +27,7 @@ ads is decided again only when an ad carrying it arrives.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
@@ -36,7 +36,7 @@ from django.db import connection
 from django.utils import timezone
 
 from beacon.adscan import build_operation, cluster_id_for
-from beacon.adscan.cluster import ClusterParams, LinkDecision, decide_all, spans_groups
+from beacon.adscan.cluster import ClusterParams, LinkDecision, decide_all, is_contact, spans_groups
 
 from . import storage
 from .analysis import PARAMS, Clustering, analysed_from_row
@@ -103,37 +103,76 @@ def params_now() -> ClusterParams:
 
 
 class DbStore:
-    """``beacon.adscan.cluster.LinkStore`` over ``AdKey`` rows and ``Ad.text_group`` (read lazily, cached)."""
+    """``beacon.adscan.cluster.LinkStore`` over ``AdKey`` rows and ``Ad.text_group``, read set-based.
 
-    def __init__(self, group_of: dict[int, int] | None = None) -> None:
+    :meth:`prefetch` reads, in one statement (``storage.carrier_rows``), every ad carrying one of the
+    identifiers with all its keys and its text group; :meth:`prefetch_around` then does the same for
+    the contacts (phones, e-mails, handles) of those ads: the two hops the rule reads when it
+    decides an identifier (``decide_identifier``).  ``assign`` reads both hops for all the keys of
+    a chunk, and the rule calls ``prefetch`` before it reads many identifiers, so a chunk costs a few
+    statements whatever the number of stored ads; a look-up of something not read still works
+    (read then, in one go for the identifier).  The public
+    hotlines (``stop``) are left out of each ad's identifiers: the rule ignores them anyway (the
+    protocol allows both), and their carriers, thousands of unrelated ads, are never read."""
+
+    def __init__(self, group_of: dict[int, int] | None = None, stop: Collection[str] = ()) -> None:
         self.group_of: dict[int, int] = dict(group_of or {})
+        self.stop = frozenset(stop)
         self._carriers: dict[str, list[int]] = {}
         self._idents: dict[int, list[str]] = {}
+        self._expanded: set[str] = set()  # identifiers whose carriers' contacts are read too
+
+    def _read(self, keys: Iterable[str]) -> None:
+        want = {k for k in keys if k not in self._carriers}
+        if not want:
+            return
+        for k in sorted(want):
+            self._carriers[k] = []
+        fresh: dict[int, list[str]] = {}
+        for ad, key, group in storage.carrier_rows(want):
+            if key in want:
+                self._carriers[key].append(ad)
+            if ad in self._idents:
+                continue
+            self.group_of.setdefault(ad, group or ad)
+            if key not in self.stop:
+                fresh.setdefault(ad, []).append(key)
+            else:
+                fresh.setdefault(ad, [])
+        self._idents.update(fresh)
 
     def prefetch(self, keys: Iterable[str]) -> None:
-        """Carriers of ``keys``, and the keys and text groups of those carriers, in a few queries."""
-        want = sorted({k for k in keys if k not in self._carriers})
-        for k in want:
-            self._carriers[k] = []
-        for part in _chunks(want):
-            for ad_id, key in AdKey.objects.filter(key__in=part).order_by("ad_id").values_list("ad_id", "key"):
-                self._carriers[key].append(ad_id)
-        self._load_ads({a for k in want for a in self._carriers[k]})
+        """Carriers of ``keys``, with their keys and text groups (the protocol's hint: one statement)."""
+        self._read(keys)
+
+    def prefetch_around(self, keys: Iterable[str]) -> None:
+        """:meth:`prefetch` of ``keys`` and of the contacts on their carriers: the two hops the rule
+        reads to decide ``keys`` (two statements)."""
+        keys = [k for k in keys if k not in self._expanded]
+        if not keys:
+            return
+        self._read(keys)
+        self._read({x for k in keys for a in self._carriers[k] for x in self._idents.get(a, ()) if is_contact(x)})
+        self._expanded.update(keys)
 
     def _load_ads(self, ads: Iterable[int]) -> None:
-        need = sorted({a for a in ads if a not in self._idents})
-        for a in need:
-            self._idents[a] = []
-        for part in _chunks(need):
-            for ad_id, key in AdKey.objects.filter(ad_id__in=part).order_by("ad_id", "id").values_list("ad_id", "key"):
-                self._idents[ad_id].append(key)
-            missing = [a for a in part if a not in self.group_of]
-            for pk, tg in Ad.objects.filter(pk__in=missing).values_list("pk", "text_group"):
+        ads = set(ads)
+        need = sorted(a for a in ads if a not in self._idents)
+        if need:
+            for a in need:
+                self._idents[a] = []
+            for ad_id, key in AdKey.objects.filter(ad_id__in=storage.one_of(need, "bigint")).order_by(
+                    "ad_id", "id").values_list("ad_id", "key"):
+                if key not in self.stop:
+                    self._idents[ad_id].append(key)
+        missing = sorted(a for a in ads if a not in self.group_of)
+        if missing:
+            for pk, tg in Ad.objects.filter(pk__in=storage.one_of(missing, "bigint")).values_list("pk", "text_group"):
                 self.group_of[pk] = tg or pk
 
     def carriers(self, identifier: str) -> list[int]:
         if identifier not in self._carriers:
-            self.prefetch([identifier])
+            self._read([identifier])
         return self._carriers[identifier]
 
     def identifiers_of(self, ad: Hashable) -> list[str]:
@@ -152,10 +191,9 @@ def _record(decisions: dict[str, LinkDecision]) -> set[str]:
     if not decisions:
         return set()
     before: dict[str, tuple[bool, str]] = {}
-    keys = sorted(decisions)
-    for part in _chunks(keys):
-        for k, link, source in IdentifierLink.objects.filter(key__in=part).values_list("key", "link", "source"):
-            before[k] = (link, source)
+    for k, link, source in IdentifierLink.objects.filter(key__in=storage.one_of(sorted(decisions))).values_list(
+            "key", "link", "source"):
+        before[k] = (link, source)
     rows = [IdentifierLink(key=k[:320], link=d.link, source=IdentifierLink.Source.RULE, reason=d.reason[:2000],
                            identities=d.identities)
             for k, d in decisions.items() if before.get(k, (True, "rule"))[1] == IdentifierLink.Source.RULE]
@@ -166,25 +204,28 @@ def _record(decisions: dict[str, LinkDecision]) -> set[str]:
 
 def _stored_links(keys: Iterable[str]) -> dict[str, bool]:
     """The stored decisions (rule or analyst) on ``keys``."""
-    out: dict[str, bool] = {}
-    for part in _chunks(sorted(keys)):
-        out.update(IdentifierLink.objects.filter(key__in=part).values_list("key", "link"))
-    return out
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    return dict(IdentifierLink.objects.filter(key__in=storage.one_of(wanted)).values_list("key", "link"))
 
 
-def links_of(ads: Sequence[Ad]) -> dict[str, list[dict[str, Any]]]:
-    """An operation's ``links``: the keys that joined its text groups and the keys set aside, with the reasons."""
+def links_of(ads: Sequence[Ad], keys_of: Mapping[int, Sequence[str]] | None = None,
+             rows: Mapping[str, IdentifierLink] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """An operation's ``links``: the keys that joined its text groups and the keys set aside, with the reasons.
+
+    ``keys_of`` (ad id -> its keys) and ``rows`` (key -> its ``IdentifierLink``) may be given, read for many
+    operations at once (``summarise``); otherwise they are read here."""
     groups: dict[str, set[int]] = defaultdict(set)
     count: dict[str, int] = defaultdict(int)
-    keys_of: dict[int, list[str]] = defaultdict(list)
-    for part in _chunks([a.pk for a in ads]):
-        for ad_id, key in AdKey.objects.filter(ad_id__in=part).values_list("ad_id", "key"):
-            keys_of[ad_id].append(key)
+    if keys_of is None:
+        keys_of = _keys_of_ads([a.pk for a in ads])
     for a in ads:
-        for k in keys_of[a.pk]:
+        for k in keys_of.get(a.pk, ()):
             groups[k].add(a.text_group or a.pk)
             count[k] += 1
-    rows = {r.key: r for part in _chunks(sorted(count)) for r in IdentifierLink.objects.filter(key__in=part)}
+    if rows is None:
+        rows = _link_rows(count)
     joined: list[dict[str, Any]] = []
     aside: list[dict[str, Any]] = []
     for k in sorted(count, key=lambda x: (-count[x], x)):
@@ -197,6 +238,21 @@ def links_of(ads: Sequence[Ad]) -> dict[str, list[dict[str, Any]]]:
             joined.append({"identifier": k, "link": True, "reason": r.reason if r else "", "source": r.source if r else "rule",
                            "ads_here": count[k], "text_groups_here": len(groups[k])})
     return {"joined_by": joined[:20], "set_aside": aside[:20]}
+
+
+def _keys_of_ads(ads: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    if ads:
+        for ad_id, key in AdKey.objects.filter(ad_id__in=storage.one_of(ads, "bigint")).values_list("ad_id", "key"):
+            out[ad_id].append(key)
+    return out
+
+
+def _link_rows(keys: Iterable[str]) -> dict[str, IdentifierLink]:
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    return {r.key: r for r in IdentifierLink.objects.filter(key__in=storage.one_of(wanted))}
 
 
 def _chunks(ids: Sequence[T]) -> Iterable[Sequence[T]]:
@@ -217,17 +273,17 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
     link_keys = sorted({k for _, c in chunk for k in c.keys
                         if k not in params.stop_identifiers and params.marks.get(k) is not False})
     holders: dict[str, set[int]] = defaultdict(set)
-    if params.use_identifiers:
-        for i in range(0, len(link_keys), _IN_CHUNK):
-            for holder, lkey in AdKey.objects.filter(key__in=link_keys[i : i + _IN_CHUNK]).values_list("ad_id", "key"):
-                holders[lkey].add(holder)
+    if params.use_identifiers and link_keys:
+        for holder, lkey in AdKey.objects.filter(key__in=storage.one_of(link_keys)).values_list("ad_id", "key"):
+            holders[lkey].add(holder)
     involved = sorted({a for b in buckets.values() for a in b} | {a for h in holders.values() for a in h} - set(rows))
     op_of: dict[int, int | None] = {pk: r.operation_id for pk, r in rows.items()}
     group_of: dict[int, int] = {pk: r.text_group or pk for pk, r in rows.items()}
     sig_of: dict[int, bytes | None] = {pk: bytes(r.signature) if r.signature is not None else None
                                        for pk, r in rows.items()}
-    for ids in _chunks(involved):
-        for pk, op, tg, sig in Ad.objects.filter(pk__in=ids).values_list("pk", "operation_id", "text_group", "signature"):
+    if involved:
+        for pk, op, tg, sig in Ad.objects.filter(pk__in=storage.one_of(involved, "bigint")).values_list(
+                "pk", "operation_id", "text_group", "signature"):
             op_of[pk], group_of[pk], sig_of[pk] = op, tg or pk, bytes(sig) if sig is not None else None
     # --- near-duplicate text links ------------------------------------------------------------
     # (candidates verified in one numpy comparison: the same estimate as ``similarity`` per pair)
@@ -283,8 +339,8 @@ def assign(chunk: Sequence[tuple[Ad, Clustering]]) -> Assignment:
         ops.find(node(pk))
     for a, b in edges:
         ops.union(node(a), node(b))
-    store = DbStore(group_of)
-    store.prefetch(holders)
+    store = DbStore(group_of, params.stop_identifiers)
+    store.prefetch_around(holders)
     decisions = decide_all([k for k in holders if spans_groups(k, store)], store, params)
     withdrawn = _record(decisions)
     for link, carriers in holders.items():
@@ -406,6 +462,9 @@ def summarise(operation_ids: Iterable[int]) -> None:
     for chunk in _chunks(ids):
         for row in Ad.objects.filter(operation_id__in=chunk).only(*SUMMARY_FIELDS).order_by("posted_at", "id"):
             by_op[row.operation_id].append(row)  # type: ignore[index]
+    # the keys of all these ads and the decisions on them: two statements for all the operations
+    keys_of = _keys_of_ads([a.pk for ads in by_op.values() for a in ads])
+    rows = _link_rows(k for keys in keys_of.values() for k in keys)
     now = timezone.now()
     summaries: list[tuple[Any, ...]] = []
     when = connection.ops.adapt_datetimefield_value
@@ -421,7 +480,7 @@ def summarise(operation_ids: Iterable[int]) -> None:
         summaries.append((
             op_id, len(ads), when(now), built.risk, js(data["reasons"]), js(built.phones), js(built.emails),
             js(built.handles), js(built.images), js(data["cities"]), js(data["movement"]), built.template,
-            when(built.first_seen), when(built.last_seen), js(built.kinds), built.industry, js(links_of(ads)),
+            when(built.first_seen), when(built.last_seen), js(built.kinds), built.industry, js(links_of(ads, keys_of, rows)),
         ))
     # storage: one UPDATE for all (was one per operation)
     storage.update_from(Operation._meta.db_table, "id", SUMMARY_COLUMNS, summaries, SUMMARY_TYPES)

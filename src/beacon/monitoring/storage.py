@@ -13,7 +13,9 @@ One small interface, two implementations chosen by the database vendor:
 Updates by id or by value are one ``UPDATE ... FROM`` statement: from a temporary table filled
 by ``COPY`` on PostgreSQL (measured: cheaper in Beacon's process than ``unnest`` of one array per
 column, whose dumping psycopg does in Python), from a ``WITH m(...) AS (VALUES ...)`` list on
-SQLite (>= 3.33). Every function runs inside the caller's transaction and issues a
+SQLite (>= 3.33). A set of values to match (``field__in=one_of(values)``) is one query parameter: an
+array on PostgreSQL, a JSON list on SQLite, so a look-up of thousands of keys is one statement.
+Every function runs inside the caller's transaction and issues a
 number of statements that depends on the chunk's size, never on the number of stored ads.
 """
 
@@ -24,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 _SQLITE_PARAMS = 30_000  # SQLite >= 3.32 allows 32,766 parameters per statement
 
@@ -45,6 +48,42 @@ def _batches(rows: Sequence[Sequence[Any]], width: int, limit: int) -> Iterator[
 
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def one_of(values: Iterable[Any], sql_type: str = "text") -> RawSQL:
+    """``values`` as a subquery for ``field__in=``: one parameter, one statement however many values
+    (PostgreSQL: ``unnest`` of an array of ``sql_type``; SQLite: ``json_each`` of a JSON list)."""
+    if sql_type not in ("text", "bigint"):
+        raise ValueError(f"one_of: unsupported type {sql_type!r}")
+    vals = list(values)
+    if is_postgres():
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", [vals])  # noqa: S611 - the type is one of ours
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(vals)])
+
+
+def carrier_rows(keys: Iterable[str]) -> list[tuple[int, str, int | None]]:
+    """Every linking key of every ad carrying one of ``keys``, with the ad's text group:
+    ``(ad_id, key, text_group)`` in ad id then key row order, in one statement.
+
+    PostgreSQL: the carriers' ids are an ``ARRAY(...)`` computed once (an init plan on the ``key``
+    index), then matched with ``= ANY`` on the ``ad_id`` index; unlike ``IN (SELECT ...)`` this
+    shape cannot be planned as nested scans of the key table (seen with a generic plan cached while
+    the tables were small: minutes for a few hundred ads)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    with connection.cursor() as cur:
+        if is_postgres():
+            cur.execute(
+                "SELECT k.ad_id, k.key, a.text_group FROM monitoring_adkey k JOIN monitoring_ad a ON a.id = k.ad_id "
+                "WHERE k.ad_id = ANY(ARRAY(SELECT c.ad_id FROM monitoring_adkey c WHERE c.key = ANY(%s::text[]))) "
+                "ORDER BY k.ad_id, k.id", [wanted])
+        else:
+            cur.execute(
+                "SELECT k.ad_id, k.key, a.text_group FROM monitoring_adkey k JOIN monitoring_ad a ON a.id = k.ad_id "
+                "WHERE k.ad_id IN (SELECT c.ad_id FROM monitoring_adkey c "
+                "WHERE c.key IN (SELECT value FROM json_each(%s))) ORDER BY k.ad_id, k.id", [json.dumps(wanted)])
+        return [(int(a), str(k), g) for a, k, g in cur.fetchall()]
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
