@@ -194,9 +194,12 @@ def _main_spark(args: argparse.Namespace, params: ClusterParams, show: bool) -> 
     if problem:
         print(f"error: --engine spark: {problem}", file=sys.stderr)
         return 2
+    from pyspark.sql import SparkSession
+
     from .spark.engine import scan_spark, spark_session
 
     steps = ["reading", "analysing ads", "MinHash and LSH", "linking identifiers", "forming operations", "writing"]
+    ours = SparkSession.getActiveSession() is None  # (a session the caller made is left running)
     try:
         spark = spark_session(args.master, args.partitions)
     except SparkUnavailable as e:
@@ -227,7 +230,8 @@ def _main_spark(args: argparse.Namespace, params: ClusterParams, show: bool) -> 
         print(f"error: the Spark scan failed: {_first_line(e)}", file=sys.stderr)
         return 1
     finally:
-        spark.stop()
+        if ours:
+            spark.stop()
     s = res.summary
     if args.json:
         print(json.dumps(s, indent=2, ensure_ascii=False))

@@ -71,7 +71,7 @@ from .components import connected_components
 
 if TYPE_CHECKING:
     from pyspark import RDD
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import SparkSession
 
 __all__ = ["OUTPUTS", "SparkScan", "scan_spark", "spark_session"]
 
@@ -144,8 +144,8 @@ def list_inputs(spark: SparkSession, pattern: str) -> list[str]:
     if _is_local(pattern) and not pattern.startswith("file:"):
         pattern = os.path.abspath(pattern)
     sc = spark.sparkContext
-    jvm = sc._jvm  # type: ignore[attr-defined]
-    conf = sc._jsc.hadoopConfiguration()  # type: ignore[attr-defined]
+    jvm: Any = sc._jvm
+    conf: Any = sc._jsc.hadoopConfiguration()
     try:
         path = jvm.org.apache.hadoop.fs.Path(pattern)
         fs = path.getFileSystem(conf)
@@ -255,10 +255,10 @@ def _first_of_each(group: tuple[Any, Iterable[tuple[int, Ad]]]) -> Iterator[tupl
         yield pos, Rejected(ad.line, f"duplicate id {ad.id!r} for site {ad.site!r}", "")
 
 
-def _analyse(region: str) -> Callable[[Iterable[tuple[int, Ad]]], Iterator[tuple[int, tuple[Any, ...]]]]:
+def _analyse(region: str) -> Callable[[Iterable[tuple[int, Any]]], Iterator[tuple[int, tuple[Any, ...]]]]:
     from ..handoff import store_line
 
-    def run(it: Iterable[tuple[int, Ad]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def run(it: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
         import gc
 
         gc.disable()  # acyclic objects only (see scan.gc_paused)
@@ -464,9 +464,9 @@ def _operation(params: ClusterParams, min_size: int, has_links: bool) -> Callabl
 # ---------------------------------------------------------------- outputs
 def _fs(spark: SparkSession, uri: str) -> tuple[Any, Any]:
     sc = spark.sparkContext
-    jvm = sc._jvm  # type: ignore[attr-defined]
+    jvm: Any = sc._jvm
     path = jvm.org.apache.hadoop.fs.Path(uri)
-    return path.getFileSystem(sc._jsc.hadoopConfiguration()), path  # type: ignore[attr-defined]
+    return path.getFileSystem(sc._jsc.hadoopConfiguration()), path
 
 
 def _write_text(spark: SparkSession, uri: str, text: str) -> None:
@@ -663,7 +663,7 @@ def scan_spark(
         return pos, line if cid is None else f'{line[:-5]}"{cid}"}}'
 
     _write_lines(spark, analysed.map(lambda t: (t[0], t[1][1])).leftOuterJoin(cids).map(with_cluster), paths["ads"])
-    _write_lines(spark, rejected.map(lambda t: (t[0], dumps(t[1].to_dict()))), paths["rejected"])
+    _write_lines(spark, rejected.map(lambda t: (t[0], dumps(cast(Rejected, t[1]).to_dict()))), paths["rejected"])
     if store:
         _write_lines(spark, analysed.map(lambda t: (t[0], t[1][6].rstrip("\n"))), paths["store"])
     ops = spark.createDataFrame(built.filter(lambda t: t[0] == "op").map(lambda t: t[1][:4]),
