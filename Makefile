@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck pytest browser-deps migrate seed bench vendor clean messages
+.PHONY: run test install lint typecheck pytest browser-deps spark-deps migrate seed bench vendor clean messages
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -48,7 +48,17 @@ browser-deps:
 	  else echo "WARNING: /usr/bin/chromium is missing and cannot be installed here; browser tests will be skipped"; fi; \
 	fi
 
-pytest: install browser-deps
+# Java 17 for the Spark engine's tests ('beacon ads scan --engine spark'; pyspark comes from requirements.lock).
+spark-deps:
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's openjdk-17-jre-headless for the Spark engine"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+	      || echo "WARNING: Java 17 could not be installed; Spark tests will be skipped"; \
+	  else echo "WARNING: java is missing and cannot be installed here; Spark tests will be skipped"; fi; \
+	fi
+
+pytest: install browser-deps spark-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -65,6 +65,22 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write store.jsonl, what 'beacon ads ingest DIR' stores without analysing again",
     )
+    s.add_argument(
+        "--engine",
+        choices=["single", "spark"],
+        default="single",
+        help="single: this process (default); spark: Apache Spark, for archives (INPUT may then be a "
+        "folder, a glob or a Hadoop URI; needs pip install -e '.[spark]' and Java 17)",
+    )
+    s.add_argument("--master", default="local[*]", help="Spark master URL (--engine spark; default local[*])")
+    s.add_argument(
+        "--partitions", type=int, default=None, help="Spark shuffle partitions (--engine spark; default Spark's)"
+    )
+    s.add_argument(
+        "--single-file",
+        action="store_true",
+        help="--engine spark: merge each output folder's part files into one file (small outputs, local --out)",
+    )
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     return p
@@ -105,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         marks=marks,
     )
     show = not args.quiet and sys.stderr.isatty()
+    if args.engine == "spark":
+        return _main_spark(args, params, show)
     try:
         if show:
             from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -174,3 +192,65 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no ad could be scanned from {args.input}: {why}", file=sys.stderr)
         return 1
     return 0
+
+
+def _main_spark(args: argparse.Namespace, params: ClusterParams, show: bool) -> int:
+    """``scan --engine spark``: one clear line and exit status 2 when Spark cannot run or the
+    input cannot be read (never a JVM stack trace alone)."""
+    from .spark import SparkUnavailable, spark_problem
+
+    problem = spark_problem()
+    if problem:
+        print(f"error: --engine spark: {problem}", file=sys.stderr)
+        return 2
+    from pyspark.sql import SparkSession
+
+    from .spark.engine import scan_spark, spark_session
+
+    steps = ["reading", "analysing ads", "MinHash and LSH", "linking identifiers", "forming operations", "writing"]
+    ours = SparkSession.getActiveSession() is None  # (a session the caller made is left running)
+    try:
+        spark = spark_session(args.master, args.partitions)
+    except SparkUnavailable as e:
+        print(f"error: --engine spark: {e}", file=sys.stderr)
+        return 2
+    try:
+        if show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            with Progress(TextColumn("[bold]spark scan: {task.fields[step]}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), transient=True) as bar:  # fmt: skip
+                task = bar.add_task("scan", total=len(steps), step="starting")
+
+                def step(name: str) -> None:
+                    bar.update(task, completed=steps.index(name) if name in steps else 0, step=name)
+
+                res = scan_spark(spark, str(args.input), str(args.out), params, args.min_cluster_size, args.region,
+                                 args.kind, store=args.store, single_file=args.single_file, step=step)  # fmt: skip
+        else:
+            res = scan_spark(spark, str(args.input), str(args.out), params, args.min_cluster_size, args.region,
+                             args.kind, store=args.store, single_file=args.single_file)  # fmt: skip
+    except (InputError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - a Spark job failed: its first line, not the JVM's stack trace
+        from .spark.engine import _first_line
+
+        print(f"error: the Spark scan failed: {_first_line(e)}", file=sys.stderr)
+        return 1
+    finally:
+        if ours:
+            spark.stop()
+    s = res.summary
+    if args.json:
+        print(json.dumps(s, indent=2, ensure_ascii=False))
+    else:
+        secs = s["seconds"].get("total", 0.0)
+        print(f"scanned {s['ads']:,} ads in {secs:.1f}s on Spark ({s['engine']['master']}); "
+              f"rejected {s['rejected']:,} (see {res.paths['rejected']})")  # fmt: skip
+        print(f"operations: {s['operations']:,} covering {s['ads_in_operations']:,} ads; "
+              f"{s['hub_identifiers']} hub identifier(s) not used for linking")  # fmt: skip
+        for o in s["top"]:
+            print(f"  {o['cluster_id']}  risk {o['risk']:6.2f}  {o['ads']:5d} ads  {', '.join(o['phones'])}")
+        print("wrote " + ", ".join(v for k, v in res.paths.items() if k != "summary") + ", " + res.paths["summary"])
+    return 0 if res.ads else 1

@@ -13,6 +13,8 @@ analysing it again.
      "words": base64 of the shingle word hashes (uint32 little-endian)}
 
 :func:`iter_scan_dir` reads it back (with ``rejected.jsonl``) as :class:`Stored` items:
+a Spark scan (``--engine spark``) writes the same lines as folders of part files, ``store/`` and
+``rejected/`` (each ``part-*`` in name order, beside ``_SUCCESS``), which it reads the same way;
 the :class:`AnalysedAd` rebuilt from the stored analysis, and the word hashes from which
 :func:`beacon.adscan.minhash.signatures` gives the same MinHash signature as the scan's.
 """
@@ -29,7 +31,7 @@ from typing import Any
 
 from .models import Ad, AnalysedAd, Indicator, Place, PriceMatch, Rejected
 
-__all__ = ["STORE_NAME", "Stored", "iter_scan_dir", "store_line"]
+__all__ = ["STORE_NAME", "Stored", "iter_scan_dir", "rejected_files", "store_files", "store_line"]
 
 STORE_NAME = "store.jsonl"
 _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -77,29 +79,56 @@ def _analysed(record: dict[str, Any]) -> AnalysedAd:
     )
 
 
+def _parts(folder: Path, name: str) -> list[Path]:
+    """``NAME.jsonl`` (the single process), or the part files of the folder ``NAME/`` (Spark)."""
+    single = folder / f"{name}.jsonl"
+    if single.is_file():
+        return [single]
+    parts = folder / name
+    if parts.is_dir():
+        return sorted(p for p in parts.glob("part-*") if p.is_file() and not p.name.endswith(".crc"))
+    return []
+
+
+def store_files(folder: str | Path) -> list[Path]:
+    """The store files of a scan folder: ``[store.jsonl]``, or the part files of ``store/``
+    written by ``--engine spark``; empty when the scan wrote no store."""
+    folder = Path(folder)
+    if (folder / "store").is_dir() and not (folder / "store" / "_SUCCESS").is_file():
+        return []  # a Spark scan that did not finish
+    return _parts(folder, "store")
+
+
+def rejected_files(folder: str | Path) -> list[Path]:
+    """``[rejected.jsonl]`` or the part files of ``rejected/`` (``--engine spark``)."""
+    return _parts(Path(folder), "rejected")
+
+
 def iter_scan_dir(folder: str | Path) -> Iterator[Stored | Rejected]:
-    """The rejected rows, then the ads, of a scan folder written with ``store=True``.
+    """The rejected rows, then the ads, of a scan folder written with ``store=True`` (by the single
+    process or by ``--engine spark``: see :func:`store_files`).
 
     Raises ``FileNotFoundError`` naming ``store.jsonl`` when the folder has none (a scan without
-    ``--store``) and ``ValueError`` with the line number for a line that is not a store record."""
+    ``--store``, or a Spark scan without ``_SUCCESS`` in ``store/``) and ``ValueError`` with the
+    file and line number for a line that is not a store record."""
     folder = Path(folder)
-    store = folder / STORE_NAME
-    if not store.is_file():
-        raise FileNotFoundError(f"{store} not found: scan with 'beacon ads scan INPUT --out DIR' "
+    stores = store_files(folder)
+    if not stores:
+        raise FileNotFoundError(f"{folder / STORE_NAME} not found: scan with 'beacon ads scan INPUT --out DIR' "
                                 "(or 'python -m beacon.adscan scan --store') to write it")
-    rejected = folder / "rejected.jsonl"
-    if rejected.is_file():
+    for rejected in rejected_files(folder):
         with rejected.open(encoding="utf-8") as f:
             for line in f:
                 if line.strip():
                     r = json.loads(line)
                     yield Rejected(int(r.get("line") or 0), str(r.get("reason", "")), str(r.get("raw", "")))
-    with store.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                yield Stored(_analysed(record), base64.b64decode(record["words"]))
-            except (ValueError, KeyError, TypeError, IndexError) as exc:
-                raise ValueError(f"{store} line {n}: not a store record ({type(exc).__name__}: {exc})") from exc
+    for store in stores:
+        with store.open(encoding="utf-8") as f:
+            for n, line in enumerate(f, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    yield Stored(_analysed(record), base64.b64decode(record["words"]))
+                except (ValueError, KeyError, TypeError, IndexError) as exc:
+                    raise ValueError(f"{store} line {n}: not a store record ({type(exc).__name__}: {exc})") from exc

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from beacon.adscan import Ad as ScanAd
 from beacon.adscan import InputError, Rejected, iter_file
-from beacon.adscan.handoff import STORE_NAME, Stored, iter_scan_dir
+from beacon.adscan.handoff import STORE_NAME, Stored, iter_scan_dir, store_files
 
 # Not re-exported by beacon.adscan: image hashing of file paths and validation of in-memory records.
 from beacon.adscan.records import check_kind, iter_records
@@ -361,7 +361,7 @@ def ingest_scan_dir(folder: str | Path, *, acting_user: Any, source: str = Inges
     stored with the scan's analysis (``store.jsonl``, see ``beacon.adscan.handoff``), not analysed
     again; the operations are then formed incrementally, as for any other input."""
     p = Path(folder)
-    if not (p / STORE_NAME).is_file():
+    if not store_files(p):  # store.jsonl, or the store/ part files of --engine spark
         raise IngestError(f"{p} has no {STORE_NAME}: scan with 'beacon ads scan INPUT --out {p}' first "
                           "(or 'python -m beacon.adscan scan INPUT --out DIR --store')")
     run = run_create(source=source, acting_user=acting_user, filename=f"{p.name}/{STORE_NAME}")

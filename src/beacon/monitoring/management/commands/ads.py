@@ -21,7 +21,9 @@ def count_records(path: Path) -> int:
     """Lines of the input (a header line included for CSV): the progress bar's total. For a scan
     folder: the lines of its ``store.jsonl`` and ``rejected.jsonl``."""
     if path.is_dir():
-        return sum(count_records(f) for f in (path / "store.jsonl", path / "rejected.jsonl") if f.is_file())
+        from beacon.adscan.handoff import rejected_files, store_files  # (also a Spark scan's part files)
+
+        return sum(count_records(f) for f in (*store_files(path), *rejected_files(path)))
     with path.open("rb") as raw:
         gz = raw.read(2) == b"\x1f\x8b"
     with (gzip.open(path, "rb") if gz else path.open("rb")) as fh:
