@@ -388,6 +388,9 @@ class Evidence:
     def identifiers(self) -> set[str]:
         return {x for _, ids in self.ads.values() for x in ids}
 
+    def prefetch(self, identifiers: Iterable[str]) -> None:
+        """Nothing to do: the evidence was gathered by grouping on the identifier."""
+
 
 def _candidates(params: ClusterParams) -> Callable[[tuple[str, Iterable[tuple[int, int, list[str]]]]], list[tuple[str, str]]]:
     """The other contacts an identifier's ads give that may count as separate posters whatever is
