@@ -1,9 +1,13 @@
-"""gunicorn settings used by ``beacon serve --workers N`` (hooks only; the command line sets the rest)."""
+"""gunicorn settings used by ``beacon serve --workers N`` (hooks and the request-line limit; the command line sets the rest)."""
 
 from __future__ import annotations
 
 import gc
 from typing import Any
+
+# gunicorn's largest request line (its default, 4,094 bytes, answered a 5 KB query string with an
+# HTML 414 before Beacon saw it); Django and the API's own limits apply beyond the request line.
+limit_request_line = 8190
 
 
 def post_worker_init(worker: Any) -> None:

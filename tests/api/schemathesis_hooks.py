@@ -37,6 +37,7 @@ RULES: dict[str, set[str]] = {
     # rules that depend on the data
     "POST /api/v1/cases/{case_id}/agencies/": {"agency"},  # an existing agency
     "POST /api/v1/survivors/{survivor_id}/consents/": {"recipient_agency"},  # an existing agency
+    "POST /api/v1/referrals/": {"service"},  # an existing service
     "POST /api/v1/tips/queue/{tip_id}/assign/": {"assignee"},  # an existing user who may work the tip
     "POST /api/v1/outreach/campaigns/{campaign_id}/activities/": {"county"},  # one of the campaign's counties
 }

@@ -41,6 +41,8 @@ def _scan_folder() -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("BEACON_ARCHIVE_TESTS") != "1",
+                    reason="the 100k-ad kill test runs with BEACON_ARCHIVE_TESTS=1 (about 7 minutes per database)")
 @pytest.mark.django_db(transaction=True)
 def test_kill_9_at_ten_points_of_a_100k_ad_ingest_then_rerun_stores_every_ad_once_with_the_same_operations(
         tmp_path: Path) -> None:

@@ -148,12 +148,15 @@ class ActivitySerializer(serializers.ModelSerializer):
                   "public_event", "location", "notes"]
 
 
+PG_INT_MAX = 2_147_483_647  # the column is a PositiveIntegerField: a 4-byte integer on PostgreSQL
+
+
 class ActivityInSerializer(serializers.Serializer):
     county = fips_field(help_text="One of the campaign's counties")
     channel = _choice(Channel)
     title = serializers.CharField(max_length=200)
     planned_date = serializers.DateField()
-    planned_reach = serializers.IntegerField(min_value=0, default=0)
+    planned_reach = serializers.IntegerField(min_value=0, max_value=PG_INT_MAX, default=0)
     public_event = serializers.BooleanField(default=False)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="")
@@ -161,7 +164,7 @@ class ActivityInSerializer(serializers.Serializer):
 
 class DeliverSerializer(serializers.Serializer):
     delivered_date = serializers.DateField()
-    reach = serializers.IntegerField(min_value=0)
+    reach = serializers.IntegerField(min_value=0, max_value=PG_INT_MAX)
 
 
 class ProgressSerializer(serializers.Serializer):
