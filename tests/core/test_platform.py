@@ -159,11 +159,13 @@ def test_request_id_header(db: Any) -> None:
     assert len(Client().get("/healthz")["X-Request-ID"]) == 32
 
 
-def test_gunicorn_workers_freeze_the_loaded_app() -> None:
+def test_gunicorn_workers_freeze_the_loaded_app(monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
     from beacon import gunicorn_conf
 
+    # the start-up sweep of tips left "being processed" reads the database (tests/tips/test_intake.py)
+    monkeypatch.setattr(gunicorn_conf, "_sweep_tips", lambda: None)
     assert gc.get_freeze_count() == 0
     try:
         gunicorn_conf.post_worker_init(None)
