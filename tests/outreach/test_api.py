@@ -59,6 +59,10 @@ def test_campaign_api_create_plan_deliver(api_client_for: Any) -> None:
         "planned_reach": 200}, format="json")
     assert r.status_code == 201
     aid = r.json()["id"]
+    huge = client.post(f"/api/v1/outreach/campaigns/{cid}/activities/", {
+        "county": "29155", "channel": "clinics", "title": "Everyone", "planned_date": "2025-03-01",
+        "planned_reach": 2**31}, format="json")  # beyond the column's range: a 400, not a database error
+    assert huge.status_code == 400 and list(huge.json()["fields"]) == ["planned_reach"]
     outside = client.post(f"/api/v1/outreach/campaigns/{cid}/activities/", {
         "county": "29095", "channel": "clinics", "title": "Elsewhere", "planned_date": "2025-03-01"}, format="json")
     assert outside.status_code == 400 and "county" in outside.json()["fields"]
